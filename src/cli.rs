@@ -1,0 +1,219 @@
+//! The command line: `lamas run`, `lamas validate`, `lamas schema`.
+//!
+//! Exit codes: 0 success, 1 a run failed, 2 bad input (a file, a flag, a value, an output folder
+//! that cannot be written). Bad input is reported once, as a compiler-style message with the
+//! file, line, column and key path, and nothing is written.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+use crate::manifest::RunManifest;
+use crate::report::output::{json_bytes, parquet_bytes, prepare_dir, series_frame, write_all};
+use crate::scenario::{self, InputError};
+use crate::sim;
+
+/// lamas: a simulation testbed for LLM-based multi-agent systems.
+#[derive(Debug, Parser)]
+#[command(name = "lamas", version, about, long_about = None)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one scenario; print its metrics; write timeseries.parquet, summary.json, manifest.json.
+    Run {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Override a scenario key by its dotted path, e.g. `--set tasks.arrival_rate=2`
+        /// or `--set population.shirkers.count=5` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Seed of the run (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder (default: `runs/<scenario name>-s<seed>`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a scenario file and report every problem in it.
+    Validate {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Overrides to check along with the file.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+    },
+    /// Print the JSON Schema of scenario files (for editors).
+    Schema,
+}
+
+/// Why a command did not succeed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input: exit code 2.
+    Input(Box<dyn miette::Diagnostic + Send + Sync>),
+    /// A run or check failed: exit code 1.
+    Run(String),
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        Failure::Input(Box::new(e))
+    }
+}
+
+/// Wraps a plain message as a diagnostic.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{0}")]
+#[diagnostic(code(lamas::bad_input))]
+struct Message(String);
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match execute(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(d)) => {
+            eprint!("{}", render(d.as_ref()));
+            ExitCode::from(2)
+        }
+        Err(Failure::Run(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Renders a diagnostic as text (colour only on a terminal).
+pub fn render(d: &dyn miette::Diagnostic) -> String {
+    let theme = if std::io::stderr().is_terminal() {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    if GraphicalReportHandler::new_themed(theme)
+        .with_wrap_lines(false)
+        .render_report(&mut out, d)
+        .is_err()
+    {
+        out = format!("error: {d}\n");
+    }
+    out
+}
+
+/// Runs one command.
+pub fn execute(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Schema => {
+            let schema = scenario::json_schema();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Validate { file, set } => {
+            let sc = scenario::load(&file, &set)?;
+            println!(
+                "{}: valid scenario `{}` ({} agents in {} group{}, {} ticks)",
+                file.display(),
+                sc.name,
+                sc.population(),
+                sc.groups.len(),
+                if sc.groups.len() == 1 { "" } else { "s" },
+                sc.ticks
+            );
+            Ok(())
+        }
+        Command::Run {
+            scenario: file,
+            set,
+            seed,
+            out,
+        } => run(&file, &set, seed, out),
+    }
+}
+
+fn run(
+    file: &Path,
+    set: &[String],
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+) -> Result<(), Failure> {
+    let sc = scenario::load(file, set)?;
+    let seed = seed.unwrap_or(sc.seed);
+    let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-s{seed}", sc.name)));
+    prepare_dir(&out).map_err(|e| Failure::Input(Box::new(Message(e.to_string()))))?;
+
+    let started = Instant::now();
+    let output = std::panic::catch_unwind(|| sim::run(&sc, seed)).map_err(|_| {
+        Failure::Run(format!(
+            "the run of `{}` with seed {seed} failed (an internal error)",
+            file.display()
+        ))
+    })?;
+    let wall = started.elapsed().as_secs_f64();
+
+    let mut df = series_frame(&output.series)
+        .map_err(|e| Failure::Run(format!("building the time series: {e}")))?;
+    let parquet = parquet_bytes(&mut df)
+        .map_err(|e| Failure::Run(format!("encoding timeseries.parquet: {e}")))?;
+    let manifest = RunManifest::new(&sc, &file.display().to_string(), set, seed, wall);
+    write_all(
+        &out,
+        &[
+            ("timeseries.parquet", parquet),
+            ("summary.json", json_bytes(&output.metrics)),
+            ("manifest.json", json_bytes(&manifest)),
+        ],
+    )
+    .map_err(|e| Failure::Run(e.to_string()))?;
+
+    println!(
+        "lamas run: `{}`, seed {seed}, {} ticks, {} agents, {:.3} s",
+        sc.name,
+        sc.ticks,
+        sc.population(),
+        wall
+    );
+    print!("{}", format_metrics(&output.metrics));
+    println!(
+        "wrote {}/{{timeseries.parquet, summary.json, manifest.json}}",
+        out.display()
+    );
+    Ok(())
+}
+
+/// The metrics as an aligned two-column table.
+pub fn format_metrics(m: &crate::report::metrics::Metrics) -> String {
+    let width = m.0.iter().map(|(k, _)| k.len()).max().unwrap_or(6).max(6);
+    let mut s = format!("{:<width$}  {:>14}\n", "metric", "value");
+    s.push_str(&format!("{}  {}\n", "-".repeat(width), "-".repeat(14)));
+    for (k, v) in &m.0 {
+        let value = if !v.is_finite() {
+            "-".to_string()
+        } else if v.fract() == 0.0 && v.abs() < 1e15 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.4}")
+        };
+        s.push_str(&format!("{k:<width$}  {value:>14}\n"));
+    }
+    s
+}

@@ -1,0 +1,18 @@
+//! lamas: a simulation testbed for LLM-based multi-agent systems (LaMAS).
+//!
+//! A researcher describes a population of agents in a scenario file ([`scenario`]); lamas
+//! simulates it in a bevy_ecs world ([`sim`]): tasks arrive, a coordinator decomposes and routes
+//! them, workers answer by their [`strategy`], consensus keeps an answer ([`rules`]), the value is
+//! split by a [`credit`] mechanism, and agents learn. The run's metrics and time series are
+//! written by [`report`]. See `ARCHITECTURE.md` for the map and `docs/model.md` for the model.
+
+pub mod cli;
+pub mod credit;
+pub mod dist;
+pub mod manifest;
+pub mod report;
+pub mod rng;
+pub mod rules;
+pub mod scenario;
+pub mod sim;
+pub mod strategy;

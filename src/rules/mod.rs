@@ -1,0 +1,92 @@
+//! The rules of the model that are pure functions of plain data: how a task's value follows from
+//! its subtasks' outcomes ([`value`]), how the answers to a subtask are combined ([`consensus`]),
+//! and the choices that are only a name (topology, assignment policy, observation mode).
+//! The simulation and the credit games both call these, so the game `v(S)` of a task is computed
+//! by exactly the rules that decided the task.
+
+pub mod consensus;
+pub mod value;
+
+use crate::scenario::spec::{SpecDef, resolve};
+
+/// Declares a registry enum whose variants take no parameters.
+macro_rules! named_choice {
+    ($(#[$m:meta])* $name:ident, $what:literal, $list:ident, [$($(#[$vm:meta])* $var:ident = $text:literal : $doc:literal),+ $(,)?]) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($(#[$vm])* $var),+ }
+
+        /// How each choice is written, in the order of the enum's variants.
+        pub const $list: &[SpecDef] = &[$(SpecDef { name: $text, doc: $doc, params: &[] }),+];
+
+        impl $name {
+            /// Parses the name as written in a scenario file.
+            pub fn parse(text: &str) -> Result<Self, String> {
+                let (i, _) = resolve(text, $what, $list)?;
+                const ALL: &[$name] = &[$($name::$var),+];
+                Ok(ALL[i])
+            }
+            /// The name as written in a scenario file.
+            pub fn name(&self) -> &'static str {
+                match self { $($name::$var => $text),+ }
+            }
+        }
+    };
+}
+
+named_choice!(
+    /// How agents are organised.
+    Topology, "topology", TOPOLOGIES, [
+        /// One orchestrator assigns subtasks to workers over message links.
+        Star = "star": "one orchestrator, workers around it",
+        /// One generalist agent does every subtask itself, without messages.
+        Single = "single": "one generalist agent does everything",
+    ]
+);
+
+named_choice!(
+    /// How the coordinator picks workers for a subtask.
+    Policy, "assignment policy", POLICIES, [
+        /// The available workers with the highest skill in the subtask's domain.
+        BestSkill = "best_skill": "highest skill in the subtask's domain",
+        /// The available workers with the highest reputation.
+        Reputation = "reputation": "highest reputation",
+        /// Uniformly random available workers.
+        Random = "random": "uniformly at random",
+        /// The next available workers in id order, cyclically.
+        RoundRobin = "round_robin": "cyclically in id order",
+    ]
+);
+
+named_choice!(
+    /// How the coordinator judges whether an answer is correct, for credit and reputation.
+    Observation, "observation", OBSERVATIONS, [
+        /// An oracle: the true correctness (the upper bound).
+        GroundTruth = "ground_truth": "true correctness (an oracle)",
+        /// An answer is correct if it agrees with the consensus answer of its subtask.
+        Consensus = "consensus": "agreement with the consensus answer",
+    ]
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for p in [
+            Policy::BestSkill,
+            Policy::Reputation,
+            Policy::Random,
+            Policy::RoundRobin,
+        ] {
+            assert_eq!(Policy::parse(p.name()).unwrap(), p);
+        }
+        assert_eq!(Topology::parse("single").unwrap(), Topology::Single);
+        assert!(
+            Observation::parse("grund_truth")
+                .unwrap_err()
+                .contains("ground_truth")
+        );
+    }
+}

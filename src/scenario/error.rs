@@ -1,0 +1,373 @@
+//! Errors in input files: where (file, line, column, key path), what was expected, a suggestion.
+//!
+//! Loading and validation report [`Problem`]s against a [`KeyPath`]; [`InputError`] gathers all
+//! the problems of one file and finds each one's place in the source text by walking the spanned
+//! TOML document along the key path ([`span_of`]). A problem whose key was set on the command
+//! line (`--set`) names the flag instead of a place in the file. The whole error renders as a
+//! compiler-style message through miette.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use toml::de::{DeTable, DeValue};
+
+/// One step of a [`KeyPath`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A key of a table.
+    Key(String),
+    /// An element of an array.
+    Index(usize),
+}
+
+/// Where a value sits in a document, e.g. `population[1].count`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyPath(pub Vec<Seg>);
+
+impl KeyPath {
+    /// The document root.
+    pub fn root() -> Self {
+        KeyPath(Vec::new())
+    }
+
+    /// This path extended by a key.
+    pub fn key(&self, k: &str) -> Self {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(k.to_string()));
+        p
+    }
+
+    /// This path extended by an array index.
+    pub fn index(&self, i: usize) -> Self {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(i));
+        p
+    }
+
+    /// Whether `self` is `other` or lies inside it.
+    pub fn starts_with(&self, other: &KeyPath) -> bool {
+        self.0.len() >= other.0.len() && self.0[..other.0.len()] == other.0[..]
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("(document)");
+        }
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Seg::Key(k) if i == 0 => f.write_str(k)?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One thing wrong with an input, before it is placed in the source text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Where the offending value is (or, for a missing key, the table that lacks it).
+    pub path: KeyPath,
+    /// What is wrong, as a sentence.
+    pub message: String,
+    /// What to do about it, if there is something better to say than the message.
+    pub help: Option<String>,
+    /// Point at the key rather than its value (unknown keys).
+    pub at_key: bool,
+}
+
+impl Problem {
+    /// A problem at `path`.
+    pub fn new(path: KeyPath, message: impl Into<String>) -> Self {
+        Problem {
+            path,
+            message: message.into(),
+            help: None,
+            at_key: false,
+        }
+    }
+
+    /// Adds a suggestion.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Bad input: a file that cannot be read or parsed, or whose values are invalid. The binary
+/// prints it and exits with code 2.
+#[derive(Debug)]
+pub enum InputError {
+    /// A file could not be read (missing, unreadable, not UTF-8).
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The file was read; these things are wrong with it.
+    Invalid(Box<Located>),
+    /// A command-line value is wrong (outside any file).
+    Flag {
+        /// The flag as written, e.g. `--set ticks=x`.
+        flag: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The problems of one file, each placed in its source.
+#[derive(Debug)]
+pub struct Located {
+    /// The file.
+    pub path: PathBuf,
+    /// One placed diagnostic per problem.
+    pub problems: Vec<PlacedProblem>,
+}
+
+/// A [`Problem`] with its place in a source file.
+#[derive(Debug)]
+pub struct PlacedProblem {
+    /// The problem.
+    pub problem: Problem,
+    /// The source text it refers to.
+    pub source: Arc<NamedSource<String>>,
+    /// The byte span of the offending text, when the key is in the file.
+    pub span: Option<Range<usize>>,
+    /// The 1-based line and column of the span's start.
+    pub line_col: Option<(usize, usize)>,
+    /// The `--set` flag that supplied the value, when it came from the command line.
+    pub from_flag: Option<String>,
+}
+
+impl InputError {
+    /// Places `problems` in `text` (the content of `path`), using `overridden` to say which key
+    /// paths came from `--set` flags rather than the file.
+    pub fn located(
+        path: &Path,
+        text: &str,
+        problems: Vec<Problem>,
+        overridden: &[(KeyPath, String)],
+    ) -> Self {
+        let source = Arc::new(NamedSource::new(
+            path.display().to_string(),
+            text.to_string(),
+        ));
+        let doc = DeTable::parse(text).ok();
+        let placed = problems
+            .into_iter()
+            .map(|problem| {
+                let from_flag = overridden
+                    .iter()
+                    .find(|(p, _)| problem.path.starts_with(p))
+                    .map(|(_, flag)| flag.clone());
+                let span = if from_flag.is_some() {
+                    None
+                } else {
+                    doc.as_ref()
+                        .and_then(|d| span_of(d.get_ref(), &problem.path, problem.at_key))
+                };
+                let line_col = span.as_ref().map(|s| line_col(text, s.start));
+                PlacedProblem {
+                    problem,
+                    source: source.clone(),
+                    span,
+                    line_col,
+                    from_flag,
+                }
+            })
+            .collect();
+        InputError::Invalid(Box::new(Located {
+            path: path.to_path_buf(),
+            problems: placed,
+        }))
+    }
+
+    /// A syntax error reported by the TOML parser, with its span.
+    pub fn syntax(path: &Path, text: &str, err: &toml::de::Error) -> Self {
+        let source = Arc::new(NamedSource::new(
+            path.display().to_string(),
+            text.to_string(),
+        ));
+        let span = err.span();
+        let line_col = span.as_ref().map(|s| line_col(text, s.start));
+        let message = format!("TOML syntax error: {}", err.message().trim());
+        InputError::Invalid(Box::new(Located {
+            path: path.to_path_buf(),
+            problems: vec![PlacedProblem {
+                problem: Problem::new(KeyPath::root(), message),
+                source,
+                span,
+                line_col,
+                from_flag: None,
+            }],
+        }))
+    }
+
+    /// All the problems, for tests and tools.
+    pub fn problems(&self) -> Vec<&Problem> {
+        match self {
+            InputError::Invalid(l) => l.problems.iter().map(|p| &p.problem).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// The byte span of the value at `path` in a parsed document (of its key when `at_key`); for a
+/// path that does not exist, the span of its nearest existing ancestor.
+pub fn span_of(doc: &DeTable<'_>, path: &KeyPath, at_key: bool) -> Option<Range<usize>> {
+    let mut table = doc;
+    let mut array: Option<&toml::de::DeArray<'_>> = None;
+    let mut best: Option<Range<usize>> = None;
+    for (i, seg) in path.0.iter().enumerate() {
+        let last = i + 1 == path.0.len();
+        let found: Option<(Range<usize>, Range<usize>, &DeValue<'_>)> = match (seg, array) {
+            (Seg::Key(k), None) => table
+                .iter()
+                .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
+                .map(|(key, v)| (key.span(), v.span(), v.get_ref())),
+            (Seg::Index(n), Some(a)) => a.get(*n).map(|v| (v.span(), v.span(), v.get_ref())),
+            _ => None,
+        };
+        let Some((key_span, value_span, value)) = found else {
+            break;
+        };
+        best = Some(if last && at_key { key_span } else { value_span });
+        match value {
+            DeValue::Table(t) => {
+                table = t;
+                array = None;
+            }
+            DeValue::Array(a) => array = Some(a),
+            _ => {
+                if !last {
+                    break;
+                }
+            }
+        }
+    }
+    best.filter(|s| s.end > s.start || s.start > 0)
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Read { path, reason } => {
+                write!(f, "cannot read `{}`: {reason}", path.display())
+            }
+            InputError::Flag { flag, message } => write!(f, "invalid `{flag}`: {message}"),
+            InputError::Invalid(l) => {
+                let n = l.problems.len();
+                write!(
+                    f,
+                    "`{}` is not valid: {n} problem{}",
+                    l.path.display(),
+                    if n == 1 { "" } else { "s" }
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+impl Diagnostic for InputError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("lamas::bad_input"))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        match self {
+            InputError::Invalid(l) => {
+                Some(Box::new(l.problems.iter().map(|p| p as &dyn Diagnostic)))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for PlacedProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = self.source.name();
+        match (&self.from_flag, self.line_col) {
+            (Some(flag), _) => write!(
+                f,
+                "{file}: {}: {} (set by `{flag}`)",
+                self.problem.path, self.problem.message
+            ),
+            (None, Some((l, c))) => {
+                write!(
+                    f,
+                    "{file}:{l}:{c}: {}: {}",
+                    self.problem.path, self.problem.message
+                )
+            }
+            (None, None) => write!(f, "{file}: {}: {}", self.problem.path, self.problem.message),
+        }
+    }
+}
+
+impl std::error::Error for PlacedProblem {}
+
+impl Diagnostic for PlacedProblem {
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.problem
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.span
+            .as_ref()
+            .map(|_| self.source.as_ref() as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span.clone()?;
+        let label = LabeledSpan::new(Some(self.problem.path.to_string()), span.start, span.len());
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_paths_display_like_code() {
+        let p = KeyPath::root().key("population").index(2).key("count");
+        assert_eq!(p.to_string(), "population[2].count");
+        assert!(p.starts_with(&KeyPath::root().key("population")));
+    }
+
+    #[test]
+    fn spans_follow_key_paths() {
+        let text = "ticks = 5\n[[population]]\nname = \"a\"\ncount = -3\n";
+        let doc = DeTable::parse(text).unwrap();
+        let p = KeyPath::root().key("population").index(0).key("count");
+        let span = span_of(doc.get_ref(), &p, false).unwrap();
+        assert_eq!(&text[span.clone()], "-3");
+        assert_eq!(line_col(text, span.start), (4, 9));
+        let key = span_of(doc.get_ref(), &p, true).unwrap();
+        assert_eq!(&text[key], "count");
+        // A missing key falls back to its table.
+        let missing = KeyPath::root().key("population").index(0).key("strategy");
+        assert!(span_of(doc.get_ref(), &missing, false).is_some());
+    }
+}

@@ -1,0 +1,223 @@
+//! Scenario files: from TOML text to the validated [`Scenario`] that the simulation accepts.
+//!
+//! Loading goes in three steps, each reporting [`Problem`]s with their key path: the text is
+//! parsed as TOML (syntax errors), `--set` overrides are applied to the parsed document
+//! ([`overrides`]), the document is read into the serde mirror [`raw::RawScenario`] (unknown keys,
+//! wrong types), and [`validate`] checks ranges and consistency and fills in the defaults,
+//! collecting every problem before reporting them together. A [`Scenario`] is therefore always
+//! valid: the simulation never checks its input again and cannot fail.
+
+pub mod error;
+pub mod overrides;
+pub mod raw;
+pub mod spec;
+pub mod validate;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::credit::MechanismKind;
+use crate::dist::Dist;
+use crate::rules::consensus::ConsensusRule;
+use crate::rules::value::ValueRule;
+use crate::rules::{Observation, Policy, Topology};
+use crate::strategy::Strategy;
+pub use error::{InputError, KeyPath, Problem};
+use raw::RawScenario;
+
+/// A valid scenario: every parameter of a run but the seed's override.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Short name.
+    pub name: String,
+    /// Number of ticks to simulate (≥ 1).
+    pub ticks: u32,
+    /// Seed of the random streams.
+    pub seed: u64,
+    /// The groups of agents, in id order.
+    pub groups: Vec<Group>,
+    /// The work.
+    pub tasks: Tasks,
+    /// The organisation.
+    pub topology: Topology,
+    /// Routing of subtasks.
+    pub assignment: Assignment,
+    /// Combination of answers.
+    pub consensus: Consensus,
+    /// Message links.
+    pub messages: Messages,
+    /// Credit allocation.
+    pub credit: Credit,
+    /// Money.
+    pub economy: Economy,
+    /// Learning and reputation.
+    pub experience: Experience,
+    /// The scenario as resolved (defaults filled in, overrides applied), for manifests.
+    pub resolved: serde_json::Value,
+}
+
+/// A group of identical agents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Unique name.
+    pub name: String,
+    /// Number of agents.
+    pub count: u32,
+    /// Behaviour.
+    pub strategy: Strategy,
+    /// Skill distribution per domain (one entry per domain).
+    pub skill: Vec<Dist>,
+    /// Cost of a subtask at full effort.
+    pub effort_cost: f64,
+    /// Cost per tick of being in the population.
+    pub participation_cost: f64,
+    /// Subtasks held at once.
+    pub capacity: u32,
+}
+
+/// The arrival process and the shape of tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tasks {
+    /// Poisson mean of arrivals per tick.
+    pub arrival_rate: f64,
+    /// Subtasks per task, m.
+    pub subtasks: u32,
+    /// Skill domains, D.
+    pub domains: u32,
+    /// Subtask difficulty.
+    pub difficulty: Dist,
+    /// Answers per subtask, K.
+    pub answers: u32,
+    /// Reward R.
+    pub reward: f64,
+    /// Value rule f.
+    pub value_rule: ValueRule,
+    /// Ticks from arrival to deadline.
+    pub deadline: u32,
+}
+
+/// Routing of subtasks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assignment {
+    /// Assignment policy.
+    pub policy: Policy,
+    /// Workers per subtask, r.
+    pub redundancy: u32,
+}
+
+/// Combination of answers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Consensus {
+    /// The rule.
+    pub rule: ConsensusRule,
+    /// Platform cost per answer checked under `verified`.
+    pub audit_cost: f64,
+}
+
+/// Message links.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Messages {
+    /// Ticks from send to delivery (≥ 1).
+    pub latency: u32,
+    /// Loss probability per transmission.
+    pub loss: f64,
+    /// Ticks before a retransmission (≥ 1).
+    pub timeout: u32,
+    /// Retransmissions after the first attempt.
+    pub retries: u32,
+    /// Bytes per assignment message.
+    pub assignment_bytes: u64,
+    /// Bytes per answer message.
+    pub answer_bytes: u64,
+}
+
+/// Credit allocation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Credit {
+    /// The mechanism.
+    pub mechanism: MechanismKind,
+    /// How answers are judged.
+    pub observation: Observation,
+}
+
+/// Money.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Economy {
+    /// Platform's share of each task's value.
+    pub platform_fee: f64,
+}
+
+/// Learning and reputation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Experience {
+    /// Skill learning rate alpha.
+    pub learning_rate: f64,
+    /// Skill decay phi toward the initial skill.
+    pub skill_decay: f64,
+    /// Reputation update weight rho.
+    pub reputation_rate: f64,
+    /// Initial reputation.
+    pub initial_reputation: f64,
+}
+
+impl Scenario {
+    /// Total number of agents.
+    pub fn population(&self) -> u32 {
+        self.groups.iter().map(|g| g.count).sum()
+    }
+
+    /// A hash of the resolved scenario (SHA-256 of its canonical JSON), hex.
+    pub fn hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let bytes = serde_json::to_vec(&self.resolved).unwrap_or_default();
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// Reads, overrides and validates the scenario file at `path`. `overrides` are `KEY=VALUE`
+/// texts as given to `--set`.
+pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    from_str(&text, path, overrides)
+}
+
+/// Like [`load`], for a scenario whose text is already in memory; `path` names it in messages.
+pub fn from_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenario, InputError> {
+    let mut doc: toml::Table = match toml::from_str(text) {
+        Ok(doc) => doc,
+        Err(e) => return Err(InputError::syntax(path, text, &e)),
+    };
+    let applied = overrides::apply(&mut doc, overrides)?;
+    let de = toml::Value::Table(doc);
+    let raw: RawScenario = match serde_path_to_error::deserialize(de) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let problem = overrides::problem_from_serde(&e);
+            return Err(InputError::located(path, text, vec![problem], &applied));
+        }
+    };
+    let default_name = path.file_stem().map_or_else(
+        || "scenario".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    validate::validate(&raw, &default_name)
+        .map_err(|problems| InputError::located(path, text, problems, &applied))
+}
+
+/// The JSON Schema of scenario files, for editors (`#:schema` in the first line of a file).
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(RawScenario);
+    serde_json::to_value(schema).unwrap_or_default()
+}
+
+/// Serialises a value for the resolved-scenario record.
+pub(crate) fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,291 @@
+//! The raw scenario file: a serde mirror of the TOML, exactly as written.
+//!
+//! Every section rejects unknown keys, and every field is optional here: defaults, ranges and
+//! cross-field consistency are the business of [`super::validate`], which turns a
+//! [`RawScenario`] into the [`super::Scenario`] that the simulation accepts. Counts are read as
+//! signed integers so that a negative count gets a sentence rather than a type error. Names with
+//! parameters (`partial(0.5)`, `threshold(2)`) are kept as strings and parsed during validation.
+//! The doc comments of these types are the descriptions of the JSON Schema (`lamas schema`).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// A lamas scenario: who the agents are, what work arrives, how it is organised and paid.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Short name of the scenario (default: the file name without extension).
+    pub name: Option<String>,
+    /// What the scenario is for.
+    pub description: Option<String>,
+    /// Number of ticks to simulate (≥ 1; default 100).
+    pub ticks: Option<i64>,
+    /// Seed of the run's random streams (default 1); `lamas run --seed` overrides it.
+    pub seed: Option<u64>,
+    /// The groups of agents, in order; agent ids are numbered across groups in this order.
+    #[serde(default)]
+    pub population: Vec<RawGroup>,
+    /// The work that arrives.
+    #[serde(default)]
+    pub tasks: RawTasks,
+    /// How agents are organised.
+    #[serde(default)]
+    pub topology: RawTopology,
+    /// How subtasks are given to workers.
+    #[serde(default)]
+    pub assignment: RawAssignment,
+    /// How the answers to one subtask are combined.
+    #[serde(default)]
+    pub consensus: RawConsensus,
+    /// The links that carry assignments and answers.
+    #[serde(default)]
+    pub messages: RawMessages,
+    /// How a task's value is split among its participants.
+    #[serde(default)]
+    pub credit: RawCredit,
+    /// Money: the platform's fee.
+    #[serde(default)]
+    pub economy: RawEconomy,
+    /// Learning and reputation.
+    #[serde(default)]
+    pub experience: RawExperience,
+}
+
+/// A group of identical agents.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    /// Name of the group, unique in the scenario (required).
+    pub name: Option<String>,
+    /// Number of agents (≥ 0; the population needs at least one agent in all).
+    pub count: Option<i64>,
+    /// Behaviour: `honest`, `shirker` or `partial(effort)` (default `honest`).
+    pub strategy: Option<String>,
+    /// Skill per domain in [0, 1]: one value or distribution for every domain, or a list with one
+    /// entry per domain (default 0.8).
+    pub skill: Option<RawSkill>,
+    /// Cost of one subtask worked at full effort; effort e costs `effort_cost * e` (≥ 0; default 1).
+    pub effort_cost: Option<f64>,
+    /// Cost paid by each agent every tick it is in the population (≥ 0; default 0).
+    pub participation_cost: Option<f64>,
+    /// Number of subtasks an agent can hold at once (≥ 1; default 1).
+    pub capacity: Option<i64>,
+}
+
+/// The arrival process and the shape of tasks.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTasks {
+    /// Mean number of tasks arriving per tick, Poisson (≥ 0; default 1).
+    pub arrival_rate: Option<f64>,
+    /// Subtasks per task, m (1..=64; default 3).
+    pub subtasks: Option<i64>,
+    /// Number of skill domains, D (1..=256; default 4).
+    pub domains: Option<i64>,
+    /// Difficulty of a subtask in [0, 1): a number or a distribution (default 0).
+    pub difficulty: Option<RawDist>,
+    /// Possible answers per subtask, K, one of them correct (2..=65535; default 4).
+    pub answers: Option<i64>,
+    /// Reward R of a fully successful task (≥ 0; default 10).
+    pub reward: Option<f64>,
+    /// Value rule: `all`, `additive` or `threshold(k)` (default `all`).
+    pub value_rule: Option<String>,
+    /// Ticks after arrival by which every subtask must be answered (≥ 1; default 10).
+    pub deadline: Option<i64>,
+}
+
+/// The organisation of the agents.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopology {
+    /// `star` (one orchestrator, the workers around it) or `single` (one generalist agent does
+    /// everything; the population must be one agent) (default `star`).
+    pub kind: Option<String>,
+}
+
+/// Routing of subtasks to workers.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssignment {
+    /// `best_skill`, `reputation`, `random` or `round_robin` (default `best_skill`).
+    pub policy: Option<String>,
+    /// Workers per subtask, r (≥ 1, at most the population; default 1).
+    pub redundancy: Option<i64>,
+}
+
+/// Combination of the answers to a subtask.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawConsensus {
+    /// `first`, `majority` or `verified` (default `majority`).
+    pub rule: Option<String>,
+    /// Cost to the platform of checking one answer under `verified` (≥ 0; default 0).
+    pub audit_cost: Option<f64>,
+}
+
+/// The message links between the coordinator and the workers.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMessages {
+    /// Ticks from sending to delivery (≥ 1; default 1).
+    pub latency: Option<i64>,
+    /// Probability that one transmission is lost, in [0, 1] (default 0).
+    pub loss: Option<f64>,
+    /// Ticks after which an unacknowledged transmission is sent again (≥ 1; default 2).
+    pub timeout: Option<i64>,
+    /// Retransmissions after the first attempt (0..=100; default 2).
+    pub retries: Option<i64>,
+    /// Size of an assignment message in bytes (≥ 0; default 1024).
+    pub assignment_bytes: Option<i64>,
+    /// Size of an answer message in bytes (≥ 0; default 256).
+    pub answer_bytes: Option<i64>,
+}
+
+/// Credit allocation.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCredit {
+    /// `equal` or `loo` (leave-one-out) (default `equal`).
+    pub mechanism: Option<String>,
+    /// How the coordinator judges answers: `ground_truth` or `consensus` (default `ground_truth`).
+    pub observation: Option<String>,
+}
+
+/// Monetisation.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEconomy {
+    /// Share of each task's value kept by the platform, in [0, 1] (default 0.1).
+    pub platform_fee: Option<f64>,
+}
+
+/// Experience management.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExperience {
+    /// Skill learning rate alpha: working at effort e raises skill by `alpha * e * (1 - s)`, in
+    /// [0, 1] (default 0).
+    pub learning_rate: Option<f64>,
+    /// Skill decay phi: an idle domain's skill moves `phi * (s0 - s)` toward its initial value each
+    /// tick, in [0, 1] (default 0).
+    pub skill_decay: Option<f64>,
+    /// Weight rho of a new observation in the reputation's exponentially weighted mean, in
+    /// [0, 1] (default 0.1).
+    pub reputation_rate: Option<f64>,
+    /// Reputation of a new agent, in [0, 1] (default 0.5).
+    pub initial_reputation: Option<f64>,
+}
+
+/// A number or a distribution written as a call: `0.8`, `"uniform(0.6, 1)"`, `"beta(2, 5)"`,
+/// `"normal(0.7, 0.1)"` (clipped to [0, 1]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RawDist {
+    /// A fixed value.
+    Fixed(f64),
+    /// A distribution in call syntax.
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for RawDist {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DistVisitor)
+    }
+}
+
+struct DistVisitor;
+
+impl Visitor<'_> for DistVisitor {
+    type Value = RawDist;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number or a distribution such as \"uniform(0.5, 0.9)\"")
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDist, E> {
+        Ok(RawDist::Fixed(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDist, E> {
+        Ok(RawDist::Fixed(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDist, E> {
+        Ok(RawDist::Fixed(v as f64))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDist, E> {
+        Ok(RawDist::Text(v.to_string()))
+    }
+}
+
+impl JsonSchema for RawDist {
+    fn schema_name() -> Cow<'static, str> {
+        "Distribution".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A number, or a distribution: \"uniform(low, high)\", \"beta(a, b)\", \"normal(mean, sd)\"",
+            "anyOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": "^\\s*(uniform|beta|normal)\\s*\\(.*\\)\\s*$" }
+            ]
+        })
+    }
+}
+
+/// Skill per domain: one value or distribution for all domains, or a list with one per domain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RawSkill {
+    /// The same for every domain.
+    All(RawDist),
+    /// One entry per domain.
+    PerDomain(Vec<RawDist>),
+}
+
+impl<'de> Deserialize<'de> for RawSkill {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SkillVisitor)
+    }
+}
+
+struct SkillVisitor;
+
+impl<'de> Visitor<'de> for SkillVisitor {
+    type Value = RawSkill;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number, a distribution such as \"uniform(0.5, 0.9)\", or a list of them (one per domain)")
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawSkill, E> {
+        Ok(RawSkill::All(RawDist::Fixed(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSkill, E> {
+        Ok(RawSkill::All(RawDist::Fixed(v as f64)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSkill, E> {
+        Ok(RawSkill::All(RawDist::Fixed(v as f64)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSkill, E> {
+        Ok(RawSkill::All(RawDist::Text(v.to_string())))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawSkill, A::Error> {
+        let mut out = Vec::new();
+        while let Some(d) = seq.next_element::<RawDist>()? {
+            out.push(d);
+        }
+        Ok(RawSkill::PerDomain(out))
+    }
+}
+
+impl JsonSchema for RawSkill {
+    fn schema_name() -> Cow<'static, str> {
+        "Skill".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let one = g.subschema_for::<RawDist>();
+        json_schema!({
+            "description": "Skill in [0, 1]: one number or distribution for every domain, or a list with one per domain",
+            "anyOf": [ one, { "type": "array", "items": one } ]
+        })
+    }
+}

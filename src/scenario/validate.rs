@@ -1,0 +1,556 @@
+//! Validation: a [`RawScenario`] becomes a [`Scenario`], or every problem with it is reported.
+//!
+//! Each value is checked against its range, names are looked up in their registries, and the
+//! values are checked against each other (redundancy within the population, a `threshold(k)`
+//! within the subtasks, one agent for the `single` topology). All problems are collected before
+//! returning, so that one run of `lamas validate` shows everything wrong with a file. The
+//! defaults of every key are the constants of [`defaults`], and nowhere else.
+
+use super::error::{KeyPath, Problem};
+use super::raw::{RawDist, RawGroup, RawScenario, RawSkill};
+use super::{
+    Assignment, Consensus, Credit, Economy, Experience, Group, Messages, Scenario, Tasks, to_json,
+};
+use crate::credit::MechanismKind;
+use crate::dist::Dist;
+use crate::rules::consensus::ConsensusRule;
+use crate::rules::value::ValueRule;
+use crate::rules::{Observation, Policy, Topology};
+use crate::strategy::Strategy;
+
+/// The default of every scenario key (documented in `docs/model.md`).
+pub mod defaults {
+    /// `ticks`.
+    pub const TICKS: i64 = 100;
+    /// `seed`.
+    pub const SEED: u64 = 1;
+    /// `population[].strategy`.
+    pub const STRATEGY: &str = "honest";
+    /// `population[].skill`.
+    pub const SKILL: f64 = 0.8;
+    /// `population[].effort_cost`.
+    pub const EFFORT_COST: f64 = 1.0;
+    /// `population[].participation_cost`.
+    pub const PARTICIPATION_COST: f64 = 0.0;
+    /// `population[].capacity`.
+    pub const CAPACITY: i64 = 1;
+    /// `tasks.arrival_rate`.
+    pub const ARRIVAL_RATE: f64 = 1.0;
+    /// `tasks.subtasks`.
+    pub const SUBTASKS: i64 = 3;
+    /// `tasks.domains`.
+    pub const DOMAINS: i64 = 4;
+    /// `tasks.difficulty`.
+    pub const DIFFICULTY: f64 = 0.0;
+    /// `tasks.answers`.
+    pub const ANSWERS: i64 = 4;
+    /// `tasks.reward`.
+    pub const REWARD: f64 = 10.0;
+    /// `tasks.value_rule`.
+    pub const VALUE_RULE: &str = "all";
+    /// `tasks.deadline`.
+    pub const DEADLINE: i64 = 10;
+    /// `topology.kind`.
+    pub const TOPOLOGY: &str = "star";
+    /// `assignment.policy`.
+    pub const POLICY: &str = "best_skill";
+    /// `assignment.redundancy`.
+    pub const REDUNDANCY: i64 = 1;
+    /// `consensus.rule`.
+    pub const CONSENSUS: &str = "majority";
+    /// `consensus.audit_cost`.
+    pub const AUDIT_COST: f64 = 0.0;
+    /// `messages.latency`.
+    pub const LATENCY: i64 = 1;
+    /// `messages.loss`.
+    pub const LOSS: f64 = 0.0;
+    /// `messages.timeout`.
+    pub const TIMEOUT: i64 = 2;
+    /// `messages.retries`.
+    pub const RETRIES: i64 = 2;
+    /// `messages.assignment_bytes`.
+    pub const ASSIGNMENT_BYTES: i64 = 1024;
+    /// `messages.answer_bytes`.
+    pub const ANSWER_BYTES: i64 = 256;
+    /// `credit.mechanism`.
+    pub const MECHANISM: &str = "equal";
+    /// `credit.observation`.
+    pub const OBSERVATION: &str = "ground_truth";
+    /// `economy.platform_fee`.
+    pub const PLATFORM_FEE: f64 = 0.1;
+    /// `experience.learning_rate`.
+    pub const LEARNING_RATE: f64 = 0.0;
+    /// `experience.skill_decay`.
+    pub const SKILL_DECAY: f64 = 0.0;
+    /// `experience.reputation_rate`.
+    pub const REPUTATION_RATE: f64 = 0.1;
+    /// `experience.initial_reputation`.
+    pub const INITIAL_REPUTATION: f64 = 0.5;
+}
+
+/// Collects problems while reading values with their defaults.
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn int(&mut self, path: KeyPath, v: &mut Option<i64>, default: i64, min: i64, max: i64) -> i64 {
+        let x = *v.get_or_insert(default);
+        if x < min || x > max {
+            let range = if max == i64::MAX {
+                format!("≥ {min}")
+            } else {
+                format!("in {min}..={max}")
+            };
+            self.problems.push(Problem::new(
+                path,
+                format!("expected a whole number {range}, found {x}"),
+            ));
+            return default.clamp(min, max);
+        }
+        x
+    }
+
+    fn num(&mut self, path: KeyPath, v: &mut Option<f64>, default: f64, min: f64, max: f64) -> f64 {
+        let x = *v.get_or_insert(default);
+        if !x.is_finite() || x < min || x > max {
+            let range = if max == f64::INFINITY {
+                format!("≥ {min}")
+            } else {
+                format!("in [{min}, {max}]")
+            };
+            self.problems.push(Problem::new(
+                path,
+                format!("expected a number {range}, found {x}"),
+            ));
+            return default;
+        }
+        x
+    }
+
+    fn prob(&mut self, path: KeyPath, v: &mut Option<f64>, default: f64) -> f64 {
+        self.num(path, v, default, 0.0, 1.0)
+    }
+
+    fn choice<T>(
+        &mut self,
+        path: KeyPath,
+        v: &mut Option<String>,
+        default: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let text = v.get_or_insert_with(|| default.to_string()).clone();
+        match parse(&text) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.problems.push(Problem::new(path, e));
+                None
+            }
+        }
+    }
+
+    /// A distribution of values in `[lo, hi]`.
+    fn dist(&mut self, path: KeyPath, d: &RawDist, lo: f64, hi: f64, hi_open: bool) -> Dist {
+        let parsed = match d {
+            RawDist::Fixed(x) => {
+                let ok = x.is_finite() && *x >= lo && (if hi_open { *x < hi } else { *x <= hi });
+                if ok {
+                    Ok(Dist::Fixed(*x))
+                } else {
+                    let close = if hi_open { ")" } else { "]" };
+                    Err(format!(
+                        "expected a number in [{lo}, {hi}{close}, found {x}"
+                    ))
+                }
+            }
+            RawDist::Text(t) => Dist::parse(t),
+        };
+        parsed.unwrap_or_else(|e| {
+            self.problems.push(Problem::new(path, e));
+            Dist::Fixed(lo)
+        })
+    }
+}
+
+/// Validates `raw`; `default_name` is used when the file has no `name`.
+pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<Problem>> {
+    use defaults as d;
+    let mut raw = raw.clone();
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    let root = KeyPath::root();
+
+    let name = raw
+        .name
+        .get_or_insert_with(|| default_name.to_string())
+        .clone();
+    let ticks = c.int(
+        root.key("ticks"),
+        &mut raw.ticks,
+        d::TICKS,
+        1,
+        u32::MAX as i64,
+    ) as u32;
+    let seed = *raw.seed.get_or_insert(d::SEED);
+
+    // Tasks first: the groups' skills need the number of domains.
+    let t = &mut raw.tasks;
+    let tp = root.key("tasks");
+    let subtasks = c.int(tp.key("subtasks"), &mut t.subtasks, d::SUBTASKS, 1, 64) as u32;
+    let domains = c.int(tp.key("domains"), &mut t.domains, d::DOMAINS, 1, 256) as u32;
+    let difficulty = c.dist(
+        tp.key("difficulty"),
+        t.difficulty.get_or_insert(RawDist::Fixed(d::DIFFICULTY)),
+        0.0,
+        1.0,
+        true,
+    );
+    let value_rule = c.choice(
+        tp.key("value_rule"),
+        &mut t.value_rule,
+        d::VALUE_RULE,
+        ValueRule::parse,
+    );
+    if let Some(ValueRule::Threshold(k)) = value_rule
+        && k > subtasks
+    {
+        c.problems.push(
+            Problem::new(
+                tp.key("value_rule"),
+                format!(
+                    "`threshold({k})` needs {k} correct subtasks, but tasks have only {subtasks}"
+                ),
+            )
+            .help(format!(
+                "use k ≤ tasks.subtasks = {subtasks}, or raise tasks.subtasks"
+            )),
+        );
+    }
+    let tasks = Tasks {
+        arrival_rate: c.num(
+            tp.key("arrival_rate"),
+            &mut t.arrival_rate,
+            d::ARRIVAL_RATE,
+            0.0,
+            1e6,
+        ),
+        subtasks,
+        domains,
+        difficulty,
+        answers: c.int(
+            tp.key("answers"),
+            &mut t.answers,
+            d::ANSWERS,
+            2,
+            u16::MAX as i64,
+        ) as u32,
+        reward: c.num(
+            tp.key("reward"),
+            &mut t.reward,
+            d::REWARD,
+            0.0,
+            f64::INFINITY,
+        ),
+        value_rule: value_rule.unwrap_or(ValueRule::All),
+        deadline: c.int(
+            tp.key("deadline"),
+            &mut t.deadline,
+            d::DEADLINE,
+            1,
+            1_000_000,
+        ) as u32,
+    };
+
+    // Population.
+    let pp = root.key("population");
+    if raw.population.is_empty() {
+        c.problems.push(
+            Problem::new(root.clone(), "the scenario has no `[[population]]` group")
+                .help("add a group, e.g.\n[[population]]\nname = \"workers\"\ncount = 10"),
+        );
+    }
+    let mut groups = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for (i, g) in raw.population.iter_mut().enumerate() {
+        let gp = pp.index(i);
+        groups.push(validate_group(&mut c, g, &gp, domains, &mut names));
+    }
+    let population: u64 = groups.iter().map(|g: &Group| u64::from(g.count)).sum();
+    if !raw.population.is_empty() && population == 0 {
+        c.problems.push(Problem::new(
+            pp.clone(),
+            "the population has no agents: every group has count 0",
+        ));
+    }
+
+    let topology = c.choice(
+        root.key("topology").key("kind"),
+        &mut raw.topology.kind,
+        d::TOPOLOGY,
+        Topology::parse,
+    );
+
+    let ap = root.key("assignment");
+    let a = &mut raw.assignment;
+    let policy = c.choice(ap.key("policy"), &mut a.policy, d::POLICY, Policy::parse);
+    let redundancy = c.int(
+        ap.key("redundancy"),
+        &mut a.redundancy,
+        d::REDUNDANCY,
+        1,
+        1_000_000,
+    ) as u32;
+    if population > 0 && u64::from(redundancy) > population {
+        c.problems.push(
+            Problem::new(
+                ap.key("redundancy"),
+                format!(
+                    "redundancy {redundancy} is larger than the population ({population} agents)"
+                ),
+            )
+            .help(format!("use a redundancy of at most {population}")),
+        );
+    }
+    if topology == Some(Topology::Single) {
+        if population > 1 {
+            c.problems.push(
+                Problem::new(
+                    root.key("topology").key("kind"),
+                    format!("topology `single` is one generalist agent, but the population has {population}"),
+                )
+                .help("give the population a single group with count = 1, or use topology `star`"),
+            );
+        }
+        if redundancy > 1 {
+            c.problems.push(Problem::new(
+                ap.key("redundancy"),
+                format!(
+                    "topology `single` has one agent, so redundancy must be 1, found {redundancy}"
+                ),
+            ));
+        }
+    }
+
+    let cp = root.key("consensus");
+    let rule = c.choice(
+        cp.key("rule"),
+        &mut raw.consensus.rule,
+        d::CONSENSUS,
+        ConsensusRule::parse,
+    );
+    let consensus = Consensus {
+        rule: rule.unwrap_or(ConsensusRule::Majority),
+        audit_cost: c.num(
+            cp.key("audit_cost"),
+            &mut raw.consensus.audit_cost,
+            d::AUDIT_COST,
+            0.0,
+            f64::INFINITY,
+        ),
+    };
+
+    let mp = root.key("messages");
+    let m = &mut raw.messages;
+    let messages = Messages {
+        latency: c.int(mp.key("latency"), &mut m.latency, d::LATENCY, 1, 1_000_000) as u32,
+        loss: c.prob(mp.key("loss"), &mut m.loss, d::LOSS),
+        timeout: c.int(mp.key("timeout"), &mut m.timeout, d::TIMEOUT, 1, 1_000_000) as u32,
+        retries: c.int(mp.key("retries"), &mut m.retries, d::RETRIES, 0, 100) as u32,
+        assignment_bytes: c.int(
+            mp.key("assignment_bytes"),
+            &mut m.assignment_bytes,
+            d::ASSIGNMENT_BYTES,
+            0,
+            i64::MAX,
+        ) as u64,
+        answer_bytes: c.int(
+            mp.key("answer_bytes"),
+            &mut m.answer_bytes,
+            d::ANSWER_BYTES,
+            0,
+            i64::MAX,
+        ) as u64,
+    };
+
+    let crp = root.key("credit");
+    let mechanism = c.choice(
+        crp.key("mechanism"),
+        &mut raw.credit.mechanism,
+        d::MECHANISM,
+        MechanismKind::parse,
+    );
+    let observation = c.choice(
+        crp.key("observation"),
+        &mut raw.credit.observation,
+        d::OBSERVATION,
+        Observation::parse,
+    );
+
+    let economy = Economy {
+        platform_fee: c.prob(
+            root.key("economy").key("platform_fee"),
+            &mut raw.economy.platform_fee,
+            d::PLATFORM_FEE,
+        ),
+    };
+
+    let ep = root.key("experience");
+    let e = &mut raw.experience;
+    let experience = Experience {
+        learning_rate: c.prob(
+            ep.key("learning_rate"),
+            &mut e.learning_rate,
+            d::LEARNING_RATE,
+        ),
+        skill_decay: c.prob(ep.key("skill_decay"), &mut e.skill_decay, d::SKILL_DECAY),
+        reputation_rate: c.prob(
+            ep.key("reputation_rate"),
+            &mut e.reputation_rate,
+            d::REPUTATION_RATE,
+        ),
+        initial_reputation: c.prob(
+            ep.key("initial_reputation"),
+            &mut e.initial_reputation,
+            d::INITIAL_REPUTATION,
+        ),
+    };
+
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    Ok(Scenario {
+        name,
+        ticks,
+        seed,
+        groups,
+        tasks,
+        topology: topology.unwrap_or(Topology::Star),
+        assignment: Assignment {
+            policy: policy.unwrap_or(Policy::BestSkill),
+            redundancy,
+        },
+        consensus,
+        messages,
+        credit: Credit {
+            mechanism: mechanism.unwrap_or(MechanismKind::Equal(crate::credit::Equal)),
+            observation: observation.unwrap_or(Observation::GroundTruth),
+        },
+        economy,
+        experience,
+        resolved: to_json(&raw),
+    })
+}
+
+fn validate_group(
+    c: &mut Checker,
+    g: &mut RawGroup,
+    gp: &KeyPath,
+    domains: u32,
+    names: &mut Vec<String>,
+) -> Group {
+    use defaults as d;
+    let name = match &g.name {
+        Some(n)
+            if n.is_empty()
+                || !n
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-') =>
+        {
+            c.problems.push(Problem::new(
+                gp.key("name"),
+                format!(
+                    "group name `{n}` must be non-empty and use only letters, digits, `_` and `-`"
+                ),
+            ));
+            n.clone()
+        }
+        Some(n) => {
+            if names.contains(n) {
+                c.problems.push(Problem::new(
+                    gp.key("name"),
+                    format!("a group named `{n}` is already defined"),
+                ));
+            }
+            n.clone()
+        }
+        None => {
+            c.problems.push(
+                Problem::new(gp.clone(), "missing key `name`")
+                    .help("every group needs a unique `name`"),
+            );
+            String::new()
+        }
+    };
+    names.push(name.clone());
+    let count = match g.count {
+        Some(_) => c.int(gp.key("count"), &mut g.count, 1, 0, 10_000_000) as u32,
+        None => {
+            c.problems.push(
+                Problem::new(gp.clone(), "missing key `count`")
+                    .help("add `count = <number of agents>`"),
+            );
+            0
+        }
+    };
+    let strategy = c.choice(
+        gp.key("strategy"),
+        &mut g.strategy,
+        d::STRATEGY,
+        Strategy::parse,
+    );
+    let skill_raw = g
+        .skill
+        .get_or_insert(RawSkill::All(RawDist::Fixed(d::SKILL)))
+        .clone();
+    let skill = match &skill_raw {
+        RawSkill::All(dist) => {
+            vec![c.dist(gp.key("skill"), dist, 0.0, 1.0, false); domains as usize]
+        }
+        RawSkill::PerDomain(list) => {
+            if list.len() != domains as usize {
+                c.problems.push(
+                    Problem::new(
+                        gp.key("skill"),
+                        format!(
+                            "expected one skill per domain ({domains}), found {}",
+                            list.len()
+                        ),
+                    )
+                    .help("give one entry per domain, or a single value for all domains"),
+                );
+            }
+            list.iter()
+                .enumerate()
+                .map(|(i, dist)| c.dist(gp.key("skill").index(i), dist, 0.0, 1.0, false))
+                .collect()
+        }
+    };
+    Group {
+        name,
+        count,
+        strategy: strategy.unwrap_or(Strategy::Honest(crate::strategy::Honest)),
+        skill,
+        effort_cost: c.num(
+            gp.key("effort_cost"),
+            &mut g.effort_cost,
+            d::EFFORT_COST,
+            0.0,
+            f64::INFINITY,
+        ),
+        participation_cost: c.num(
+            gp.key("participation_cost"),
+            &mut g.participation_cost,
+            d::PARTICIPATION_COST,
+            0.0,
+            f64::INFINITY,
+        ),
+        capacity: c.int(
+            gp.key("capacity"),
+            &mut g.capacity,
+            d::CAPACITY,
+            1,
+            1_000_000,
+        ) as u32,
+    }
+}

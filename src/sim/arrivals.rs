@@ -1,0 +1,61 @@
+//! Phase 2, arrivals (instruction processing): tasks arrive and are decomposed.
+//!
+//! The number of tasks arriving in a tick is Poisson with mean `tasks.arrival_rate`. Each task
+//! has reward R, deadline `tick + tasks.deadline`, and `m` subtasks, each with a domain uniform
+//! over the D domains, a difficulty drawn from `tasks.difficulty`, and a correct answer uniform
+//! over the K answers. Every subtask joins the queue of subtasks waiting for workers.
+
+use bevy_ecs::prelude::*;
+use rand_distr::{Distribution, Poisson};
+
+use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
+use super::tasks::{Board, Subtask, Task};
+use crate::dist::below;
+
+/// Draws this tick's arrivals and puts their subtasks in the queue.
+pub fn spawn_tasks(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    mut streams: ResMut<Streams>,
+    mut board: ResMut<Board>,
+    mut ledger: ResMut<Ledger>,
+    mut counters: ResMut<TickCounters>,
+) {
+    let t = &params.0.tasks;
+    let rng = &mut streams.arrivals;
+    let arrivals = match Poisson::new(t.arrival_rate) {
+        Ok(p) if t.arrival_rate > 0.0 => p.sample(rng) as u64,
+        _ => 0,
+    };
+    for _ in 0..arrivals {
+        let id = board.next_id;
+        board.next_id += 1;
+        let subtasks: Vec<Subtask> = (0..t.subtasks)
+            .map(|_| Subtask {
+                domain: below(rng, u64::from(t.domains)) as u16,
+                difficulty: t.difficulty.sample(rng, 0.0, 1.0),
+                truth: below(rng, u64::from(t.answers)) as u16,
+                slots: Vec::new(),
+                answers: Vec::new(),
+                waiting: 0,
+                checked: 0,
+                resolution: None,
+            })
+            .collect();
+        for s in 0..t.subtasks {
+            board.pending.push_back((id, s as u8));
+        }
+        board.tasks.insert(
+            id,
+            Task {
+                id,
+                arrived: clock.tick,
+                deadline: clock.tick + t.deadline,
+                subtasks,
+                open: t.subtasks,
+            },
+        );
+    }
+    ledger.tasks_arrived += arrivals;
+    counters.arrived += arrivals;
+}

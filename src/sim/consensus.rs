@@ -1,0 +1,82 @@
+//! Phase 6, consensus (consensus formation): subtasks are resolved, and tasks whose subtasks are
+//! all resolved finish.
+//!
+//! A subtask is resolved, once, at the first tick at which
+//! - `first`: an answer has arrived;
+//! - `verified`: an arrived answer checks out (the coordinator checks answers in arrival order,
+//!   paying `audit_cost` per answer checked, and keeps the first correct one);
+//! - any rule: every assigned worker has answered or is known lost, or the deadline has come.
+//!
+//! The kept answer is chosen by [`crate::rules::consensus::decide`] over the answers that
+//! arrived; none kept means the subtask failed. Workers still holding a resolved subtask are
+//! released.
+
+use bevy_ecs::prelude::*;
+
+use super::agents::{Load, Roster};
+use super::resources::{Clock, Ledger, Params};
+use super::tasks::{Board, Finished, FinishedTasks, Resolution, SlotState};
+use crate::rules::consensus::{ConsensusRule, decide};
+
+/// Resolves what can be resolved and moves finished tasks off the board.
+pub fn form_consensus(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    roster: Res<Roster>,
+    mut board: ResMut<Board>,
+    mut finished: ResMut<FinishedTasks>,
+    mut ledger: ResMut<Ledger>,
+    mut loads: Query<&mut Load>,
+) {
+    let sc = &params.0;
+    let rule = sc.consensus.rule;
+    let now = clock.tick;
+    let mut done = Vec::new();
+    for task in board.tasks.values_mut() {
+        let past_deadline = now >= task.deadline;
+        for st in task.subtasks.iter_mut().filter(|s| s.resolution.is_none()) {
+            let all_in = !st.slots.is_empty() && st.waiting == 0;
+            let ready = match rule {
+                ConsensusRule::First => !st.answers.is_empty(),
+                ConsensusRule::Verified => {
+                    let mut found = false;
+                    while st.checked < st.answers.len() && !found {
+                        ledger.audit_costs += sc.consensus.audit_cost;
+                        found = st.answers[st.checked].correct;
+                        st.checked += 1;
+                    }
+                    found
+                }
+                ConsensusRule::Majority => false,
+            };
+            if !(ready || all_in || past_deadline) {
+                continue;
+            }
+            let ballots: Vec<_> = st.answers.iter().map(|a| a.ballot()).collect();
+            let kept = decide(rule, &ballots, |_| true);
+            let correct = kept.is_some_and(|i| st.answers[i].correct);
+            st.resolution = Some(Resolution { kept, correct });
+            for slot in st.slots.iter_mut().filter(|s| s.state == SlotState::Sent) {
+                slot.state = SlotState::Released;
+                if let Ok(mut load) = loads.get_mut(roster.entities[slot.agent as usize]) {
+                    load.held -= 1;
+                }
+            }
+            task.open -= 1;
+            ledger.subtasks_resolved += 1;
+            ledger.subtasks_correct += u64::from(correct);
+        }
+        if task.open == 0 {
+            done.push(task.id);
+        }
+    }
+    for id in done {
+        if let Some(task) = board.tasks.remove(&id) {
+            finished.0.push(Finished {
+                task,
+                value: 0.0,
+                success: false,
+            });
+        }
+    }
+}

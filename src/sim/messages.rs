@@ -1,0 +1,63 @@
+//! Phase 4, messages (message exchange): the network delivers what is due this tick.
+//!
+//! An assignment that reaches its worker goes to the worker's inbox (dropped if its subtask was
+//! resolved meanwhile). An answer that reaches the coordinator joins its subtask's answers in
+//! arrival order (ignored if the subtask was resolved: a late answer). A lost assignment releases
+//! its worker and stops the coordinator waiting for that answer.
+
+use bevy_ecs::prelude::*;
+
+use super::agents::{Load, Roster};
+use super::network::{Event, Network};
+use super::resources::Clock;
+use super::tasks::{Board, SlotState};
+use super::work::Inbox;
+
+/// Delivers the messages due this tick.
+pub fn deliver_messages(
+    clock: Res<Clock>,
+    roster: Res<Roster>,
+    mut network: ResMut<Network>,
+    mut board: ResMut<Board>,
+    mut inbox: ResMut<Inbox>,
+    mut loads: Query<&mut Load>,
+) {
+    for event in network.due(clock.tick) {
+        match event {
+            Event::Assignment { sub, slot } => {
+                if let Some(st) = board.subtask_mut(sub)
+                    && st.resolution.is_none()
+                    && st.slots[slot as usize].state == SlotState::Sent
+                {
+                    inbox.0.push((sub, slot));
+                }
+            }
+            Event::Answer {
+                sub,
+                slot: _,
+                answer,
+            } => {
+                if let Some(st) = board.subtask_mut(sub)
+                    && st.resolution.is_none()
+                {
+                    st.answers.push(answer);
+                    st.waiting = st.waiting.saturating_sub(1);
+                }
+            }
+            Event::AssignmentLost { sub, slot } => {
+                if let Some(st) = board.subtask_mut(sub) {
+                    let s = &mut st.slots[slot as usize];
+                    if s.state == SlotState::Sent {
+                        s.state = SlotState::Released;
+                        if let Ok(mut load) = loads.get_mut(roster.entities[s.agent as usize]) {
+                            load.held -= 1;
+                        }
+                        if st.resolution.is_none() {
+                            st.waiting = st.waiting.saturating_sub(1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The simulation: one bevy_ecs [`World`] per run, stepped tick by tick by one [`Schedule`].
+//!
+//! The phases of a tick are the system sets of [`Phase`], chained in the design's order, one
+//! system (a verb) per phase in its own file. Agents are entities ([`agents`]); parameters,
+//! random streams, tasks, the network and the ledgers are resources. A run is a pure function
+//! of (scenario, seed): no IO, no clock, no unseeded randomness, and no iteration whose order
+//! depends on anything but the scenario. [`Simulation::new`] cannot fail: a [`Scenario`] is
+//! valid by construction.
+
+pub mod agents;
+mod arrivals;
+mod assign;
+mod consensus;
+pub mod credit;
+mod economy;
+mod experience;
+mod messages;
+pub mod network;
+pub mod record;
+pub mod resources;
+pub mod tasks;
+mod value;
+pub mod work;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
+
+use crate::report::metrics::{Metrics, summarise};
+use crate::scenario::Scenario;
+use agents::spawn_population;
+use record::Series;
+use resources::{Clock, Ledger, Params, Streams, TickCounters};
+
+/// The phases of a tick, in order (design section 2).
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Scheduled and random faults (a later issue fills this phase).
+    Faults,
+    /// Task arrivals (instruction processing).
+    Arrivals,
+    /// Decomposition and routing.
+    Assign,
+    /// Message exchange.
+    Messages,
+    /// Workers work.
+    Work,
+    /// Consensus formation.
+    Consensus,
+    /// Realised value.
+    Value,
+    /// Credit allocation.
+    Credit,
+    /// Monetisation.
+    Economy,
+    /// Strategy revision, exit and entry (a later issue fills this phase).
+    Adaptation,
+    /// Experience management.
+    Experience,
+    /// Per-tick metrics.
+    Record,
+}
+
+/// The schedule of one tick. With `strict`, an ambiguity between systems (two systems whose
+/// order is not fixed and whose data overlap) is an error when the schedule is initialised.
+pub fn schedule(strict: bool) -> Schedule {
+    let mut s = Schedule::default();
+    if strict {
+        s.set_build_settings(ScheduleBuildSettings {
+            ambiguity_detection: LogLevel::Error,
+            ..Default::default()
+        });
+    }
+    s.configure_sets(
+        (
+            Phase::Faults,
+            Phase::Arrivals,
+            Phase::Assign,
+            Phase::Messages,
+            Phase::Work,
+            Phase::Consensus,
+            Phase::Value,
+            Phase::Credit,
+            Phase::Economy,
+            Phase::Adaptation,
+            Phase::Experience,
+            Phase::Record,
+        )
+            .chain(),
+    );
+    s.add_systems((
+        arrivals::spawn_tasks.in_set(Phase::Arrivals),
+        assign::assign_subtasks.in_set(Phase::Assign),
+        messages::deliver_messages.in_set(Phase::Messages),
+        work::do_work.in_set(Phase::Work),
+        consensus::form_consensus.in_set(Phase::Consensus),
+        value::realise_value.in_set(Phase::Value),
+        credit::allocate_credit.in_set(Phase::Credit),
+        economy::settle_accounts.in_set(Phase::Economy),
+        experience::update_experience.in_set(Phase::Experience),
+        record::record_tick.in_set(Phase::Record),
+    ));
+    s
+}
+
+/// One run in progress.
+pub struct Simulation {
+    /// The world (public for tests and tools that inspect it).
+    pub world: World,
+    schedule: Schedule,
+    ticks: u32,
+}
+
+/// What a finished run produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutput {
+    /// The run's metrics, in a fixed order.
+    pub metrics: Metrics,
+    /// Its time series.
+    pub series: Series,
+}
+
+impl Simulation {
+    /// A world for `scenario` with random streams seeded by `seed`.
+    pub fn new(scenario: &Scenario, seed: u64) -> Self {
+        Self::with_schedule(scenario, seed, schedule(false))
+    }
+
+    /// Like [`Simulation::new`] with a given schedule (tests use a strict one).
+    pub fn with_schedule(scenario: &Scenario, seed: u64, schedule: Schedule) -> Self {
+        let mut world = World::new();
+        let mut streams = Streams::new(seed);
+        spawn_population(&mut world, scenario, &mut streams.population);
+        world.insert_resource(streams);
+        world.insert_resource(Params(scenario.clone()));
+        world.insert_resource(Clock::default());
+        world.insert_resource(Ledger::default());
+        world.insert_resource(TickCounters::default());
+        world.insert_resource(Series::default());
+        world.init_resource::<tasks::Board>();
+        world.init_resource::<tasks::FinishedTasks>();
+        world.init_resource::<network::Network>();
+        world.init_resource::<work::Inbox>();
+        world.init_resource::<assign::RoundRobin>();
+        world.init_resource::<credit::Payouts>();
+        world.init_resource::<credit::Observations>();
+        Simulation {
+            world,
+            schedule,
+            ticks: scenario.ticks,
+        }
+    }
+
+    /// Initialises the schedule, reporting ambiguities when it is strict.
+    pub fn check_schedule(&mut self) -> Result<(), String> {
+        self.schedule
+            .initialize(&mut self.world)
+            .map(|_| ())
+            .map_err(|e| format!("{e:?}"))
+    }
+
+    /// Simulates one tick.
+    pub fn step(&mut self) {
+        self.schedule.run(&mut self.world);
+        self.world.resource_mut::<Clock>().tick += 1;
+    }
+
+    /// The tick about to be simulated.
+    pub fn tick(&self) -> u32 {
+        self.world.resource::<Clock>().tick
+    }
+
+    /// Simulates the remaining ticks and summarises the run.
+    pub fn finish(mut self) -> RunOutput {
+        while self.tick() < self.ticks {
+            self.step();
+        }
+        let metrics = summarise(&mut self.world);
+        let series = self.world.resource::<Series>().clone();
+        RunOutput { metrics, series }
+    }
+}
+
+/// Runs `scenario` with `seed` to the end.
+pub fn run(scenario: &Scenario, seed: u64) -> RunOutput {
+    Simulation::new(scenario, seed).finish()
+}

@@ -1,0 +1,84 @@
+//! Phase 12, record: one row of per-tick metrics into plain column buffers. Polars is used only
+//! outside the world, when the run is over.
+
+use bevy_ecs::prelude::*;
+
+use super::agents::{AgentStrategy, Up, Wallet};
+use super::resources::{Clock, TickCounters};
+use crate::strategy::STRATEGIES;
+
+/// The time series of a run: one entry per tick in every column.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Series {
+    /// Tick.
+    pub tick: Vec<u32>,
+    /// Tasks arrived in the tick.
+    pub tasks_arrived: Vec<u64>,
+    /// Tasks completed in the tick.
+    pub tasks_completed: Vec<u64>,
+    /// Tasks that succeeded in the tick.
+    pub tasks_succeeded: Vec<u64>,
+    /// Value realised in the tick.
+    pub value: Vec<f64>,
+    /// Message transmissions in the tick.
+    pub messages: Vec<u64>,
+    /// Bytes sent in the tick.
+    pub bytes: Vec<u64>,
+    /// Agents up at the end of the tick.
+    pub agents_up: Vec<u32>,
+    /// Per strategy of [`STRATEGIES`], in that order: share of the population.
+    pub share: Vec<Vec<f64>>,
+    /// Per strategy: mean payoff so far of its agents (NaN when it has none).
+    pub payoff_mean: Vec<Vec<f64>>,
+}
+
+/// Appends this tick's row and resets the tick's counters.
+pub fn record_tick(
+    clock: Res<Clock>,
+    mut counters: ResMut<TickCounters>,
+    mut series: ResMut<Series>,
+    agents: Query<(&AgentStrategy, &Wallet, &Up)>,
+) {
+    let c = std::mem::take(&mut *counters);
+    let s = &mut *series;
+    s.tick.push(clock.tick);
+    s.tasks_arrived.push(c.arrived);
+    s.tasks_completed.push(c.completed);
+    s.tasks_succeeded.push(c.succeeded);
+    s.value.push(c.value);
+    s.messages.push(c.messages);
+    s.bytes.push(c.bytes);
+    let k = STRATEGIES.len();
+    let (mut count, mut payoff) = (vec![0u64; k], vec![0.0f64; k]);
+    let mut up = 0u32;
+    let mut n = 0u64;
+    for (strategy, wallet, u) in &agents {
+        let i = strategy_index(strategy.0.name());
+        count[i] += 1;
+        payoff[i] += wallet.payoff();
+        up += u32::from(u.0);
+        n += 1;
+    }
+    s.agents_up.push(up);
+    if s.share.len() < k {
+        s.share.resize(k, Vec::new());
+        s.payoff_mean.resize(k, Vec::new());
+    }
+    for i in 0..k {
+        s.share[i].push(if n > 0 {
+            count[i] as f64 / n as f64
+        } else {
+            f64::NAN
+        });
+        s.payoff_mean[i].push(if count[i] > 0 {
+            payoff[i] / count[i] as f64
+        } else {
+            f64::NAN
+        });
+    }
+}
+
+/// Position of a strategy name in [`STRATEGIES`].
+pub fn strategy_index(name: &str) -> usize {
+    STRATEGIES.iter().position(|d| d.name == name).unwrap_or(0)
+}

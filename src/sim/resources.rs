@@ -1,0 +1,103 @@
+//! The run-wide resources: parameters, clock, random streams, and the ledgers that the phases
+//! write and the record phase and the final summary read.
+
+use bevy_ecs::prelude::*;
+
+use crate::rng::{SimRng, stream};
+use crate::scenario::Scenario;
+
+/// The validated scenario of the run.
+#[derive(Resource, Debug)]
+pub struct Params(pub Scenario);
+
+/// The current tick, starting at 0.
+#[derive(Resource, Debug, Default)]
+pub struct Clock {
+    /// The tick being simulated.
+    pub tick: u32,
+}
+
+/// The named random streams of the run (see [`crate::rng`]). One stream per phase that draws,
+/// so that a change to one phase's draws never shifts another's.
+#[derive(Resource, Debug)]
+pub struct Streams {
+    /// Initial skills (`"population"`).
+    pub population: SimRng,
+    /// Task arrivals and their subtasks (`"arrivals"`).
+    pub arrivals: SimRng,
+    /// Random assignment (`"assign"`).
+    pub assign: SimRng,
+    /// Message loss (`"network"`).
+    pub network: SimRng,
+    /// Answers (`"work"`).
+    pub work: SimRng,
+}
+
+impl Streams {
+    /// The streams of the run with `seed`.
+    pub fn new(seed: u64) -> Self {
+        Streams {
+            population: stream(seed, "population"),
+            arrivals: stream(seed, "arrivals"),
+            assign: stream(seed, "assign"),
+            network: stream(seed, "network"),
+            work: stream(seed, "work"),
+        }
+    }
+}
+
+/// Counts and money over the whole run.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Ledger {
+    /// Tasks that arrived.
+    pub tasks_arrived: u64,
+    /// Tasks whose subtasks were all resolved.
+    pub tasks_completed: u64,
+    /// Completed tasks that realised their full reward (`f = 1`).
+    pub tasks_succeeded: u64,
+    /// Sum over completed tasks of (completion tick - arrival tick).
+    pub latency_sum: u64,
+    /// Subtasks resolved, and of those, resolved with a correct answer.
+    pub subtasks_resolved: u64,
+    /// Subtasks resolved correct.
+    pub subtasks_correct: u64,
+    /// Message transmissions and their bytes.
+    pub messages: u64,
+    /// Bytes sent.
+    pub bytes: u64,
+    /// Value realised by completed tasks.
+    pub value_created: f64,
+    /// Platform fee income.
+    pub platform_fees: f64,
+    /// Audit costs paid by the platform under `verified`.
+    pub audit_costs: f64,
+    /// Effort costs paid by agents.
+    pub effort_costs: f64,
+    /// Participation costs paid by agents.
+    pub participation_costs: f64,
+    /// Credit paid to agents.
+    pub credit_paid: f64,
+    /// Distributable value that the mechanism could not allocate (kept by the platform).
+    pub credit_unallocated: f64,
+    /// Sum over tasks with `v(N) > 0` of `|Σ raw shares - v(N)| / v(N)`.
+    pub imbalance_sum: f64,
+    /// Number of tasks in `imbalance_sum`.
+    pub imbalance_tasks: u64,
+}
+
+/// What happened during the current tick (reset by the record phase).
+#[derive(Resource, Debug, Default, Clone)]
+pub struct TickCounters {
+    /// Tasks arrived.
+    pub arrived: u64,
+    /// Tasks completed.
+    pub completed: u64,
+    /// Tasks succeeded.
+    pub succeeded: u64,
+    /// Messages sent.
+    pub messages: u64,
+    /// Bytes sent.
+    pub bytes: u64,
+    /// Value realised.
+    pub value: f64,
+}

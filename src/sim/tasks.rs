@@ -1,0 +1,142 @@
+//! Tasks in flight: the board of open tasks, their subtasks, who holds them, what was answered.
+//!
+//! A task arrives with `m` subtasks; each subtask is assigned to up to `r` workers (its
+//! [`Slot`]s), collects [`Answer`]s in arrival order, and is resolved once by consensus. A task
+//! whose subtasks are all resolved leaves the board as a [`Finished`] task and flows through the
+//! value, credit and economy phases of the same tick.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use bevy_ecs::prelude::*;
+
+use crate::rules::consensus::Ballot;
+
+/// A reference to one subtask: (task id, subtask index).
+pub type SubRef = (u64, u8);
+
+/// What became of one assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotState {
+    /// Sent; the worker has not answered yet.
+    Sent,
+    /// The worker answered (its load was released then).
+    Worked,
+    /// Released without an answer: lost for good, or the subtask was resolved first.
+    Released,
+}
+
+/// One assignment of a subtask to a worker.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot {
+    /// The worker.
+    pub agent: u32,
+    /// Its state.
+    pub state: SlotState,
+}
+
+/// One answer as it reached the coordinator.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer {
+    /// The answer given, in `0..K`.
+    pub label: u16,
+    /// The worker.
+    pub agent: u32,
+    /// Whether it is truly correct.
+    pub correct: bool,
+    /// The worker's reputation when it answered.
+    pub reputation: f64,
+    /// The effort the worker claimed.
+    pub claim: f64,
+}
+
+impl Answer {
+    /// The view of it that consensus rules need.
+    pub fn ballot(&self) -> Ballot {
+        Ballot {
+            label: self.label,
+            agent: self.agent,
+            reputation: self.reputation,
+            correct: self.correct,
+        }
+    }
+}
+
+/// How a subtask was resolved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolution {
+    /// Index of the kept answer in `answers`, if any.
+    pub kept: Option<usize>,
+    /// Whether the kept answer is truly correct.
+    pub correct: bool,
+}
+
+/// A subtask.
+#[derive(Debug, Clone)]
+pub struct Subtask {
+    /// Skill domain.
+    pub domain: u16,
+    /// Difficulty delta in [0, 1).
+    pub difficulty: f64,
+    /// The correct answer.
+    pub truth: u16,
+    /// Its assignments (empty until assigned).
+    pub slots: Vec<Slot>,
+    /// Answers received before resolution, in arrival order.
+    pub answers: Vec<Answer>,
+    /// Answers the coordinator still expects (sent slots not known to be lost).
+    pub waiting: u32,
+    /// Answers already checked under `verified`.
+    pub checked: usize,
+    /// Set once, by consensus.
+    pub resolution: Option<Resolution>,
+}
+
+/// A task.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// Id, in arrival order.
+    pub id: u64,
+    /// Tick of arrival.
+    pub arrived: u32,
+    /// Last tick at which answers are accepted.
+    pub deadline: u32,
+    /// Its subtasks.
+    pub subtasks: Vec<Subtask>,
+    /// Subtasks not yet resolved.
+    pub open: u32,
+}
+
+/// Open tasks and the queue of subtasks waiting for workers.
+#[derive(Resource, Debug, Default)]
+pub struct Board {
+    /// Open tasks by id (ordered: iteration is deterministic).
+    pub tasks: BTreeMap<u64, Task>,
+    /// Subtasks not yet assigned, first come first served.
+    pub pending: VecDeque<SubRef>,
+    /// Id of the next task.
+    pub next_id: u64,
+}
+
+impl Board {
+    /// The subtask `r`, if its task is still open.
+    pub fn subtask_mut(&mut self, r: SubRef) -> Option<&mut Subtask> {
+        self.tasks
+            .get_mut(&r.0)
+            .and_then(|t| t.subtasks.get_mut(r.1 as usize))
+    }
+}
+
+/// A task that finished this tick, with what the value phase found.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The task.
+    pub task: Task,
+    /// Realised value `R * f`.
+    pub value: f64,
+    /// Whether `f = 1`.
+    pub success: bool,
+}
+
+/// Tasks finished this tick (filled by consensus, consumed by economy).
+#[derive(Resource, Debug, Default)]
+pub struct FinishedTasks(pub Vec<Finished>);

@@ -1,0 +1,130 @@
+//! Phase 5, work: each worker that received an assignment and is up works on it.
+//!
+//! The worker's strategy gives its effort e, how it answers, and its claim. It pays
+//! `effort_cost * e`. Working (`solve`), its competence is `c = e * s_d * (1 - delta)` and its
+//! answer is correct with probability `c`, otherwise one of the K-1 wrong answers uniformly;
+//! guessing, the answer is uniform over all K (correct with probability 1/K). Practice is noted
+//! for the experience phase. The answer goes back to the coordinator as a message (`star`) or
+//! straight to the subtask (`single`). A worker that is down drops the assignment.
+
+use bevy_ecs::prelude::*;
+
+use super::agents::{Agent, AgentStrategy, Load, Reputation, Roster, Skills, Up, Wallet};
+use super::network::{Event, Network};
+use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
+use super::tasks::{Answer, Board, SlotState, SubRef};
+use crate::dist::{below, chance};
+use crate::rules::Topology;
+use crate::strategy::Answering;
+
+/// Assignments delivered this tick, waiting to be worked, in delivery order.
+#[derive(Resource, Debug, Default)]
+pub struct Inbox(pub Vec<(SubRef, u8)>);
+
+/// The answer label a worker gives: correct with probability `competence` when solving, uniform
+/// when guessing. Wrong answers are uniform over the K-1 others.
+pub fn draw_label<R: rand::Rng + ?Sized>(
+    rng: &mut R,
+    answering: Answering,
+    competence: f64,
+    truth: u16,
+    k: u32,
+) -> u16 {
+    match answering {
+        Answering::Guess => below(rng, u64::from(k)) as u16,
+        Answering::Solve => {
+            if chance(rng, competence) {
+                truth
+            } else {
+                let w = below(rng, u64::from(k - 1)) as u16;
+                if w >= truth { w + 1 } else { w }
+            }
+        }
+    }
+}
+
+/// Works every delivered assignment.
+#[allow(clippy::too_many_arguments)]
+pub fn do_work(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    roster: Res<Roster>,
+    mut streams: ResMut<Streams>,
+    mut inbox: ResMut<Inbox>,
+    mut board: ResMut<Board>,
+    mut network: ResMut<Network>,
+    mut ledger: ResMut<Ledger>,
+    mut counters: ResMut<TickCounters>,
+    mut agents: Query<(
+        &Agent,
+        &AgentStrategy,
+        &mut Skills,
+        &Reputation,
+        &mut Wallet,
+        &mut Load,
+        &Up,
+    )>,
+) {
+    let sc = &params.0;
+    let alpha = sc.experience.learning_rate;
+    for (sub, slot) in std::mem::take(&mut inbox.0) {
+        let Some(st) = board.subtask_mut(sub) else {
+            continue;
+        };
+        if st.resolution.is_some() || st.slots[slot as usize].state != SlotState::Sent {
+            continue;
+        }
+        let id = st.slots[slot as usize].agent;
+        let Ok((agent, strategy, mut skills, rep, mut wallet, mut load, up)) =
+            agents.get_mut(roster.entities[id as usize])
+        else {
+            continue;
+        };
+        if !up.0 {
+            continue;
+        }
+        let work = strategy.0.behaviour().work();
+        let d = st.domain as usize;
+        let cost = sc.groups[agent.group as usize].effort_cost * work.effort;
+        wallet.effort_costs += cost;
+        ledger.effort_costs += cost;
+        skills.practice[d] *= 1.0 - alpha * work.effort;
+        let competence = work.effort * skills.now[d] * (1.0 - st.difficulty);
+        let label = draw_label(
+            &mut streams.work,
+            work.answering,
+            competence,
+            st.truth,
+            sc.tasks.answers,
+        );
+        let answer = Answer {
+            label,
+            agent: id,
+            correct: label == st.truth,
+            reputation: rep.0,
+            claim: work.claim,
+        };
+        st.slots[slot as usize].state = SlotState::Worked;
+        load.held -= 1;
+        match sc.topology {
+            Topology::Single => {
+                st.answers.push(answer);
+                st.waiting = st.waiting.saturating_sub(1);
+            }
+            Topology::Star => {
+                let sent = network.send(
+                    &sc.messages,
+                    clock.tick,
+                    Event::Answer { sub, slot, answer },
+                    None,
+                    &mut streams.network,
+                );
+                let bytes = u64::from(sent) * sc.messages.answer_bytes;
+                ledger.messages += u64::from(sent);
+                ledger.bytes += bytes;
+                counters.messages += u64::from(sent);
+                counters.bytes += bytes;
+            }
+        }
+    }
+}

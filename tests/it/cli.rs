@@ -1,0 +1,252 @@
+//! The command line: every bad input gets one clear message and exit code 2, and writes nothing;
+//! good input gets its files.
+
+use std::path::Path;
+
+use crate::support::{lamas, root};
+
+/// Every fixture in `tests/data/invalid/` lists, in `# expect:` lines, what its message must say.
+#[test]
+fn every_invalid_fixture_gets_its_message_and_exit_code_2() {
+    let dir = root().join("tests/data/invalid");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "fixtures missing");
+    let out_root = tempfile::tempdir().unwrap();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let expects: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# expect: "))
+            .collect();
+        assert!(
+            !expects.is_empty(),
+            "{} has no `# expect:` line",
+            file.display()
+        );
+        let rel = file
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        for cmd in ["validate", "run"] {
+            let out_dir = out_root.path().join(file.file_stem().unwrap());
+            let mut args = vec![cmd, rel.as_str()];
+            if cmd == "run" {
+                args.extend(["--out", out_dir.to_str().unwrap()]);
+            }
+            let out = lamas(&args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{rel} ({cmd}): exit code\n{stderr}"
+            );
+            for e in &expects {
+                assert!(
+                    stderr.contains(e),
+                    "{rel} ({cmd}): message lacks `{e}`:\n{stderr}"
+                );
+            }
+            assert!(!stderr.contains("panicked"), "{rel}: panic\n{stderr}");
+            assert!(
+                !out_dir.exists(),
+                "{rel}: `run` wrote output for an invalid scenario"
+            );
+        }
+    }
+}
+
+#[test]
+fn missing_file_is_bad_input() {
+    let out = lamas(&["run", "scenarios/no-such-file.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read `scenarios/no-such-file.toml`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unwritable_output_folder_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let target = file.join("sub");
+    let out = lamas(&[
+        "run",
+        "scenarios/tiny.toml",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write to output folder"), "{err}");
+}
+
+#[test]
+fn bad_set_flags_are_bad_input() {
+    for (flag, expect) in [
+        ("ticks", "expected KEY=VALUE"),
+        ("population.nobody.count=3", "no element named `nobody`"),
+        ("ticks=0", "(set by `--set ticks=0`)"),
+        (
+            "credit.mechanism=shaply",
+            "unknown credit mechanism `shaply`",
+        ),
+        ("tasks.arival_rate=2", "did you mean `arrival_rate`?"),
+    ] {
+        let out = lamas(&["validate", "scenarios/tiny.toml", "--set", flag]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{flag}: {err}");
+    }
+}
+
+#[test]
+fn bad_flags_are_exit_code_2() {
+    let out = lamas(&["run", "scenarios/tiny.toml", "--seed", "minus-one"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = lamas(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn run_writes_its_three_files_and_a_summary_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("tiny");
+    let out = lamas(&[
+        "run",
+        "scenarios/tiny.toml",
+        "--set",
+        "ticks=20",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("task_success_rate"), "{stdout}");
+    for f in ["timeseries.parquet", "summary.json", "manifest.json"] {
+        assert!(out_dir.join(f).is_file(), "{f} missing");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.')
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "task_success_rate",
+        "tasks_arrived",
+        "messages_total",
+        "welfare",
+        "platform_revenue",
+        "gini_payoff",
+        "freerider_payoff_ratio",
+        "payoff_mean_honest",
+        "share_final_shirker",
+        "budget_imbalance",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 7);
+    assert_eq!(manifest["ticks"], 20);
+    assert_eq!(manifest["resolved"]["ticks"], 20);
+    assert_eq!(manifest["scenario_hash"].as_str().unwrap().len(), 64);
+    assert!(manifest["git_revision"].is_string());
+    // The time series has one row per tick.
+    let df = polars::prelude::ParquetReader::new(
+        std::fs::File::open(out_dir.join("timeseries.parquet")).unwrap(),
+    );
+    use polars::prelude::SerReader;
+    let df = df.finish().unwrap();
+    assert_eq!(df.height(), 20);
+}
+
+#[test]
+fn validate_accepts_every_bundled_scenario_and_schema_is_json() {
+    for f in std::fs::read_dir(root().join("scenarios")).unwrap() {
+        let p = f.unwrap().path();
+        if p.extension().is_some_and(|e| e == "toml") {
+            let rel = p
+                .strip_prefix(root())
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let out = lamas(&["validate", &rel]);
+            assert!(
+                out.status.success(),
+                "{rel}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let out = lamas(&["schema"]);
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(schema["properties"]["population"].is_object());
+    // The committed schema that scenario files point editors to is current.
+    let committed = std::fs::read(root().join("docs/scenario.schema.json")).unwrap();
+    let committed: serde_json::Value = serde_json::from_slice(&committed).unwrap();
+    assert_eq!(
+        committed, schema,
+        "docs/scenario.schema.json is stale: run `lamas schema > docs/scenario.schema.json`"
+    );
+}
+
+#[test]
+fn every_scenario_is_listed_in_the_scenarios_readme() {
+    let readme = std::fs::read_to_string(root().join("scenarios/README.md")).unwrap();
+    for f in std::fs::read_dir(root().join("scenarios")).unwrap() {
+        let name = f.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".toml") {
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "scenarios/README.md does not list {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_module_starts_with_a_doc_paragraph() {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&root().join("src"), &mut files);
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(
+            text.starts_with("//!"),
+            "{} does not start with a `//!` paragraph",
+            f.display()
+        );
+    }
+}

@@ -1,0 +1,305 @@
+//! The model against what can be computed by hand. Each test states its formula. Runs use fixed
+//! seeds, so they are deterministic; the tolerances (4.5 standard errors) are what a correct
+//! model passes for any seed with overwhelming probability, and what a wrong formula fails.
+
+use lamas::sim::{self, Simulation, schedule};
+
+use crate::support::{assert_proportion, scenario};
+
+/// A star team of 60 honest workers with the given skill and room for 4 subtasks each: ample
+/// capacity, so every subtask gets its `r` workers at once; difficulty 0; a deadline of 8 ticks,
+/// so that only the last few ticks' tasks are still open when the run ends. `extra` is appended
+/// inside `[tasks]` and may open further tables.
+fn team(skill: f64, extra: &str) -> String {
+    format!(
+        r#"
+ticks = 400
+seed = 11
+[[population]]
+name = "workers"
+count = 60
+strategy = "honest"
+skill = {skill}
+capacity = 4
+[tasks]
+arrival_rate = 4.0
+subtasks = 3
+domains = 2
+answers = 4
+deadline = 8
+{extra}
+"#
+    )
+}
+
+fn metric(out: &sim::RunOutput, name: &str) -> f64 {
+    out.metrics
+        .get(name)
+        .unwrap_or_else(|| panic!("metric {name} missing"))
+}
+
+#[test]
+fn subtask_succeeds_with_probability_skill_and_task_with_skill_to_the_m() {
+    // Honest worker, skill s, difficulty 0, redundancy 1, no loss: competence c = 1 * s * 1 = s,
+    // so a subtask is correct with probability s; under `all`, a task of m = 3 independent
+    // subtasks succeeds with probability s^3.
+    let s = 0.8;
+    let out = sim::run(&scenario(&team(s, "")), 11);
+    let subtasks = metric(&out, "tasks_completed") * 3.0;
+    assert!(subtasks > 3000.0, "too few subtasks: {subtasks}");
+    assert_proportion(
+        "subtask accuracy",
+        metric(&out, "subtask_accuracy") * subtasks,
+        subtasks,
+        s,
+        4.5,
+    );
+    let tasks = metric(&out, "tasks_completed");
+    assert_proportion(
+        "task success",
+        metric(&out, "tasks_succeeded"),
+        tasks,
+        s.powi(3),
+        4.5,
+    );
+}
+
+#[test]
+fn shirkers_are_right_one_time_in_k() {
+    // A shirker guesses uniformly among K = 4 answers: correct with probability 1/4.
+    let text = team(0.9, "").replace("strategy = \"honest\"", "strategy = \"shirker\"");
+    let out = sim::run(&scenario(&text), 3);
+    let n = metric(&out, "tasks_completed") * 3.0;
+    assert_proportion(
+        "shirker accuracy",
+        metric(&out, "subtask_accuracy") * n,
+        n,
+        0.25,
+        4.5,
+    );
+    // They pay no effort.
+    assert_eq!(metric(&out, "effort_costs"), 0.0);
+}
+
+#[test]
+fn partial_effort_scales_competence() {
+    // partial(0.5) with skill 0.8 and difficulty 0.5: c = 0.5 * 0.8 * (1 - 0.5) = 0.2.
+    let text = team(0.8, "difficulty = 0.5")
+        .replace("strategy = \"honest\"", "strategy = \"partial(0.5)\"");
+    let out = sim::run(&scenario(&text), 5);
+    let n = metric(&out, "tasks_completed") * 3.0;
+    assert_proportion(
+        "partial accuracy",
+        metric(&out, "subtask_accuracy") * n,
+        n,
+        0.2,
+        4.5,
+    );
+    // Each subtask costs effort_cost * e = 0.5.
+    // (Subtasks still open at the end were worked too: allow 2%.)
+    assert!((metric(&out, "effort_costs") / (0.5 * n) - 1.0).abs() < 0.02);
+}
+
+#[test]
+fn lost_messages_are_retried() {
+    // Each transmission is lost with probability p and retried n times: a message gets through
+    // with probability q = 1 - p^(n+1). A subtask (skill 1) is correct iff its assignment and its
+    // answer both get through: q^2. Transmissions per message: sum_{k=0}^{n} p^k =
+    // (1 - p^(n+1)) / (1 - p); answers are sent only for delivered assignments.
+    let (p, n) = (0.5f64, 1);
+    let extra = format!("[messages]\nloss = {p}\nretries = {n}\ntimeout = 2\nlatency = 1");
+    let out = sim::run(&scenario(&team(1.0, &extra)), 9);
+    let q = 1.0 - p.powi(n + 1);
+    let subtasks = metric(&out, "tasks_completed") * 3.0;
+    assert_proportion(
+        "delivered both ways",
+        metric(&out, "subtask_accuracy") * subtasks,
+        subtasks,
+        q * q,
+        4.5,
+    );
+    let per_message = (1.0 - p.powi(n + 1)) / (1.0 - p);
+    // Over every subtask that arrived (the last ticks' answers are partly unsent: allow 3%).
+    let arrived = metric(&out, "tasks_arrived") * 3.0;
+    let expected = arrived * per_message * (1.0 + q);
+    let got = metric(&out, "messages_total");
+    assert!(
+        (got - expected).abs() < 0.03 * expected,
+        "messages {got}, expected about {expected}"
+    );
+}
+
+#[test]
+fn value_rules_follow_their_formulas() {
+    let s: f64 = 0.7;
+    // additive: E[value] = R * s per task (R = 10).
+    let out = sim::run(&scenario(&team(s, "value_rule = \"additive\"")), 21);
+    let tasks = metric(&out, "tasks_completed");
+    let mean_value = metric(&out, "value_created") / tasks;
+    let se = 10.0 * (s * (1.0 - s) / 3.0 / tasks).sqrt();
+    assert!(
+        (mean_value - 10.0 * s).abs() < 4.5 * se,
+        "additive: {mean_value} vs {}",
+        10.0 * s
+    );
+    // threshold(2) of 3: P = 3 s^2 (1 - s) + s^3.
+    let out = sim::run(&scenario(&team(s, "value_rule = \"threshold(2)\"")), 22);
+    let p = 3.0 * s * s * (1.0 - s) + s.powi(3);
+    assert_proportion(
+        "threshold(2)",
+        metric(&out, "tasks_succeeded"),
+        metric(&out, "tasks_completed"),
+        p,
+        4.5,
+    );
+}
+
+#[test]
+fn majority_of_three_is_condorcet() {
+    // K = 2, r = 3 independent workers correct with probability q: the majority is right with
+    // probability q^3 + 3 q^2 (1 - q).
+    let q: f64 = 0.7;
+    let text = team(q, "[assignment]\nredundancy = 3\npolicy = \"random\"")
+        .replace("answers = 4", "answers = 2");
+    let out = sim::run(&scenario(&text), 4);
+    let n = metric(&out, "tasks_completed") * 3.0;
+    let p = q.powi(3) + 3.0 * q * q * (1.0 - q);
+    assert_proportion(
+        "majority of 3",
+        metric(&out, "subtask_accuracy") * n,
+        n,
+        p,
+        4.5,
+    );
+}
+
+#[test]
+fn verified_keeps_a_correct_answer_if_any() {
+    // r = 3 workers of skill s: `verified` finds a correct answer with probability 1 - (1-s)^3,
+    // and checks 1 answer when the first is right, 2 when only the second..., 3 otherwise:
+    // E[checks] = s + 2 (1-s) s + 3 (1-s)^2.
+    let s: f64 = 0.5;
+    let text = team(
+        s,
+        "[assignment]\nredundancy = 3\npolicy = \"random\"\n[consensus]\nrule = \"verified\"\naudit_cost = 1.0",
+    );
+    let out = sim::run(&scenario(&text), 8);
+    let n = metric(&out, "tasks_completed") * 3.0;
+    assert_proportion(
+        "verified",
+        metric(&out, "subtask_accuracy") * n,
+        n,
+        1.0 - (1.0 - s).powi(3),
+        4.5,
+    );
+    let checks = s + 2.0 * (1.0 - s) * s + 3.0 * (1.0 - s).powi(2);
+    let per = metric(&out, "audit_costs") / n;
+    assert!(
+        (per - checks).abs() < 0.05,
+        "checks per subtask {per}, expected {checks}"
+    );
+}
+
+#[test]
+fn equal_credit_is_budget_balanced_and_pays_shirkers_more() {
+    // Under `equal` with ground truth, every task's value is split: credit paid = value (1 - fee),
+    // and the platform keeps value * fee. Shirkers receive the same shares and pay no effort.
+    let out = sim::run(
+        &scenario(
+            &std::fs::read_to_string(crate::support::root().join("scenarios/quickstart.toml"))
+                .unwrap(),
+        ),
+        42,
+    );
+    let value = metric(&out, "value_created");
+    assert!((metric(&out, "credit_paid") - 0.9 * value).abs() < 1e-6 * value);
+    assert!((metric(&out, "platform_revenue") - 0.1 * value).abs() < 1e-6 * value);
+    assert!(metric(&out, "budget_imbalance") < 1e-12);
+    assert!(metric(&out, "payoff_mean_shirker") > metric(&out, "payoff_mean_honest"));
+    assert!(metric(&out, "freerider_payoff_ratio") > 1.0);
+}
+
+#[test]
+fn loo_credit_starves_shirkers() {
+    // Leave-one-out pays an agent only when removing its answers changes the task's value. Under
+    // majority of three, a shirker's guess (right 1 time in 4) is almost never what tips the vote,
+    // while an honest answer often is, so shirkers are paid far less than honest workers. The
+    // value LOO cannot allocate (Σx = 0) stays with the platform, so paid + unallocated is still
+    // the distributable value.
+    let text =
+        std::fs::read_to_string(crate::support::root().join("scenarios/quickstart.toml")).unwrap();
+    let sc = lamas::scenario::from_str(
+        &text,
+        std::path::Path::new("q.toml"),
+        &["credit.mechanism=loo".into()],
+    )
+    .unwrap();
+    let out = sim::run(&sc, 42);
+    let value = metric(&out, "value_created");
+    let paid = metric(&out, "credit_paid") + metric(&out, "credit_unallocated");
+    assert!((paid - 0.9 * value).abs() < 1e-6 * value);
+    assert!(
+        metric(&out, "freerider_payoff_ratio") < 0.5,
+        "{}",
+        metric(&out, "freerider_payoff_ratio")
+    );
+}
+
+#[test]
+fn single_agent_sends_no_messages() {
+    let text = std::fs::read_to_string(crate::support::root().join("scenarios/single-agent.toml"))
+        .unwrap();
+    let out = sim::run(&scenario(&text), 1);
+    assert_eq!(metric(&out, "messages_total"), 0.0);
+    assert!(metric(&out, "tasks_completed") > 0.0);
+}
+
+#[test]
+fn every_policy_runs_and_serves_tasks() {
+    for policy in ["best_skill", "reputation", "random", "round_robin"] {
+        let text =
+            team(0.8, "") + &format!("[assignment]\npolicy = \"{policy}\"\nredundancy = 2\n");
+        let out = sim::run(&scenario(&text), 2);
+        let done = metric(&out, "tasks_completed");
+        assert!(
+            done > 0.9 * metric(&out, "tasks_arrived") - 60.0,
+            "{policy}: {done}"
+        );
+    }
+}
+
+#[test]
+fn best_skill_prefers_the_skilled() {
+    // Two groups, skill 1.0 and 0.2, and plenty of both: best_skill gives every subtask to a
+    // skill-1 worker (accuracy 1), random mixes them.
+    let text = |policy: &str| {
+        format!(
+            "ticks = 100\n[[population]]\nname = \"good\"\ncount = 30\nskill = 1.0\n[[population]]\nname = \"bad\"\ncount = 30\nskill = 0.2\n[tasks]\narrival_rate = 2\n[assignment]\npolicy = \"{policy}\"\n"
+        )
+    };
+    let best = sim::run(&scenario(&text("best_skill")), 1);
+    assert_eq!(metric(&best, "subtask_accuracy"), 1.0);
+    let random = sim::run(&scenario(&text("random")), 1);
+    assert!(metric(&random, "subtask_accuracy") < 0.8);
+}
+
+#[test]
+fn learning_raises_skill_toward_one() {
+    // With alpha > 0 honest workers' accuracy rises over the run: s_d += alpha (1 - s_d).
+    let text = team(0.3, "") + "[experience]\nlearning_rate = 0.2\n";
+    let out = sim::run(&scenario(&text), 6);
+    let without = sim::run(&scenario(&team(0.3, "")), 6);
+    assert!(metric(&out, "subtask_accuracy") > metric(&without, "subtask_accuracy") + 0.2);
+}
+
+#[test]
+fn schedule_has_no_ambiguities() {
+    // Every pair of systems is ordered (the phases are chained), so no two systems can ever run in
+    // an order that changes results.
+    let sc = scenario(&team(0.8, ""));
+    let mut sim = Simulation::with_schedule(&sc, 1, schedule(true));
+    sim.check_schedule().expect("no ambiguity");
+    for _ in 0..5 {
+        sim.step();
+    }
+}
