@@ -240,15 +240,24 @@ pub fn resolve(text: &str, what: &str, registry: &[SpecDef]) -> Result<(usize, V
     Ok((index, values))
 }
 
-/// The nearest of `candidates` to `word`, if one is near enough to be a likely typo.
+/// The nearest of `candidates` to `word`, if one is near enough to be a likely typo: at most two
+/// edits away (for words of three letters or more), or very similar by Jaro-Winkler. The fewest
+/// edits win; ties go to the higher similarity.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_l = word.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_ascii_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .map(|c| {
+            let c_l = c.to_ascii_lowercase();
+            (
+                strsim::levenshtein(&word_l, &c_l),
+                strsim::jaro_winkler(&word_l, &c_l),
+                c,
+            )
+        })
+        .filter(|&(edits, similarity, _)| (edits <= 2 && word.len() >= 3) || similarity >= 0.85)
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(.., c)| c)
 }
 
 #[cfg(test)]
@@ -327,6 +336,12 @@ mod tests {
             suggest("shaply", ["shapley", "equal", "loo"]),
             Some("shapley")
         );
+        assert_eq!(suggest("cnt", ["name", "count", "capacity"]), Some("count"));
+        assert_eq!(
+            suggest("arival_rate", ["arrival_rate", "subtasks"]),
+            Some("arrival_rate")
+        );
         assert_eq!(suggest("zzz", ["shapley", "equal", "loo"]), None);
+        assert_eq!(suggest("mechanisms", ["policy", "redundancy"]), None);
     }
 }
