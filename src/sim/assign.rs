@@ -208,7 +208,12 @@ pub fn assign_subtasks(
         }
         st.waiting += chosen.len() as u32;
         if policy == Policy::Random {
-            pool.retain(|&id| free[id as usize] > 0);
+            // The chosen are at the front of the pool; drop those left without room.
+            for j in (0..chosen.len()).rev() {
+                if free[pool[j] as usize] == 0 {
+                    pool.swap_remove(j);
+                }
+            }
         }
         let first_slot = st.slots.len() - chosen.len();
         for slot in first_slot..st.slots.len() {

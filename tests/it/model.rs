@@ -293,6 +293,38 @@ fn learning_raises_skill_toward_one() {
 }
 
 #[test]
+fn every_booking_is_released_exactly_once() {
+    // A worker's load counts the subtasks it holds: assignments sent and neither answered, nor
+    // known lost, nor released by resolution. At any tick, the sum of loads equals the number of
+    // slots in state `Sent` on the board, and no load exceeds its capacity. Loss, short deadlines
+    // and `first` exercise every path (lost assignments, late answers, early resolution).
+    use lamas::sim::agents::Load;
+    use lamas::sim::tasks::{Board, SlotState};
+    let extra = "[messages]\nloss = 0.3\nretries = 1\n[assignment]\nredundancy = 3\npolicy = \"random\"\n[consensus]\nrule = \"first\"";
+    let sc = scenario(&team(0.7, extra).replace("deadline = 8", "deadline = 3"));
+    let mut sim = Simulation::new(&sc, 13);
+    for _ in 0..200 {
+        sim.step();
+        let world = &mut sim.world;
+        let (mut held, mut over) = (0u64, 0);
+        for load in world.query::<&Load>().iter(world) {
+            held += u64::from(load.held);
+            over += usize::from(load.held > load.capacity);
+        }
+        let sent: u64 = world
+            .resource::<Board>()
+            .tasks
+            .values()
+            .flat_map(|t| &t.subtasks)
+            .flat_map(|s| &s.slots)
+            .filter(|sl| sl.state == SlotState::Sent)
+            .count() as u64;
+        assert_eq!(held, sent, "tick {}", sim.tick());
+        assert_eq!(over, 0);
+    }
+}
+
+#[test]
 fn schedule_has_no_ambiguities() {
     // Every pair of systems is ordered (the phases are chained), so no two systems can ever run in
     // an order that changes results.

@@ -20,8 +20,14 @@ pub fn scenario(text: &str) -> Scenario {
 
 /// Runs the `lamas` binary with `args` in the repository root.
 pub fn lamas(args: &[&str]) -> Output {
+    lamas_with_env(args, &[])
+}
+
+/// Runs the `lamas` binary with `args` and extra environment variables.
+pub fn lamas_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lamas"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root())
         .output()
         .expect("the lamas binary runs")
