@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use crate::manifest::RunManifest;
@@ -162,12 +163,13 @@ fn run(
     prepare_dir(&out).map_err(|e| Failure::Input(Box::new(Message(e.to_string()))))?;
 
     let started = Instant::now();
-    let output = std::panic::catch_unwind(|| sim::run(&sc, seed)).map_err(|_| {
-        Failure::Run(format!(
-            "the run of `{}` with seed {seed} failed (an internal error)",
-            file.display()
-        ))
-    })?;
+    let output = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate(&sc, seed)))
+        .map_err(|_| {
+            Failure::Run(format!(
+                "the run of `{}` with seed {seed} failed (an internal error)",
+                file.display()
+            ))
+        })?;
     let wall = started.elapsed().as_secs_f64();
 
     let mut df = series_frame(&output.series)
@@ -198,6 +200,27 @@ fn run(
         out.display()
     );
     Ok(())
+}
+
+/// Runs the simulation tick by tick, with a progress bar on stderr when it is a terminal.
+fn simulate(sc: &scenario::Scenario, seed: u64) -> sim::RunOutput {
+    let bar =
+        ProgressBar::with_draw_target(Some(u64::from(sc.ticks)), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} ticks, {per_sec}, eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(sc.name.clone());
+    let mut simulation = sim::Simulation::new(sc, seed);
+    while simulation.tick() < sc.ticks {
+        simulation.step();
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    simulation.finish()
 }
 
 /// The metrics as an aligned two-column table.

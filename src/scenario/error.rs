@@ -261,7 +261,7 @@ pub fn span_of(doc: &DeTable<'_>, path: &KeyPath, at_key: bool) -> Option<Range<
             }
         }
     }
-    best.filter(|s| s.end > s.start || s.start > 0)
+    best
 }
 
 impl fmt::Display for InputError {

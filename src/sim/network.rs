@@ -144,6 +144,36 @@ mod tests {
     }
 
     #[test]
+    fn delivery_probability_is_one_minus_loss_to_the_retries_plus_one() {
+        // P(delivered) = 1 - p^(n+1); P(k losses before success) = p^k (1 - p).
+        let mut rng = stream(5, "t");
+        for (p, n) in [(0.3, 0u32), (0.5, 1), (0.6, 3), (0.9, 2)] {
+            let trials = 40_000;
+            let mut delivered = 0;
+            let mut first_try = 0;
+            for _ in 0..trials {
+                let s = transmit(&links(p, n), 0, &mut rng);
+                delivered += u32::from(s.delivered_at.is_some());
+                first_try += u32::from(s.delivered_at == Some(2));
+            }
+            let expect = 1.0 - p.powi(n as i32 + 1);
+            let se = (expect * (1.0 - expect) / f64::from(trials)).sqrt();
+            let got = f64::from(delivered) / f64::from(trials);
+            assert!(
+                (got - expect).abs() < 4.5 * se,
+                "p={p} n={n}: {got} vs {expect}"
+            );
+            let got1 = f64::from(first_try) / f64::from(trials);
+            let se1 = ((1.0 - p) * p / f64::from(trials)).sqrt();
+            assert!(
+                (got1 - (1.0 - p)).abs() < 4.5 * se1,
+                "first try: {got1} vs {}",
+                1.0 - p
+            );
+        }
+    }
+
+    #[test]
     fn retries_wait_a_timeout_each() {
         let mut rng = stream(3, "t");
         for _ in 0..1000 {

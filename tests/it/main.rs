@@ -4,4 +4,5 @@
 mod cli;
 mod determinism;
 mod model;
+mod robustness;
 mod support;
