@@ -25,16 +25,52 @@ pub struct Agent {
 #[derive(Component, Debug, Clone, Copy)]
 pub struct AgentStrategy(pub Strategy);
 
-/// Skill per domain, its initial value, and this tick's practice.
+/// Skill per domain, its initial value, and this tick's practice, interleaved in one allocation
+/// (`[s_0, s0_0, p_0, s_1, s0_1, p_1, ...]`) so that touching a domain touches one cache line.
 #[derive(Component, Debug, Clone)]
 pub struct Skills {
-    /// Current skill `s_d` per domain, in [0, 1].
-    pub now: Box<[f64]>,
-    /// Initial skill per domain, toward which idle skill decays.
-    pub initial: Box<[f64]>,
-    /// Product of `(1 - alpha * e)` over the subtasks worked in each domain this tick; 1 when
-    /// the domain was idle.
-    pub practice: Box<[f64]>,
+    data: Box<[f64]>,
+}
+
+impl Skills {
+    /// Skills starting at `initial`, with no practice yet.
+    pub fn new(initial: &[f64]) -> Self {
+        Skills {
+            data: initial.iter().flat_map(|&s| [s, s, 1.0]).collect(),
+        }
+    }
+
+    /// Current skill `s_d`, in [0, 1].
+    #[inline]
+    pub fn now(&self, d: usize) -> f64 {
+        self.data[3 * d]
+    }
+
+    /// Initial skill `s0_d`, toward which idle skill decays.
+    #[inline]
+    pub fn initial(&self, d: usize) -> f64 {
+        self.data[3 * d + 1]
+    }
+
+    /// Records practice in domain `d` at effort `e` with learning rate `alpha`: the practice
+    /// factor (product of `1 - alpha * e` over this tick's subtasks of `d`) is multiplied.
+    #[inline]
+    pub fn practise(&mut self, d: usize, alpha: f64, e: f64) {
+        self.data[3 * d + 2] *= 1.0 - alpha * e;
+    }
+
+    /// Applies the tick's learning (practised domains) or decay (idle domains) and clears the
+    /// practice: `1 - s <- (1 - s) * factor` if practised, else `s += phi * (s0 - s)`.
+    pub fn update(&mut self, phi: f64) {
+        for c in self.data.chunks_exact_mut(3) {
+            if c[2] < 1.0 {
+                c[0] = 1.0 - (1.0 - c[0]) * c[2];
+                c[2] = 1.0;
+            } else {
+                c[0] += phi * (c[1] - c[0]);
+            }
+        }
+    }
 }
 
 /// The coordinator's exponentially weighted mean of the agent's observed correctness.
@@ -99,7 +135,6 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
                 .iter()
                 .map(|d| d.sample(rng, 0.0, 1.0))
                 .collect();
-            let domains = skill.len();
             let e = world
                 .spawn((
                     Agent {
@@ -107,11 +142,7 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
                         group: g as u16,
                     },
                     AgentStrategy(group.strategy),
-                    Skills {
-                        now: skill.clone(),
-                        initial: skill,
-                        practice: vec![1.0; domains].into(),
-                    },
+                    Skills::new(&skill),
                     Reputation(scenario.experience.initial_reputation),
                     Wallet::default(),
                     Load {
@@ -127,4 +158,27 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
         }
     }
     world.insert_resource(roster);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Skills;
+
+    #[test]
+    fn learning_and_decay_by_hand() {
+        // Two subtasks of domain 0 at full effort with alpha = 0.2: 1 - s = 0.5 * 0.8 * 0.8,
+        // so s = 0.68. Domain 1 is idle and decays halfway (phi = 0.5) toward its initial 0.3;
+        // it starts there, so it stays.
+        let mut s = Skills::new(&[0.5, 0.3]);
+        s.practise(0, 0.2, 1.0);
+        s.practise(0, 0.2, 1.0);
+        s.update(0.5);
+        assert!((s.now(0) - 0.68).abs() < 1e-12);
+        assert_eq!(s.now(1), 0.3);
+        // Next tick domain 0 is idle: s += 0.5 * (0.5 - 0.68) = 0.59. Zero effort is no practice.
+        s.practise(0, 0.2, 0.0);
+        s.update(0.5);
+        assert!((s.now(0) - 0.59).abs() < 1e-12);
+        assert_eq!(s.initial(0), 0.5);
+    }
 }

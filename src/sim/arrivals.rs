@@ -28,8 +28,7 @@ pub fn spawn_tasks(
         _ => 0,
     };
     for _ in 0..arrivals {
-        let id = board.next_id;
-        board.next_id += 1;
+        let id = board.next_id();
         let subtasks: Vec<Subtask> = (0..t.subtasks)
             .map(|_| Subtask {
                 domain: below(rng, u64::from(t.domains)) as u16,
@@ -45,16 +44,13 @@ pub fn spawn_tasks(
         for s in 0..t.subtasks {
             board.pending.push_back((id, s as u8));
         }
-        board.tasks.insert(
+        board.insert(Task {
             id,
-            Task {
-                id,
-                arrived: clock.tick,
-                deadline: clock.tick + t.deadline,
-                subtasks,
-                open: t.subtasks,
-            },
-        );
+            arrived: clock.tick,
+            deadline: clock.tick + t.deadline,
+            subtasks,
+            open: t.subtasks,
+        });
     }
     ledger.tasks_arrived += arrivals;
     counters.arrived += arrivals;

@@ -41,12 +41,18 @@ fn by_key_then_id(a: &(f64, u32), b: &(f64, u32)) -> std::cmp::Ordering {
 }
 
 impl Ranked {
-    fn new(items: Vec<(f64, u32)>) -> Self {
-        Ranked {
+    /// Ranks `items`, sorting the top `depth` (the expected demand) at once; deeper ranks are
+    /// sorted only if picking reaches them.
+    fn new(items: Vec<(f64, u32)>, depth: usize) -> Self {
+        let mut ranked = Ranked {
             items,
             sorted: 0,
             start: 0,
+        };
+        if depth > 0 {
+            ranked.ensure(depth);
         }
+        ranked
     }
 
     /// Makes sure the first `n` items are the top `n`, in order.
@@ -104,25 +110,52 @@ pub fn assign_subtasks(
     }
     let sc = &params.0;
     let n = roster.entities.len();
-    // Room per agent id (0 when down).
-    let mut free = vec![0u32; n];
-    let mut available = 0usize;
-    for (a, _, _, load, up) in agents.iter() {
-        if up.0 && load.has_room() {
-            free[a.id as usize] = load.capacity - load.held;
-            available += 1;
-        }
-    }
     let r = sc.assignment.redundancy as usize;
     let policy = sc.assignment.policy;
 
-    // Per-policy candidate structures, built on first use.
-    let mut by_domain: Vec<Option<Ranked>> = (0..sc.tasks.domains).map(|_| None).collect();
-    let mut by_reputation: Option<Ranked> = None;
-    let mut pool: Vec<u32> = Vec::new();
-    if policy == Policy::Random {
-        pool = (0..n as u32).filter(|&i| free[i as usize] > 0).collect();
+    // Demand per domain: how deep each domain's ranking must go.
+    let mut demand = vec![0usize; sc.tasks.domains as usize];
+    for &sub in &board.pending {
+        if let Some(st) = board.subtask(sub).filter(|st| st.resolution.is_none()) {
+            demand[st.domain as usize] += r;
+        }
     }
+
+    // One pass over the agents: room per agent id (0 when down), and the candidates of the
+    // policy (agents with room, keyed by skill per domain in demand, or by reputation).
+    let mut free = vec![0u32; n];
+    let mut available = 0usize;
+    let mut by_domain: Vec<Vec<(f64, u32)>> = vec![Vec::new(); demand.len()];
+    let mut by_reputation: Vec<(f64, u32)> = Vec::new();
+    let mut pool: Vec<u32> = Vec::new();
+    for (a, skills, rep, load, up) in agents.iter() {
+        if !(up.0 && load.has_room()) {
+            continue;
+        }
+        free[a.id as usize] = load.capacity - load.held;
+        available += 1;
+        match policy {
+            Policy::BestSkill => {
+                for (d, &want) in demand.iter().enumerate() {
+                    if want > 0 {
+                        by_domain[d].push((skills.now(d), a.id));
+                    }
+                }
+            }
+            Policy::Reputation => by_reputation.push((rep.0, a.id)),
+            Policy::Random => pool.push(a.id),
+            Policy::RoundRobin => {}
+        }
+    }
+    // Query order is spawn order here, but the pool's order must not depend on it.
+    pool.sort_unstable();
+    let mut by_domain: Vec<Ranked> = by_domain
+        .into_iter()
+        .zip(&demand)
+        .map(|(items, &want)| Ranked::new(items, want))
+        .collect();
+    let total: usize = demand.iter().sum();
+    let mut by_reputation = Ranked::new(by_reputation, total);
 
     let pending = std::mem::take(&mut board.pending);
     let mut waiting_again = std::collections::VecDeque::new();
@@ -140,31 +173,8 @@ pub fn assign_subtasks(
         }
         chosen.clear();
         match policy {
-            Policy::BestSkill => {
-                let d = st.domain as usize;
-                let ranked = by_domain[d].get_or_insert_with(|| {
-                    Ranked::new(
-                        agents
-                            .iter()
-                            .filter(|(a, ..)| free[a.id as usize] > 0)
-                            .map(|(a, s, ..)| (s.now[d], a.id))
-                            .collect(),
-                    )
-                });
-                ranked.pick(r, &free, &mut chosen);
-            }
-            Policy::Reputation => {
-                let ranked = by_reputation.get_or_insert_with(|| {
-                    Ranked::new(
-                        agents
-                            .iter()
-                            .filter(|(a, ..)| free[a.id as usize] > 0)
-                            .map(|(a, _, rep, ..)| (rep.0, a.id))
-                            .collect(),
-                    )
-                });
-                ranked.pick(r, &free, &mut chosen);
-            }
+            Policy::BestSkill => by_domain[st.domain as usize].pick(r, &free, &mut chosen),
+            Policy::Reputation => by_reputation.pick(r, &free, &mut chosen),
             Policy::Random => {
                 // Partial Fisher-Yates over the pool of agents with room.
                 let k = r.min(pool.len());

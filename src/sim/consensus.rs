@@ -32,7 +32,7 @@ pub fn form_consensus(
     let rule = sc.consensus.rule;
     let now = clock.tick;
     let mut done = Vec::new();
-    for task in board.tasks.values_mut() {
+    for task in board.tasks_mut() {
         let past_deadline = now >= task.deadline;
         for st in task.subtasks.iter_mut().filter(|s| s.resolution.is_none()) {
             let all_in = !st.slots.is_empty() && st.waiting == 0;
@@ -71,7 +71,7 @@ pub fn form_consensus(
         }
     }
     for id in done {
-        if let Some(task) = board.tasks.remove(&id) {
+        if let Some(task) = board.remove(id) {
             finished.0.push(Finished {
                 task,
                 value: 0.0,

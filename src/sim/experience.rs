@@ -24,15 +24,7 @@ pub fn update_experience(
     let x = &params.0.experience;
     if x.learning_rate > 0.0 || x.skill_decay > 0.0 {
         for mut s in &mut skills {
-            let s = &mut *s;
-            for d in 0..s.now.len() {
-                if s.practice[d] < 1.0 {
-                    s.now[d] = 1.0 - (1.0 - s.now[d]) * s.practice[d];
-                    s.practice[d] = 1.0;
-                } else {
-                    s.now[d] += x.skill_decay * (s.initial[d] - s.now[d]);
-                }
-            }
+            s.update(x.skill_decay);
         }
     }
     let rho = x.reputation_rate;

@@ -5,7 +5,7 @@
 //! whose subtasks are all resolved leaves the board as a [`Finished`] task and flows through the
 //! value, credit and economy phases of the same tick.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use bevy_ecs::prelude::*;
 
@@ -107,21 +107,71 @@ pub struct Task {
 }
 
 /// Open tasks and the queue of subtasks waiting for workers.
+///
+/// Task ids are consecutive, so open tasks are kept in a window indexed by `id - base`: lookup
+/// is O(1) and iteration is in id order. A finished task leaves a hole until every older task
+/// has finished too.
 #[derive(Resource, Debug, Default)]
 pub struct Board {
-    /// Open tasks by id (ordered: iteration is deterministic).
-    pub tasks: BTreeMap<u64, Task>,
+    window: VecDeque<Option<Task>>,
+    base: u64,
     /// Subtasks not yet assigned, first come first served.
     pub pending: VecDeque<SubRef>,
-    /// Id of the next task.
-    pub next_id: u64,
 }
 
 impl Board {
+    /// The id the next task will get.
+    pub fn next_id(&self) -> u64 {
+        self.base + self.window.len() as u64
+    }
+
+    /// Adds a task; its id must be [`Board::next_id`].
+    pub fn insert(&mut self, task: Task) {
+        debug_assert_eq!(task.id, self.next_id());
+        self.window.push_back(Some(task));
+    }
+
+    /// The open task `id`.
+    pub fn get(&self, id: u64) -> Option<&Task> {
+        let i = id.checked_sub(self.base)?;
+        self.window.get(usize::try_from(i).ok()?)?.as_ref()
+    }
+
+    /// The subtask `r`, if its task is still open.
+    pub fn subtask(&self, r: SubRef) -> Option<&Subtask> {
+        self.get(r.0).and_then(|t| t.subtasks.get(r.1 as usize))
+    }
+
+    /// The open task `id`, mutably.
+    pub fn get_mut(&mut self, id: u64) -> Option<&mut Task> {
+        let i = id.checked_sub(self.base)?;
+        self.window.get_mut(usize::try_from(i).ok()?)?.as_mut()
+    }
+
+    /// Takes the open task `id` off the board.
+    pub fn remove(&mut self, id: u64) -> Option<Task> {
+        let i = usize::try_from(id.checked_sub(self.base)?).ok()?;
+        let task = self.window.get_mut(i)?.take();
+        while let Some(None) = self.window.front() {
+            self.window.pop_front();
+            self.base += 1;
+        }
+        task
+    }
+
+    /// The open tasks, in id order.
+    pub fn tasks(&self) -> impl Iterator<Item = &Task> {
+        self.window.iter().flatten()
+    }
+
+    /// The open tasks, mutably, in id order.
+    pub fn tasks_mut(&mut self) -> impl Iterator<Item = &mut Task> {
+        self.window.iter_mut().flatten()
+    }
+
     /// The subtask `r`, if its task is still open.
     pub fn subtask_mut(&mut self, r: SubRef) -> Option<&mut Subtask> {
-        self.tasks
-            .get_mut(&r.0)
+        self.get_mut(r.0)
             .and_then(|t| t.subtasks.get_mut(r.1 as usize))
     }
 }

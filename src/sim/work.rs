@@ -88,8 +88,8 @@ pub fn do_work(
         let cost = sc.groups[agent.group as usize].effort_cost * work.effort;
         wallet.effort_costs += cost;
         ledger.effort_costs += cost;
-        skills.practice[d] *= 1.0 - alpha * work.effort;
-        let competence = work.effort * skills.now[d] * (1.0 - st.difficulty);
+        skills.practise(d, alpha, work.effort);
+        let competence = work.effort * skills.now(d) * (1.0 - st.difficulty);
         let label = draw_label(
             &mut streams.work,
             work.answering,

@@ -313,8 +313,7 @@ fn every_booking_is_released_exactly_once() {
         }
         let sent: u64 = world
             .resource::<Board>()
-            .tasks
-            .values()
+            .tasks()
             .flat_map(|t| &t.subtasks)
             .flat_map(|s| &s.slots)
             .filter(|sl| sl.state == SlotState::Sent)
