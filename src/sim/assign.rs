@@ -16,7 +16,7 @@
 use bevy_ecs::prelude::*;
 
 use super::agents::{Agent, Load, Reputation, Roster, Skills, Up};
-use super::network::{Event, Network};
+use super::network::{Event, Network, book};
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Board, Slot, SlotState, SubRef};
 use super::work::Inbox;
@@ -266,11 +266,7 @@ fn send_assignment(
                 Some(Event::AssignmentLost { sub, slot }),
                 &mut streams.network,
             );
-            let bytes = u64::from(sent) * sc.messages.assignment_bytes;
-            ledger.messages += u64::from(sent);
-            ledger.bytes += bytes;
-            counters.messages += u64::from(sent);
-            counters.bytes += bytes;
+            book(ledger, counters, sent, sc.messages.assignment_bytes);
         }
     }
 }

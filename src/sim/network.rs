@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
 
+use super::resources::{Ledger, TickCounters};
 use super::tasks::{Answer, SubRef};
 use crate::dist::chance;
 use crate::rng::SimRng;
@@ -75,6 +76,16 @@ pub fn transmit(links: &Messages, now: u32, rng: &mut SimRng) -> Sent {
         transmissions: links.retries + 1,
         delivered_at: None,
     }
+}
+
+/// Books `transmissions` messages of `size` bytes each, in the run's ledger and the tick's
+/// counters.
+pub fn book(ledger: &mut Ledger, counters: &mut TickCounters, transmissions: u32, size: u64) {
+    let (n, bytes) = (u64::from(transmissions), u64::from(transmissions) * size);
+    ledger.messages += n;
+    ledger.bytes += bytes;
+    counters.messages += n;
+    counters.bytes += bytes;
 }
 
 impl Network {

@@ -10,7 +10,7 @@
 use bevy_ecs::prelude::*;
 
 use super::agents::{Agent, AgentStrategy, Load, Reputation, Roster, Skills, Up, Wallet};
-use super::network::{Event, Network};
+use super::network::{Event, Network, book};
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Answer, Board, SlotState, SubRef};
 use crate::dist::{below, chance};
@@ -119,11 +119,7 @@ pub fn do_work(
                     None,
                     &mut streams.network,
                 );
-                let bytes = u64::from(sent) * sc.messages.answer_bytes;
-                ledger.messages += u64::from(sent);
-                ledger.bytes += bytes;
-                counters.messages += u64::from(sent);
-                counters.bytes += bytes;
+                book(&mut ledger, &mut counters, sent, sc.messages.answer_bytes);
             }
         }
     }

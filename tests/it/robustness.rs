@@ -15,10 +15,10 @@ fn check_places(text: &str, e: &InputError) -> Result<(), String> {
     if let InputError::Invalid(located) = e {
         let lines = text.lines().count().max(1);
         for p in &located.problems {
-            if let Some((line, _)) = p.line_col {
-                if line > lines + 1 {
-                    return Err(format!("line {line} is past the end ({lines} lines)"));
-                }
+            if let Some((line, _)) = p.line_col
+                && line > lines + 1
+            {
+                return Err(format!("line {line} is past the end ({lines} lines)"));
             }
         }
     }
