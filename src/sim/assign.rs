@@ -202,7 +202,6 @@ pub fn assign_subtasks(
             waiting_again.push_back(sub);
             continue;
         }
-        let st = board.subtask_mut(sub).expect("subtask checked above");
         for &id in &chosen {
             free[id as usize] -= 1;
             if free[id as usize] == 0 {
@@ -240,7 +239,6 @@ pub fn assign_subtasks(
             );
         }
     }
-    waiting_again.extend(std::mem::take(&mut board.pending));
     board.pending = waiting_again;
 }
 
