@@ -176,7 +176,14 @@ fn run(
         .map_err(|e| Failure::Run(format!("building the time series: {e}")))?;
     let parquet = parquet_bytes(&mut df)
         .map_err(|e| Failure::Run(format!("encoding timeseries.parquet: {e}")))?;
-    let manifest = RunManifest::new(&sc, &file.display().to_string(), set, seed, wall);
+    let manifest = RunManifest::new(
+        &sc,
+        &file.display().to_string(),
+        set,
+        seed,
+        wall,
+        output.credit_seconds,
+    );
     write_all(
         &out,
         &[

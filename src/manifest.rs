@@ -35,6 +35,8 @@ pub struct RunManifest {
     pub resolved: serde_json::Value,
     /// Wall time of the simulation, seconds.
     pub wall_seconds: f64,
+    /// Wall time spent in the credit phase, seconds.
+    pub credit_seconds: f64,
     /// The files written beside the manifest.
     pub files: Vec<&'static str>,
 }
@@ -47,6 +49,7 @@ impl RunManifest {
         overrides: &[String],
         seed: u64,
         wall_seconds: f64,
+        credit_seconds: f64,
     ) -> Self {
         RunManifest {
             kind: "run",
@@ -60,6 +63,7 @@ impl RunManifest {
             ticks: scenario.ticks,
             resolved: scenario.resolved.clone(),
             wall_seconds,
+            credit_seconds,
             files: vec!["timeseries.parquet", "summary.json", "manifest.json"],
         }
     }

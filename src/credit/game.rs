@@ -1,4 +1,13 @@
 //! Cooperative games: a number of players and the value of every coalition.
+//!
+//! A [`Game`] answers `v(S)` for a [`Coalition`] (any number of players) and, for games of at most
+//! 64 players, for a bit mask ([`Game::value_mask`], the fast path of exact enumeration). Games with
+//! structure can also offer exact Shapley and Banzhaf values in closed form or by dynamic
+//! programming ([`Game::shapley_exact`], [`Game::banzhaf_exact`]); mechanisms use those first.
+//! [`coalition_table`] enumerates all `2^n` values into one array, refusing before allocating
+//! when `n` is above the limit.
+
+use super::CreditError;
 
 /// A set of players `0..n`, as a bit set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -26,6 +35,11 @@ impl Coalition {
     /// The coalition whose members are the set bits of `mask` (games of at most 64 players).
     pub fn from_mask(mask: u64) -> Self {
         Coalition { words: vec![mask] }
+    }
+
+    /// The bit mask of a coalition of players below 64.
+    pub fn mask(&self) -> u64 {
+        self.words.first().copied().unwrap_or(0)
     }
 
     /// Whether player `i` is a member.
@@ -66,11 +80,43 @@ impl Coalition {
 pub trait Game {
     /// The number of players.
     fn players(&self) -> usize;
+
     /// The value `v(S)` of coalition `S`; `v(∅)` should be 0.
     fn value(&self, coalition: &Coalition) -> f64;
+
+    /// The value of the coalition whose members are the set bits of `mask` (n ≤ 64). Games
+    /// override it to avoid building a [`Coalition`].
+    fn value_mask(&self, mask: u64) -> f64 {
+        self.value(&Coalition::from_mask(mask))
+    }
+
+    /// The exact Shapley value, when the game's structure gives it cheaply (closed form,
+    /// dynamic programming); `None` to let mechanisms enumerate or sample.
+    fn shapley_exact(&self) -> Option<Vec<f64>> {
+        None
+    }
+
+    /// The exact raw (unnormalised) Banzhaf index, when the game's structure gives it cheaply.
+    fn banzhaf_exact(&self) -> Option<Vec<f64>> {
+        None
+    }
 }
 
-/// A game given by the value of every coalition, indexed by bit mask (at most 30 players).
+/// The most players whose `2^n` coalition values lamas will enumerate (2^28 values take 2 GiB).
+pub const MAX_ENUMERATED_PLAYERS: usize = 28;
+
+/// All coalition values, `t[mask] = v(mask)`, for games of at most `limit` (≤ 28) players.
+/// Refuses larger games before allocating anything.
+pub fn coalition_table(game: &dyn Game, limit: usize) -> Result<Vec<f64>, CreditError> {
+    let n = game.players();
+    let limit = limit.min(MAX_ENUMERATED_PLAYERS);
+    if n > limit {
+        return Err(CreditError::TooLarge { players: n, limit });
+    }
+    Ok((0..1u64 << n).map(|m| game.value_mask(m)).collect())
+}
+
+/// A game given by the value of every coalition, indexed by bit mask.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableGame {
     n: usize,
@@ -78,13 +124,22 @@ pub struct TableGame {
 }
 
 impl TableGame {
-    /// A game of `n` players whose coalition `mask` has value `f(mask)`.
+    /// A game of `n` (≤ 28) players whose coalition `mask` has value `f(mask)`.
     pub fn from_fn(n: usize, f: impl Fn(u64) -> f64) -> Self {
-        assert!(n <= 30, "a table game holds at most 30 players");
+        assert!(
+            n <= MAX_ENUMERATED_PLAYERS,
+            "a table game holds at most 28 players"
+        );
         TableGame {
             n,
             values: (0..1u64 << n).map(f).collect(),
         }
+    }
+
+    /// A game of `n` players from its table of `2^n` values (`values[mask]`).
+    pub fn from_values(n: usize, values: Vec<f64>) -> Self {
+        assert_eq!(values.len(), 1usize << n, "a table game needs 2^n values");
+        TableGame { n, values }
     }
 }
 
@@ -93,9 +148,9 @@ impl Game for TableGame {
         self.n
     }
     fn value(&self, coalition: &Coalition) -> f64 {
-        let mask = (0..self.n)
-            .filter(|&i| coalition.contains(i))
-            .fold(0u64, |m, i| m | 1 << i);
+        self.values[coalition.mask() as usize & ((1usize << self.n) - 1)]
+    }
+    fn value_mask(&self, mask: u64) -> f64 {
         self.values[mask as usize]
     }
 }
@@ -114,5 +169,26 @@ mod tests {
         assert!(Coalition::empty(3).is_empty());
         let g = TableGame::from_fn(3, |m| m.count_ones() as f64);
         assert_eq!(g.value(&Coalition::from_mask(0b101)), 2.0);
+        assert_eq!(g.value_mask(0b111), 3.0);
+    }
+
+    #[test]
+    fn tables_refuse_large_games_before_allocating() {
+        struct Huge;
+        impl Game for Huge {
+            fn players(&self) -> usize {
+                40
+            }
+            fn value(&self, _: &Coalition) -> f64 {
+                unreachable!("no value may be asked of a game too large to enumerate")
+            }
+        }
+        match coalition_table(&Huge, 64) {
+            Err(CreditError::TooLarge {
+                players: 40,
+                limit: 28,
+            }) => {}
+            other => panic!("{other:?}"),
+        }
     }
 }

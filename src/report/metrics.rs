@@ -14,12 +14,19 @@
 //!   `honest` agents;
 //! - `gini_payoff` = Gini coefficient of the agents' payoffs, `Σ_i Σ_j |x_i - x_j| / (2 n² mean)`
 //!   (NaN unless the mean payoff is positive);
-//! - `budget_imbalance` = mean over tasks with `v(N) > 0` of `|Σ raw shares - v(N)| / v(N)`.
+//! - `budget_imbalance` = mean over tasks with `v(N) > 0` of `|Σ raw shares - v(N)| / v(N)`;
+//! - `credit_truth_corr` = Spearman rank correlation, over the agents that took part in a
+//!   finished task, between the credit each was paid and its true contribution (the sum of its
+//!   ground-truth Shapley values); ties get their average rank;
+//! - `credit_truth_mae` = mean over the same agents of |credit paid - true contribution|;
+//! - `credit_sampled_share` = share of credited tasks whose allocation was sampled;
+//! - `credit_evaluations` = coalition values computed by the mechanism and the truth.
 
 use bevy_ecs::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::sim::agents::{AgentStrategy, Up, Wallet};
+use crate::sim::credit::Fairness;
 use crate::sim::resources::Ledger;
 use crate::strategy::STRATEGIES;
 
@@ -51,6 +58,51 @@ impl Serialize for Metrics {
         }
         m.end()
     }
+}
+
+/// Ranks of `xs` (1-based), ties sharing their average rank.
+pub fn ranks(xs: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..xs.len()).collect();
+    idx.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
+    let mut r = vec![0.0; xs.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && xs[idx[j + 1]] == xs[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            r[k] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Pearson correlation (NaN when either side is constant or there are fewer than 2 points).
+pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    if a.len() < 2 {
+        return f64::NAN;
+    }
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        sab += (x - ma) * (y - mb);
+        saa += (x - ma) * (x - ma);
+        sbb += (y - mb) * (y - mb);
+    }
+    if saa == 0.0 || sbb == 0.0 {
+        f64::NAN
+    } else {
+        sab / (saa * sbb).sqrt()
+    }
+}
+
+/// Spearman rank correlation: Pearson on average ranks.
+pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    pearson(&ranks(a), &ranks(b))
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -138,6 +190,24 @@ pub fn summarise(world: &mut World) -> Metrics {
         "budget_imbalance",
         ratio(l.imbalance_sum, l.imbalance_tasks as f64),
     );
+    let f = world.resource::<Fairness>();
+    let (paid, truth): (Vec<f64>, Vec<f64>) = (0..f.credit.len())
+        .filter(|&i| f.took_part[i])
+        .map(|i| (f.credit[i], f.truth[i]))
+        .unzip();
+    m.push("credit_truth_corr", spearman(&paid, &truth));
+    let mae = paid
+        .iter()
+        .zip(&truth)
+        .map(|(a, b)| (a - b).abs())
+        .sum::<f64>();
+    m.push("credit_truth_mae", ratio(mae, paid.len() as f64));
+    m.push(
+        "credit_sampled_share",
+        ratio(l.credit_sampled_tasks as f64, l.tasks_credited as f64),
+    );
+    m.push("credit_evaluations", l.credit_evaluations as f64);
+    m.push("credit_failures", l.credit_failures as f64);
     for (i, def) in STRATEGIES.iter().enumerate() {
         m.push(
             format!("payoff_mean_{}", def.name),
@@ -181,5 +251,17 @@ mod tests {
             / (2.0 * 16.0 * mean);
         assert!((gini(&xs) - brute).abs() < 1e-12);
         assert!(gini(&[-1.0, 1.0]).is_nan());
+    }
+
+    #[test]
+    fn spearman_known_values() {
+        assert_eq!(ranks(&[10.0, 30.0, 20.0, 20.0]), vec![1.0, 4.0, 2.5, 2.5]);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 35.0]) - 1.0).abs() < 1e-12);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        // Textbook: d = (0, -1, 1, 0, 0) ranks, rho = 1 - 6 Σd² / (n (n² - 1)) = 1 - 12/120 = 0.9.
+        assert!(
+            (spearman(&[1.0, 2.0, 3.0, 4.0, 5.0], &[1.0, 3.0, 2.0, 4.0, 5.0]) - 0.9).abs() < 1e-12
+        );
+        assert!(spearman(&[1.0, 1.0], &[1.0, 2.0]).is_nan());
     }
 }

@@ -7,7 +7,7 @@
 pub mod consensus;
 pub mod value;
 
-use crate::scenario::spec::{SpecDef, resolve};
+use crate::scenario::spec::{ParamDef, SpecDef, resolve};
 
 /// Declares a registry enum whose variants take no parameters.
 macro_rules! named_choice {
@@ -58,15 +58,54 @@ named_choice!(
     ]
 );
 
-named_choice!(
-    /// How the coordinator judges whether an answer is correct, for credit and reputation.
-    Observation, "observation", OBSERVATIONS, [
-        /// An oracle: the true correctness (the upper bound).
-        GroundTruth = "ground_truth": "true correctness (an oracle)",
-        /// An answer is correct if it agrees with the consensus answer of its subtask.
-        Consensus = "consensus": "agreement with the consensus answer",
-    ]
-);
+/// How the coordinator judges whether an answer is correct, for credit and reputation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Observation {
+    /// An oracle: the true correctness (the upper bound).
+    GroundTruth,
+    /// An answer is correct if it agrees with the consensus answer of its subtask.
+    Consensus,
+    /// Each answer is checked against the truth with probability p; a label any of whose answers
+    /// was checked is judged by the truth, the others by agreement with the consensus answer.
+    Audit(f64),
+}
+
+/// How each observation mode is written, in the order of [`Observation`]'s variants.
+pub const OBSERVATIONS: &[SpecDef] = &[
+    SpecDef {
+        name: "ground_truth",
+        doc: "true correctness (an oracle)",
+        params: &[],
+    },
+    SpecDef {
+        name: "consensus",
+        doc: "agreement with the consensus answer",
+        params: &[],
+    },
+    SpecDef {
+        name: "audit",
+        doc: "ground truth for a fraction p of answers, consensus for the rest",
+        params: &[ParamDef {
+            name: "p",
+            min: 0.0,
+            max: 1.0,
+            integer: false,
+            default: None,
+        }],
+    },
+];
+
+impl Observation {
+    /// Parses `ground_truth`, `consensus`, `audit(p)`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (i, v) = resolve(text, "observation", OBSERVATIONS)?;
+        Ok(match i {
+            0 => Observation::GroundTruth,
+            1 => Observation::Consensus,
+            _ => Observation::Audit(v[0]),
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -149,9 +149,12 @@ pub struct RawMessages {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCredit {
-    /// `equal` or `loo` (leave-one-out) (default `equal`).
+    /// `equal`, `proportional_claim`, `proportional_quality`, `loo`, `shapley(limit, samples)`,
+    /// `shapley_mc(samples, antithetic)`, `banzhaf(limit, samples)` or `peer_review`
+    /// (default `equal`).
     pub mechanism: Option<String>,
-    /// How the coordinator judges answers: `ground_truth` or `consensus` (default `ground_truth`).
+    /// How the coordinator judges answers: `ground_truth`, `consensus` or `audit(p)` (default
+    /// `ground_truth`).
     pub observation: Option<String>,
 }
 

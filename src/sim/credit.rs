@@ -1,23 +1,47 @@
 //! Phase 8, credit (credit allocation): each finished task's value, less the platform fee, is
-//! split among its participants by the scenario's mechanism.
+//! split among its participants by the scenario's mechanism, and compared with the truth.
 //!
-//! The participants are the agents assigned to any of its subtasks. The mechanism sees the
-//! task's game [`TaskGame`]: `v(S) = R (1 - fee) f(c_S)`, where `c_S` counts the subtasks whose
+//! The participants are the agents assigned to any of the task's subtasks. The mechanism sees
+//! the task's game [`TaskGame`]: `v(S) = R (1 - fee) f(c_S)`, where `c_S` counts the subtasks whose
 //! answer, decided by the consensus rule from the answers of `S` alone, the coordinator judges
-//! correct (`ground_truth`: truly correct; `consensus`: equal to the answer kept with everyone).
-//! The shares `x` are scaled to the distributable value `D = value (1 - fee)`: agent i is paid
-//! `x_i D / Σx` when `Σx > 0`; otherwise `D` stays with the platform (`credit_unallocated`). The
-//! relative imbalance `|Σx - v(N)| / v(N)` is recorded for every task with `v(N) > 0`. The
-//! judgements also feed the agents' reputations.
+//! correct: `ground_truth` (truly correct), `consensus` (the label kept with everyone), or
+//! `audit(p)` (each answer checked with probability p; a label with a checked answer is judged by
+//! the truth, the others by consensus). It also sees each participant's facts: claimed effort
+//! (sum over its answers), quality (its answers judged correct) and peer rating (the mean, over
+//! the other participants, of the share of its answers that agree with their subtask's kept
+//! label: every rater is honest in this version).
+//!
+//! The shares x are scaled to the distributable value `D = V (1 - fee)`. An efficient mechanism
+//! (Σx = v(N)) pays `x_i D / v(N)` (exactly x under ground truth, where v(N) = D); when the task
+//! realised nothing (v(N) = D = 0) its shares sum to 0 and are paid as they are, zero-sum
+//! transfers from the answers that destroyed value (negative Shapley value) to those that created
+//! it. Any other mechanism pays `x_i D / Σx` when `Σx > 0`, and otherwise D stays with the
+//! platform. `|Σx_raw - v(N)| / v(N)` is recorded as the budget imbalance (x_raw: Banzhaf's raw
+//! index, LOO's marginals).
+//!
+//! Fairness: the *truth game* of the task is the same game judged by ground truth; its Shapley
+//! value (exact up to [`TRUTH_EXACT_LIMIT`] participants, else [`TRUTH_SAMPLES`] antithetic
+//! permutations) is each participant's true contribution, and sums to D. Per agent, credit paid
+//! and true contribution are accumulated over the run for `credit_truth_corr` and
+//! `credit_truth_mae`.
+
+use std::time::Instant;
 
 use bevy_ecs::prelude::*;
 
 use super::resources::{Ledger, Params};
 use super::tasks::{FinishedTasks, Task};
-use crate::credit::{Coalition, Game};
+use crate::credit::{Coalition, Facts, Game, Mechanism, Shapley};
+use crate::dist::chance;
+use crate::rng::{SimRng, stream};
 use crate::rules::Observation;
 use crate::rules::consensus::{Ballot, ConsensusRule, decide};
 use crate::rules::value::ValueRule;
+
+/// Most participants for which the truth game's Shapley value is enumerated exactly.
+pub const TRUTH_EXACT_LIMIT: usize = 14;
+/// Antithetic permutations sampled for the truth above that limit.
+pub const TRUTH_SAMPLES: u32 = 1000;
 
 /// Credit owed this tick, (agent id, amount), for the economy phase.
 #[derive(Resource, Debug, Default)]
@@ -26,6 +50,42 @@ pub struct Payouts(pub Vec<(u32, f64)>);
 /// Judged answers this tick, (agent id, judged correct), for reputations.
 #[derive(Resource, Debug, Default)]
 pub struct Observations(pub Vec<(u32, bool)>);
+
+/// Per agent over the run: credit paid and true (ground-truth Shapley) contribution.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Fairness {
+    /// Credit paid, by agent id.
+    pub credit: Vec<f64>,
+    /// True contribution, by agent id.
+    pub truth: Vec<f64>,
+    /// Whether the agent took part in any finished task.
+    pub took_part: Vec<bool>,
+}
+
+/// The random streams of the credit phase (`"credit"` for audits and sampled mechanisms,
+/// `"truth"` for the sampled truth).
+#[derive(Resource, Debug)]
+pub struct CreditStreams {
+    /// Audits and sampling mechanisms.
+    pub credit: SimRng,
+    /// Sampled truth values.
+    pub truth: SimRng,
+}
+
+impl CreditStreams {
+    /// The streams of the run with `seed`.
+    pub fn new(seed: u64) -> Self {
+        CreditStreams {
+            credit: stream(seed, "credit"),
+            truth: stream(seed, "truth"),
+        }
+    }
+}
+
+/// Wall time spent in the credit phase (reported in the manifest, never in the tables, so that
+/// tables stay bit-identical).
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct CreditTime(pub f64);
 
 struct GameSubtask {
     ballots: Vec<Ballot>,
@@ -46,13 +106,14 @@ pub struct TaskGame {
 }
 
 impl TaskGame {
-    /// The game of `task` under the given rules; `scale` is `R (1 - fee)`.
+    /// The game of `task` under the given rules; `scale` is `R (1 - fee)`. Audits draw from `rng`.
     pub fn new(
         task: &Task,
         rule: ConsensusRule,
         value_rule: ValueRule,
         observation: Observation,
         scale: f64,
+        rng: &mut SimRng,
     ) -> Self {
         let mut players: Vec<u32> = task
             .subtasks
@@ -69,6 +130,32 @@ impl TaskGame {
                     .resolution
                     .and_then(|r| r.kept)
                     .map(|i| s.answers[i].label);
+                let judged = match observation {
+                    Observation::GroundTruth => s.answers.iter().map(|a| a.correct).collect(),
+                    Observation::Consensus => s
+                        .answers
+                        .iter()
+                        .map(|a| Some(a.label) == kept_label)
+                        .collect(),
+                    Observation::Audit(p) => {
+                        let audited: Vec<bool> = s.answers.iter().map(|_| chance(rng, p)).collect();
+                        s.answers
+                            .iter()
+                            .map(|a| {
+                                let label_audited = s
+                                    .answers
+                                    .iter()
+                                    .zip(&audited)
+                                    .any(|(b, &au)| au && b.label == a.label);
+                                if label_audited {
+                                    a.correct
+                                } else {
+                                    Some(a.label) == kept_label
+                                }
+                            })
+                            .collect()
+                    }
+                };
                 GameSubtask {
                     ballots: s.answers.iter().map(|a| a.ballot()).collect(),
                     owner: s
@@ -76,14 +163,7 @@ impl TaskGame {
                         .iter()
                         .map(|a| players.binary_search(&a.agent).unwrap_or(0))
                         .collect(),
-                    judged: s
-                        .answers
-                        .iter()
-                        .map(|a| match observation {
-                            Observation::GroundTruth => a.correct,
-                            Observation::Consensus => Some(a.label) == kept_label,
-                        })
-                        .collect(),
+                    judged,
                 }
             })
             .collect();
@@ -96,6 +176,25 @@ impl TaskGame {
         }
     }
 
+    /// The same game judged by ground truth.
+    pub fn truth(&self) -> TaskGame {
+        TaskGame {
+            players: self.players.clone(),
+            subtasks: self
+                .subtasks
+                .iter()
+                .map(|s| GameSubtask {
+                    ballots: s.ballots.clone(),
+                    owner: s.owner.clone(),
+                    judged: s.ballots.iter().map(|b| b.correct).collect(),
+                })
+                .collect(),
+            rule: self.rule,
+            value_rule: self.value_rule,
+            scale: self.scale,
+        }
+    }
+
     /// Every (agent, judgement) of the task's answers.
     pub fn judgements(&self) -> impl Iterator<Item = (u32, bool)> + '_ {
         self.subtasks.iter().flat_map(|s| {
@@ -105,6 +204,53 @@ impl TaskGame {
                 .map(|(&p, &j)| (self.players[p], j))
         })
     }
+
+    /// Per player: answers judged correct.
+    pub fn quality(&self) -> Vec<f64> {
+        let mut q = vec![0.0; self.players.len()];
+        for s in &self.subtasks {
+            for (&p, &j) in s.owner.iter().zip(&s.judged) {
+                q[p] += f64::from(u8::from(j));
+            }
+        }
+        q
+    }
+
+    /// Per player: mean rating by the other participants. A rater rates a peer by the share of
+    /// the peer's answers that agree with their subtask's kept label (0 without answers); with
+    /// no other participant, the rating is that share itself.
+    pub fn ratings(&self, kept: &[Option<u16>]) -> Vec<f64> {
+        let n = self.players.len();
+        let (mut agree, mut total) = (vec![0.0; n], vec![0.0; n]);
+        for (s, &k) in self.subtasks.iter().zip(kept) {
+            for (&p, b) in s.owner.iter().zip(&s.ballots) {
+                total[p] += 1.0;
+                agree[p] += f64::from(u8::from(Some(b.label) == k));
+            }
+        }
+        // Every rater is honest: each gives the peer the same score, so the mean over raters is
+        // that score.
+        (0..n)
+            .map(|p| {
+                if total[p] > 0.0 {
+                    agree[p] / total[p]
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
+    fn eval(&self, member: impl Fn(usize) -> bool) -> f64 {
+        let correct = self
+            .subtasks
+            .iter()
+            .filter(|s| {
+                decide(self.rule, &s.ballots, |i| member(s.owner[i])).is_some_and(|k| s.judged[k])
+            })
+            .count();
+        self.scale * self.value_rule.fraction(correct, self.subtasks.len())
+    }
 }
 
 impl Game for TaskGame {
@@ -112,29 +258,48 @@ impl Game for TaskGame {
         self.players.len()
     }
     fn value(&self, coalition: &Coalition) -> f64 {
-        let correct = self
-            .subtasks
-            .iter()
-            .filter(|s| {
-                decide(self.rule, &s.ballots, |i| coalition.contains(s.owner[i]))
-                    .is_some_and(|k| s.judged[k])
-            })
-            .count();
-        self.scale * self.value_rule.fraction(correct, self.subtasks.len())
+        self.eval(|p| coalition.contains(p))
+    }
+    fn value_mask(&self, mask: u64) -> f64 {
+        self.eval(|p| mask >> p & 1 == 1)
     }
 }
 
+/// Per player: the sum of the efforts claimed in its answers.
+fn claims(task: &Task, players: &[u32]) -> Vec<f64> {
+    let mut c = vec![0.0; players.len()];
+    for a in task.subtasks.iter().flat_map(|s| &s.answers) {
+        if let Ok(p) = players.binary_search(&a.agent) {
+            c[p] += a.claim;
+        }
+    }
+    c
+}
+
 /// Allocates the credit of each task finished this tick.
+#[allow(clippy::too_many_arguments)]
 pub fn allocate_credit(
     params: Res<Params>,
     finished: Res<FinishedTasks>,
+    mut streams: ResMut<CreditStreams>,
     mut payouts: ResMut<Payouts>,
     mut observations: ResMut<Observations>,
+    mut fairness: ResMut<Fairness>,
     mut ledger: ResMut<Ledger>,
+    mut time: ResMut<CreditTime>,
 ) {
+    if finished.0.is_empty() {
+        return;
+    }
+    let started = Instant::now();
     let sc = &params.0;
     let fee = sc.economy.platform_fee;
     let mechanism = sc.credit.mechanism.mechanism();
+    let truth_mechanism = Shapley {
+        limit: TRUTH_EXACT_LIMIT,
+        fallback_samples: Some(TRUTH_SAMPLES),
+    };
+    let streams = &mut *streams;
     for f in &finished.0 {
         let game = TaskGame::new(
             &f.task,
@@ -142,29 +307,84 @@ pub fn allocate_credit(
             sc.tasks.value_rule,
             sc.credit.observation,
             sc.tasks.reward * (1.0 - fee),
+            &mut streams.credit,
         );
         observations.0.extend(game.judgements());
         ledger.platform_fees += f.value * fee;
         let distributable = f.value * (1.0 - fee);
-        if game.players.is_empty() {
+        let n = game.players.len();
+        if n == 0 {
             ledger.credit_unallocated += distributable;
             continue;
         }
-        let shares = mechanism.allocate(&game);
-        let total: f64 = shares.iter().sum();
-        let grand = game.value(&Coalition::all(game.players.len()));
+        let kept: Vec<Option<u16>> = f
+            .task
+            .subtasks
+            .iter()
+            .map(|s| {
+                s.resolution
+                    .and_then(|r| r.kept)
+                    .map(|i| s.answers[i].label)
+            })
+            .collect();
+        let (claims, quality, ratings) = (
+            claims(&f.task, &game.players),
+            game.quality(),
+            game.ratings(&kept),
+        );
+        let facts = Facts {
+            claims: Some(&claims),
+            quality: Some(&quality),
+            ratings: Some(&ratings),
+        };
+        let allocation = mechanism.allocate(&game, &facts, &mut streams.credit);
+        let truth = truth_mechanism.allocate(&game.truth(), &Facts::default(), &mut streams.truth);
+        ledger.tasks_credited += 1;
+        if let Ok(t) = &truth {
+            ledger.credit_evaluations += t.evaluations;
+            for (&agent, &x) in game.players.iter().zip(&t.shares) {
+                fairness.truth[agent as usize] += x;
+                fairness.took_part[agent as usize] = true;
+            }
+        }
+        let Ok(allocation) = allocation else {
+            // Mechanisms that can fail (the nucleolus's solver) leave the value with the platform.
+            ledger.credit_failures += 1;
+            ledger.credit_unallocated += distributable;
+            continue;
+        };
+        ledger.credit_evaluations += allocation.evaluations;
+        ledger.credit_sampled_tasks += u64::from(allocation.samples > 0);
+        let grand = game.value(&Coalition::all(n));
         if grand > 0.0 {
-            ledger.imbalance_sum += (total - grand).abs() / grand;
+            ledger.imbalance_sum += (allocation.unscaled_total() - grand).abs() / grand;
             ledger.imbalance_tasks += 1;
         }
-        if total > 1e-12 {
-            for (&agent, &x) in game.players.iter().zip(&shares) {
-                let pay = x * distributable / total;
-                payouts.0.push((agent, pay));
-                ledger.credit_paid += pay;
-            }
+        // Efficient mechanisms are scaled by D / v(N) (1 under ground truth); when nothing was
+        // realised (v(N) = D = 0) their shares, which sum to 0, are paid as they are: zero-sum
+        // transfers from answers that destroyed value to answers that created it. Others are
+        // scaled by D / Σx.
+        let efficient = mechanism.axioms().efficiency;
+        let total: f64 = allocation.shares.iter().sum();
+        let base = if efficient { grand } else { total };
+        let factor = if base > 1e-12 {
+            Some(distributable / base)
+        } else if efficient && distributable.abs() <= 1e-12 {
+            Some(1.0)
         } else {
-            ledger.credit_unallocated += distributable;
+            None
+        };
+        match factor {
+            Some(k) => {
+                for (&agent, &x) in game.players.iter().zip(&allocation.shares) {
+                    let pay = x * k;
+                    payouts.0.push((agent, pay));
+                    fairness.credit[agent as usize] += pay;
+                    ledger.credit_paid += pay;
+                }
+            }
+            None => ledger.credit_unallocated += distributable,
         }
     }
+    time.0 += started.elapsed().as_secs_f64();
 }

@@ -113,10 +113,13 @@ pub struct Simulation {
 /// What a finished run produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOutput {
-    /// The run's metrics, in a fixed order.
+    /// The run's metrics, in a fixed order (a pure function of scenario and seed).
     pub metrics: Metrics,
     /// Its time series.
     pub series: Series,
+    /// Wall time spent in the credit phase, seconds (the one measurement that is not
+    /// reproducible; it goes to the manifest, not the tables).
+    pub credit_seconds: f64,
 }
 
 impl Simulation {
@@ -142,6 +145,14 @@ impl Simulation {
         world.init_resource::<work::Inbox>();
         world.init_resource::<assign::RoundRobin>();
         world.init_resource::<credit::Payouts>();
+        world.insert_resource(credit::CreditStreams::new(seed));
+        world.init_resource::<credit::CreditTime>();
+        let n = scenario.population() as usize;
+        world.insert_resource(credit::Fairness {
+            credit: vec![0.0; n],
+            truth: vec![0.0; n],
+            took_part: vec![false; n],
+        });
         world.init_resource::<credit::Observations>();
         Simulation {
             world,
@@ -176,7 +187,12 @@ impl Simulation {
         }
         let metrics = summarise(&mut self.world);
         let series = self.world.resource::<Series>().clone();
-        RunOutput { metrics, series }
+        let credit_seconds = self.world.resource::<credit::CreditTime>().0;
+        RunOutput {
+            metrics,
+            series,
+            credit_seconds,
+        }
     }
 }
 

@@ -79,6 +79,14 @@ pub struct Ledger {
     pub credit_paid: f64,
     /// Distributable value that the mechanism could not allocate (kept by the platform).
     pub credit_unallocated: f64,
+    /// Tasks whose credit was allocated (finished tasks with participants).
+    pub tasks_credited: u64,
+    /// Coalition values computed by the mechanism and the truth.
+    pub credit_evaluations: u64,
+    /// Tasks whose allocation was sampled rather than exact.
+    pub credit_sampled_tasks: u64,
+    /// Tasks whose mechanism failed (their value stayed with the platform).
+    pub credit_failures: u64,
     /// Sum over tasks with `v(N) > 0` of `|Σ raw shares - v(N)| / v(N)`.
     pub imbalance_sum: f64,
     /// Number of tasks in `imbalance_sum`.

@@ -1,0 +1,222 @@
+//! `nucleolus`: the allocation that lexicographically minimises the coalitions' complaints.
+//!
+//! The excess of coalition S at x is `e(S, x) = v(S) - x(S)`, how much S would gain by leaving.
+//! The nucleolus (Schmeidler 1969) minimises the largest excess, then the next largest, and so
+//! on, over the imputations (`x(N) = v(N)`, `x_i ≥ v({i})`; when the imputation set is empty,
+//! over the pre-imputations, giving the prenucleolus). Computed by the sequence of linear
+//! programmes of Kopelowitz (1967) / Maschler, Peleg & Shapley (1979), solved by good_lp with the
+//! pure-Rust microlp solver:
+//!
+//! 1. minimise t subject to `v(S) - x(S) ≤ t` for every coalition not yet fixed, the fixed
+//!    coalitions' excesses held at their values, and the imputation constraints;
+//! 2. a coalition tight at the optimum is fixed at t* if no optimal solution gives it a smaller
+//!    excess (one more LP per tight coalition);
+//! 3. repeat until the fixed coalitions determine x (rank n).
+//!
+//! It lies in the core whenever the core is non-empty, is efficient and symmetric; it is not
+//! additive. With `2^n` constraints it is for small games: at most [`Nucleolus::limit`] players.
+
+use good_lp::{
+    Expression, ProblemVariables, Solution, SolverModel, Variable, constraint, microlp, variable,
+};
+
+use super::{Allocation, Axioms, Coalition, CreditError, Facts, Game, Mechanism, coalition_table};
+use crate::rng::SimRng;
+
+/// The nucleolus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nucleolus {
+    /// Most players (the LPs have 2^n constraints).
+    pub limit: usize,
+}
+
+impl Default for Nucleolus {
+    fn default() -> Self {
+        Nucleolus { limit: 12 }
+    }
+}
+
+const TOL: f64 = 1e-7;
+
+fn members(mask: u64, x: &[Variable]) -> Expression {
+    let mut e = Expression::from(0.0);
+    for (i, &xi) in x.iter().enumerate() {
+        if mask >> i & 1 == 1 {
+            e += xi;
+        }
+    }
+    e
+}
+
+/// Rank of the indicator vectors of `masks` over n players (Gaussian elimination).
+fn rank(masks: &[u64], n: usize) -> usize {
+    let mut rows: Vec<Vec<f64>> = masks
+        .iter()
+        .map(|m| {
+            (0..n)
+                .map(|i| f64::from(u8::from(m >> i & 1 == 1)))
+                .collect()
+        })
+        .collect();
+    let mut r = 0;
+    for c in 0..n {
+        let Some(p) = (r..rows.len()).find(|&k| rows[k][c].abs() > 1e-9) else {
+            continue;
+        };
+        rows.swap(r, p);
+        let pivot = rows[r].clone();
+        for (k, row) in rows.iter_mut().enumerate() {
+            if k != r && row[c].abs() > 1e-9 {
+                let f = row[c] / pivot[c];
+                for (x, p) in row.iter_mut().zip(&pivot) {
+                    *x -= f * p;
+                }
+            }
+        }
+        r += 1;
+    }
+    r
+}
+
+struct Lp<'a> {
+    n: usize,
+    v: &'a [f64],
+    imputations: bool,
+    fixed: &'a [(u64, f64)],
+    open: &'a [u64],
+}
+
+impl Lp<'_> {
+    /// Solves: the open coalitions' excesses ≤ t (t free, or held at `t_fixed`), minimising t or,
+    /// with `target`, the excess of `target`. Returns (x, t, objective).
+    fn solve(
+        &self,
+        t_fixed: Option<f64>,
+        target: Option<u64>,
+    ) -> Result<(Vec<f64>, f64), CreditError> {
+        let full = (1u64 << self.n) - 1;
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Variable> = (0..self.n).map(|_| vars.add(variable())).collect();
+        let t = vars.add(variable());
+        let objective: Expression = match (target, t_fixed) {
+            (Some(s), _) => Expression::from(self.v[s as usize]) - members(s, &x),
+            (None, None) => Expression::from(t),
+            (None, Some(_)) => Expression::from(0.0), // feasibility: x is determined
+        };
+        let mut model = vars.minimise(objective).using(microlp);
+        model = model.with(constraint::eq(members(full, &x), self.v[full as usize]));
+        if let Some(tf) = t_fixed {
+            model = model.with(constraint::eq(t, tf));
+        }
+        if self.imputations {
+            for (i, &xi) in x.iter().enumerate() {
+                model = model.with(constraint::geq(xi, self.v[1 << i]));
+            }
+        }
+        for &(s, e) in self.fixed {
+            model = model.with(constraint::eq(members(s, &x), self.v[s as usize] - e));
+        }
+        for &s in self.open {
+            let bound: Expression = match t_fixed {
+                Some(tf) => Expression::from(tf),
+                None => Expression::from(t),
+            };
+            model = model.with(constraint::geq(members(s, &x) + bound, self.v[s as usize]));
+        }
+        let sol = model
+            .solve()
+            .map_err(|e| CreditError::Solver(e.to_string()))?;
+        let xs: Vec<f64> = x.iter().map(|&xi| sol.value(xi)).collect();
+        Ok((xs, t_fixed.unwrap_or_else(|| sol.value(t))))
+    }
+}
+
+impl Mechanism for Nucleolus {
+    fn name(&self) -> &'static str {
+        "nucleolus"
+    }
+    fn axioms(&self) -> Axioms {
+        Axioms {
+            efficiency: true,
+            symmetry: true,
+            null_player: false,
+            additivity: false,
+        }
+    }
+    fn allocate(
+        &self,
+        game: &dyn Game,
+        _: &Facts<'_>,
+        _: &mut SimRng,
+    ) -> Result<Allocation, CreditError> {
+        let n = game.players();
+        if n == 0 {
+            return Ok(Allocation::exact(Vec::new(), 0));
+        }
+        let grand = game.value(&Coalition::all(n));
+        if n == 1 {
+            return Ok(Allocation::exact(vec![grand], 1));
+        }
+        let v = coalition_table(game, self.limit)?;
+        let full = (1u64 << n) - 1;
+        let imputations = (0..n).map(|i| v[1 << i]).sum::<f64>() <= grand + TOL;
+        let mut fixed: Vec<(u64, f64)> = Vec::new();
+        let mut open: Vec<u64> = (1..full).collect();
+        loop {
+            let lp = Lp {
+                n,
+                v: &v,
+                imputations,
+                fixed: &fixed,
+                open: &open,
+            };
+            let (x, t_star) = lp.solve(None, None)?;
+            let excess = |s: u64| {
+                v[s as usize]
+                    - (0..n)
+                        .filter(|&i| s >> i & 1 == 1)
+                        .map(|i| x[i])
+                        .sum::<f64>()
+            };
+            let tight: Vec<u64> = open
+                .iter()
+                .copied()
+                .filter(|&s| (excess(s) - t_star).abs() <= TOL * (1.0 + t_star.abs()))
+                .collect();
+            // A tight coalition is fixed unless some optimal solution lowers its excess.
+            let mut newly: Vec<u64> = Vec::new();
+            for &s in &tight {
+                let (y, _) = lp.solve(Some(t_star), Some(s))?;
+                let e = v[s as usize]
+                    - (0..n)
+                        .filter(|&i| s >> i & 1 == 1)
+                        .map(|i| y[i])
+                        .sum::<f64>();
+                if e >= t_star - TOL * (1.0 + t_star.abs()) {
+                    newly.push(s);
+                }
+            }
+            if newly.is_empty() {
+                newly = tight; // numerical safety: always make progress
+            }
+            if newly.is_empty() {
+                return Ok(Allocation::exact(x, 1u64 << n));
+            }
+            open.retain(|s| !newly.contains(s));
+            fixed.extend(newly.iter().map(|&s| (s, t_star)));
+            let mut masks: Vec<u64> = fixed.iter().map(|&(s, _)| s).collect();
+            masks.push(full);
+            if rank(&masks, n) == n || open.is_empty() {
+                let lp = Lp {
+                    n,
+                    v: &v,
+                    imputations,
+                    fixed: &fixed,
+                    open: &open,
+                };
+                let (x, _) = lp.solve(Some(t_star), None)?;
+                return Ok(Allocation::exact(x, 1u64 << n));
+            }
+        }
+    }
+}
