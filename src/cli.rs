@@ -55,6 +55,34 @@ pub enum Command {
     },
     /// Print the JSON Schema of scenario files (for editors).
     Schema,
+    /// Allocations of a cooperative game (a TOML or JSON game file) by each credit mechanism.
+    Credit {
+        /// The game file: `kind` = `table`, `weighted_voting`, `airport` or `bankruptcy`.
+        game: PathBuf,
+        /// A mechanism to compute (repeatable; default: every one that applies to the game).
+        #[arg(long = "mechanism", value_name = "M")]
+        mechanisms: Vec<String>,
+        /// Permutations sampled by `shapley_mc`.
+        #[arg(long, default_value_t = 1000)]
+        samples: u32,
+        /// Seed of the sampling mechanisms.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// Output formats of `lamas credit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// An aligned table, for people.
+    Table,
+    /// One JSON object.
+    Json,
+    /// One row per player, one column per mechanism.
+    Csv,
 }
 
 /// Why a command did not succeed.
@@ -76,7 +104,7 @@ impl From<InputError> for Failure {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{0}")]
 #[diagnostic(code(lamas::bad_input))]
-struct Message(String);
+pub struct Message(pub String);
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -142,6 +170,13 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Command::Credit {
+            game,
+            mechanisms,
+            samples,
+            seed,
+            format,
+        } => crate::credit_cmd::run(&game, &mechanisms, samples, seed, format),
         Command::Run {
             scenario: file,
             set,

@@ -8,7 +8,9 @@
 
 pub mod cli;
 pub mod credit;
+pub mod credit_cmd;
 pub mod dist;
+pub mod gamefile;
 pub mod manifest;
 pub mod report;
 pub mod rng;

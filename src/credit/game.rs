@@ -100,6 +100,12 @@ pub trait Game {
     fn banzhaf_exact(&self) -> Option<Vec<f64>> {
         None
     }
+
+    /// Whether `v` is a cost to be shared (lower is better) rather than a value. Linear
+    /// mechanisms do not care; the nucleolus does.
+    fn is_cost_game(&self) -> bool {
+        false
+    }
 }
 
 /// The most players whose `2^n` coalition values lamas will enumerate (2^28 values take 2 GiB).

@@ -11,6 +11,7 @@
 mod banzhaf;
 mod equal;
 mod game;
+pub mod games;
 mod loo;
 mod nucleolus;
 mod peer_review;

@@ -13,6 +13,9 @@
 //!    excess (one more LP per tight coalition);
 //! 3. repeat until the fixed coalitions determine x (rank n).
 //!
+//! For a cost game c (costs to share, [`Game::is_cost_game`]) the complaint of S is
+//! `x(S) - c(S)`, so the nucleolus is computed as `-nucleolus(-c)`.
+//!
 //! It lies in the core whenever the core is non-empty, is efficient and symmetric; it is not
 //! additive. With `2^n` constraints it is for small games: at most [`Nucleolus::limit`] players.
 
@@ -131,6 +134,21 @@ impl Lp<'_> {
     }
 }
 
+/// The game `-v`, for the nucleolus of cost games.
+struct Negated<'a>(&'a dyn Game);
+
+impl Game for Negated<'_> {
+    fn players(&self) -> usize {
+        self.0.players()
+    }
+    fn value(&self, c: &Coalition) -> f64 {
+        -self.0.value(c)
+    }
+    fn value_mask(&self, mask: u64) -> f64 {
+        -self.0.value_mask(mask)
+    }
+}
+
 impl Mechanism for Nucleolus {
     fn name(&self) -> &'static str {
         "nucleolus"
@@ -149,6 +167,18 @@ impl Mechanism for Nucleolus {
         _: &Facts<'_>,
         _: &mut SimRng,
     ) -> Result<Allocation, CreditError> {
+        if game.is_cost_game() {
+            let mut a = self.of_value_game(&Negated(game))?;
+            a.shares.iter_mut().for_each(|x| *x = -*x);
+            return Ok(a);
+        }
+        self.of_value_game(game)
+    }
+}
+
+impl Nucleolus {
+    /// The nucleolus of a game of values.
+    fn of_value_game(&self, game: &dyn Game) -> Result<Allocation, CreditError> {
         let n = game.players();
         if n == 0 {
             return Ok(Allocation::exact(Vec::new(), 0));

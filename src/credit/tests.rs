@@ -102,6 +102,24 @@ fn airport_game() {
             .fold(0.0, f64::max)
     });
     assert!(close(&shapley(&g), &[2.0, 3.0, 4.0, 9.0], 1e-12));
+    // The airport cost game has a non-empty core; its nucleolus lies in it: x(S) ≤ c(S) for every
+    // coalition and x(N) = c(N).
+    let airport = games::Airport {
+        costs: costs.to_vec(),
+    };
+    let nu = Nucleolus::default()
+        .allocate(&airport, &Facts::default(), &mut rng())
+        .unwrap()
+        .shares;
+    assert!((nu.iter().sum::<f64>() - 18.0).abs() < 1e-6, "{nu:?}");
+    for m in 1u64..16 {
+        let xs: f64 = (0..4).filter(|i| m >> i & 1 == 1).map(|i| nu[i]).sum();
+        assert!(
+            xs <= g.value_mask(m) + 1e-6,
+            "coalition {m:b}: {xs} > {}",
+            g.value_mask(m)
+        );
+    }
 }
 
 #[test]

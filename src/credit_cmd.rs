@@ -1,0 +1,198 @@
+//! `lamas credit GAME_FILE`: the allocations of one cooperative game by each credit mechanism.
+//!
+//! Without `--mechanism`, every mechanism that applies is computed: those that need only the game
+//! (not claims, quality or ratings), with exact Shapley and Banzhaf only where the game can be
+//! enumerated or has a closed form, and the nucleolus only for small games. A mechanism asked for
+//! by name that cannot apply is bad input (exit code 2) with the reason, e.g. exact Shapley on a
+//! game too large to enumerate, refused before any memory is allocated, suggesting `shapley_mc`.
+//! In the command line, `shapley` and `banzhaf` are exact (no sampling fallback) and plain
+//! `shapley_mc` takes its sample count from `--samples`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::cli::{Failure, Format, Message};
+use crate::credit::{
+    Allocation, Banzhaf, Coalition, CreditError, Facts, MechanismKind, Needs, Shapley, ShapleyMc,
+};
+use crate::gamefile;
+use crate::rng::stream;
+
+fn bad(msg: String) -> Failure {
+    Failure::Input(Box::new(Message(msg)))
+}
+
+/// The mechanism as the command line runs it.
+fn for_cli(kind: MechanismKind, text: &str, samples: u32) -> MechanismKind {
+    match kind {
+        MechanismKind::Shapley(_) => MechanismKind::Shapley(Shapley {
+            limit: 28,
+            fallback_samples: None,
+        }),
+        MechanismKind::Banzhaf(_) => MechanismKind::Banzhaf(Banzhaf {
+            limit: 28,
+            fallback_samples: None,
+        }),
+        MechanismKind::ShapleyMc(m) if !text.contains('(') => MechanismKind::ShapleyMc(ShapleyMc {
+            samples,
+            antithetic: m.antithetic,
+        }),
+        k => k,
+    }
+}
+
+/// Runs the command.
+pub fn run(
+    path: &Path,
+    requested: &[String],
+    samples: u32,
+    seed: u64,
+    format: Format,
+) -> Result<(), Failure> {
+    let loaded = gamefile::load(path)?;
+    if samples < 2 {
+        return Err(bad(format!(
+            "--samples must be at least 2, found {samples}"
+        )));
+    }
+    let explicit = !requested.is_empty();
+    let list: Vec<(String, MechanismKind)> = if explicit {
+        requested
+            .iter()
+            .map(|t| {
+                MechanismKind::parse(t)
+                    .map(|k| (t.clone(), for_cli(k, t, samples)))
+                    .map_err(|e| bad(format!("--mechanism {t}: {e}")))
+            })
+            .collect::<Result<_, _>>()?
+    } else {
+        MechanismKind::all()
+            .into_iter()
+            .filter(|k| k.mechanism().needs() == Needs::Game)
+            .map(|k| (k.mechanism().name().to_string(), for_cli(k, "", samples)))
+            .collect()
+    };
+    let game = loaded.game.as_ref();
+    let n = game.players();
+    let mut results: Vec<(String, Allocation)> = Vec::new();
+    for (label, kind) in list {
+        let m = kind.mechanism();
+        if explicit && m.needs() != Needs::Game {
+            return Err(bad(format!(
+                "`{}` needs each player's {}, which a game file does not provide",
+                m.name(),
+                match m.needs() {
+                    Needs::Claims => "claimed effort",
+                    Needs::Quality => "observed quality",
+                    _ => "peer ratings",
+                }
+            )));
+        }
+        let mut rng = stream(seed, &format!("credit/{}", m.name()));
+        match m.allocate(game, &Facts::default(), &mut rng) {
+            Ok(a) => results.push((label, a)),
+            Err(e @ CreditError::TooLarge { .. }) if explicit => {
+                return Err(bad(format!("`{label}`: {e}")));
+            }
+            Err(CreditError::TooLarge { .. }) => {} // does not apply to a game this large
+            Err(e) => return Err(Failure::Run(format!("`{label}`: {e}"))),
+        }
+    }
+    let grand = game.value(&Coalition::all(n));
+    print!("{}", render(&loaded.players, grand, &results, format));
+    Ok(())
+}
+
+fn render(
+    players: &[String],
+    grand: f64,
+    results: &[(String, Allocation)],
+    format: Format,
+) -> String {
+    match format {
+        Format::Json => {
+            let per_player = |xs: &[f64]| -> BTreeMap<String, f64> {
+                players.iter().cloned().zip(xs.iter().copied()).collect()
+            };
+            let allocations: BTreeMap<&str, _> = results
+                .iter()
+                .map(|(l, a)| (l.as_str(), per_player(&a.shares)))
+                .collect();
+            let errors: BTreeMap<&str, _> = results
+                .iter()
+                .filter_map(|(l, a)| a.std_errors.as_ref().map(|se| (l.as_str(), per_player(se))))
+                .collect();
+            let raw: BTreeMap<&str, _> = results
+                .iter()
+                .filter_map(|(l, a)| a.raw.as_ref().map(|r| (l.as_str(), per_player(r))))
+                .collect();
+            let v = json!({
+                "players": players,
+                "grand_value": grand,
+                "allocations": allocations,
+                "standard_errors": errors,
+                "raw": raw,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        Format::Csv | Format::Table => {
+            let mut header = vec!["player".to_string()];
+            let mut columns: Vec<&[f64]> = Vec::new();
+            for (l, a) in results {
+                header.push(l.clone());
+                columns.push(&a.shares);
+                if let Some(se) = &a.std_errors {
+                    header.push(format!("{l}_se"));
+                    columns.push(se);
+                }
+                if let Some(raw) = &a.raw {
+                    header.push(format!("{l}_raw"));
+                    columns.push(raw);
+                }
+            }
+            let rows: Vec<Vec<String>> = players
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    std::iter::once(p.clone())
+                        .chain(columns.iter().map(|c| format!("{}", c[i])))
+                        .collect()
+                })
+                .collect();
+            if format == Format::Csv {
+                let mut s = header.join(",") + "\n";
+                for r in rows {
+                    s += &(r.join(",") + "\n");
+                }
+                s
+            } else {
+                let widths: Vec<usize> = (0..header.len())
+                    .map(|j| {
+                        rows.iter()
+                            .map(|r| r[j].len())
+                            .chain([header[j].len()])
+                            .max()
+                            .unwrap_or(0)
+                    })
+                    .collect();
+                let line = |cells: &[String]| {
+                    cells
+                        .iter()
+                        .zip(&widths)
+                        .map(|(c, w)| format!("{c:>w$}"))
+                        .collect::<Vec<_>>()
+                        .join("  ")
+                        + "\n"
+                };
+                let mut s = format!("grand value v(N) = {grand}\n");
+                s += &line(&header);
+                for r in &rows {
+                    s += &line(r);
+                }
+                s
+            }
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Game files for `lamas credit`: a cooperative game in TOML or JSON (by extension).
+//!
+//! ```toml
+//! kind = "table"                 # or "weighted_voting", "airport", "bankruptcy"
+//! players = ["a", "b", "c"]
+//! default = 0.0                  # table only: the value of coalitions not listed
+//! [values]                       # table only: members joined by "+"
+//! "a" = 0.0
+//! "a+b" = 1.0
+//! ```
+//!
+//! `weighted_voting` takes `weights` and `quota`, `airport` takes `costs`, `bankruptcy` takes
+//! `claims` and `estate`. Every problem is reported with its key path (and, in TOML, its line
+//! and column) before any game is built: an unknown kind, a coalition naming an unknown player,
+//! duplicate players, lists of the wrong length, a quota that is not positive, a table that lists
+//! the same coalition twice or misses one without a `default`, a table too large to enumerate.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::credit::games::{Airport, Bankruptcy, ExplicitGame, WeightedVoting};
+use crate::credit::{Game, MAX_ENUMERATED_PLAYERS};
+use crate::scenario::error::{InputError, KeyPath, Problem};
+use crate::scenario::overrides::problem_from_serde;
+use crate::scenario::spec::suggest;
+
+/// A game file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGameFile {
+    /// `table`, `weighted_voting`, `airport` or `bankruptcy`.
+    pub kind: Option<String>,
+    /// Player names, unique.
+    pub players: Option<Vec<String>>,
+    /// table: coalition ("a+b") → value.
+    pub values: Option<std::collections::BTreeMap<String, f64>>,
+    /// table: value of coalitions not listed.
+    pub default: Option<f64>,
+    /// weighted_voting: weight per player.
+    pub weights: Option<Vec<f64>>,
+    /// weighted_voting: weight needed to win.
+    pub quota: Option<f64>,
+    /// airport: cost per player.
+    pub costs: Option<Vec<f64>>,
+    /// bankruptcy: claim per player.
+    pub claims: Option<Vec<f64>>,
+    /// bankruptcy: the estate.
+    pub estate: Option<f64>,
+}
+
+/// The kinds of game file.
+pub const KINDS: &[&str] = &["table", "weighted_voting", "airport", "bankruptcy"];
+
+/// A game read from a file, with its players' names.
+pub struct LoadedGame {
+    /// Player names, in order.
+    pub players: Vec<String>,
+    /// The game.
+    pub game: Box<dyn Game>,
+}
+
+/// Reads and validates the game file at `path`.
+pub fn load(path: &Path) -> Result<LoadedGame, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let raw: RawGameFile = if is_json {
+        let mut de = serde_json::Deserializer::from_str(&text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let inner = e.inner();
+            InputError::Flag {
+                flag: format!("{}:{}:{}", path.display(), inner.line(), inner.column()),
+                message: format!("{}: {}", e.path(), inner),
+            }
+        })?
+    } else {
+        let doc: toml::Table =
+            toml::from_str(&text).map_err(|e| InputError::syntax(path, &text, &e))?;
+        serde_path_to_error::deserialize(toml::Value::Table(doc))
+            .map_err(|e| InputError::located(path, &text, vec![problem_from_serde(&e)], &[]))?
+    };
+    validate(&raw).map_err(|problems| InputError::located(path, &text, problems, &[]))
+}
+
+fn list_len(
+    problems: &mut Vec<Problem>,
+    key: &str,
+    v: &Option<Vec<f64>>,
+    n: usize,
+    min: f64,
+) -> Vec<f64> {
+    let root = KeyPath::root();
+    match v {
+        None => {
+            problems.push(Problem::new(
+                root,
+                format!("missing key `{key}`: one number per player"),
+            ));
+            Vec::new()
+        }
+        Some(list) => {
+            if list.len() != n {
+                problems.push(Problem::new(
+                    root.key(key),
+                    format!(
+                        "`{key}` has {} entries but there are {n} players",
+                        list.len()
+                    ),
+                ));
+            }
+            for (i, x) in list.iter().enumerate() {
+                if !x.is_finite() || *x < min {
+                    problems.push(Problem::new(
+                        root.key(key).index(i),
+                        format!("expected a number ≥ {min}, found {x}"),
+                    ));
+                }
+            }
+            list.clone()
+        }
+    }
+}
+
+/// Checks a raw game file and builds its game.
+pub fn validate(raw: &RawGameFile) -> Result<LoadedGame, Vec<Problem>> {
+    let root = KeyPath::root();
+    let mut p = Vec::new();
+    let kind = match raw.kind.as_deref() {
+        Some(k) if KINDS.contains(&k) => k,
+        Some(k) => {
+            let hint = suggest(k, KINDS.iter().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(vec![Problem::new(
+                root.key("kind"),
+                format!(
+                    "unknown game kind `{k}`{hint} (expected one of `table`, `weighted_voting`, `airport`, `bankruptcy`)"
+                ),
+            )]);
+        }
+        None => {
+            return Err(vec![Problem::new(
+                root,
+                "missing key `kind` (`table`, `weighted_voting`, `airport` or `bankruptcy`)",
+            )]);
+        }
+    };
+    let players = raw.players.clone().unwrap_or_default();
+    if raw.players.is_none() {
+        p.push(Problem::new(
+            root.clone(),
+            "missing key `players`: the list of player names",
+        ));
+    }
+    for (i, name) in players.iter().enumerate() {
+        if name.is_empty() || name.contains('+') {
+            p.push(Problem::new(
+                root.key("players").index(i),
+                format!("player name `{name}` must be non-empty and without `+`"),
+            ));
+        }
+        if players[..i].contains(name) {
+            p.push(Problem::new(
+                root.key("players").index(i),
+                format!("player `{name}` is listed twice"),
+            ));
+        }
+    }
+    let n = players.len();
+    // Keys that belong to other kinds are mistakes, not silently ignored.
+    let used: &[&str] = match kind {
+        "table" => &["values", "default"],
+        "weighted_voting" => &["weights", "quota"],
+        "airport" => &["costs"],
+        _ => &["claims", "estate"],
+    };
+    let present = [
+        ("values", raw.values.is_some()),
+        ("default", raw.default.is_some()),
+        ("weights", raw.weights.is_some()),
+        ("quota", raw.quota.is_some()),
+        ("costs", raw.costs.is_some()),
+        ("claims", raw.claims.is_some()),
+        ("estate", raw.estate.is_some()),
+    ];
+    for (key, there) in present {
+        if there && !used.contains(&key) {
+            p.push(Problem::new(
+                root.key(key),
+                format!(
+                    "`{key}` is not used by games of kind `{kind}` (they take {})",
+                    used.join(", ")
+                ),
+            ));
+        }
+    }
+    let game: Option<Box<dyn Game>> = match kind {
+        "table" => table(raw, &players, &mut p),
+        "weighted_voting" => {
+            let weights = list_len(&mut p, "weights", &raw.weights, n, 0.0);
+            let quota = match raw.quota {
+                Some(q) if q.is_finite() && q > 0.0 => q,
+                Some(q) => {
+                    p.push(Problem::new(
+                        root.key("quota"),
+                        format!("the quota must be a positive number, found {q}"),
+                    ));
+                    1.0
+                }
+                None => {
+                    p.push(Problem::new(
+                        root.clone(),
+                        "missing key `quota`: the weight a coalition needs to win",
+                    ));
+                    1.0
+                }
+            };
+            Some(Box::new(WeightedVoting { weights, quota }))
+        }
+        "airport" => Some(Box::new(Airport {
+            costs: list_len(&mut p, "costs", &raw.costs, n, 0.0),
+        })),
+        _ => {
+            let claims = list_len(&mut p, "claims", &raw.claims, n, 0.0);
+            let estate = match raw.estate {
+                Some(e) if e.is_finite() && e >= 0.0 => e,
+                Some(e) => {
+                    p.push(Problem::new(
+                        root.key("estate"),
+                        format!("the estate must be a number ≥ 0, found {e}"),
+                    ));
+                    0.0
+                }
+                None => {
+                    p.push(Problem::new(root.clone(), "missing key `estate`"));
+                    0.0
+                }
+            };
+            Some(Box::new(Bankruptcy { claims, estate }))
+        }
+    };
+    match game {
+        Some(game) if p.is_empty() => Ok(LoadedGame { players, game }),
+        _ => Err(p),
+    }
+}
+
+fn table(raw: &RawGameFile, players: &[String], p: &mut Vec<Problem>) -> Option<Box<dyn Game>> {
+    let root = KeyPath::root();
+    let n = players.len();
+    let values = raw.values.clone().unwrap_or_default();
+    if raw.default.is_none() && n > MAX_ENUMERATED_PLAYERS {
+        p.push(
+            Problem::new(
+                root.key("players"),
+                format!("a table of {n} players would list 2^{n} coalitions, more than can be enumerated"),
+            )
+            .help("give a `default` value for the coalitions not listed"),
+        );
+        return None;
+    }
+    let mut coalitions: Vec<(Vec<usize>, f64)> = Vec::new();
+    let mut seen: Vec<Vec<usize>> = Vec::new();
+    for (name, &v) in &values {
+        let path = root.key("values").key(name);
+        let mut members = Vec::new();
+        for m in name.split('+').map(str::trim) {
+            match players.iter().position(|x| x == m) {
+                Some(i) if !members.contains(&i) => members.push(i),
+                Some(_) => p.push(Problem::new(
+                    path.clone(),
+                    format!("coalition `{name}` names `{m}` twice"),
+                )),
+                None => {
+                    let hint = suggest(m, players.iter().map(String::as_str))
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    let mut problem = Problem::new(
+                        path.clone(),
+                        format!("coalition `{name}` names an unknown player `{m}`{hint}"),
+                    );
+                    problem.at_key = true; // point at the coalition's name
+                    p.push(problem);
+                }
+            }
+        }
+        members.sort_unstable();
+        if seen.contains(&members) {
+            p.push(Problem::new(
+                path.clone(),
+                format!("coalition `{name}` is listed twice (in another order)"),
+            ));
+        }
+        if !v.is_finite() {
+            p.push(Problem::new(
+                path,
+                format!("expected a finite number, found {v}"),
+            ));
+        }
+        seen.push(members.clone());
+        coalitions.push((members, v));
+    }
+    if raw.default.is_none() && n <= MAX_ENUMERATED_PLAYERS && p.is_empty() {
+        let expected = (1u64 << n) - 1;
+        if (coalitions.len() as u64) < expected {
+            // Name the first missing coalition.
+            let listed: std::collections::BTreeSet<u64> = coalitions
+                .iter()
+                .map(|(m, _)| m.iter().fold(0u64, |a, &i| a | 1 << i))
+                .collect();
+            if let Some(missing) = (1..=expected).find(|m| !listed.contains(m)) {
+                let names: Vec<&str> = (0..n)
+                    .filter(|i| missing >> i & 1 == 1)
+                    .map(|i| players[i].as_str())
+                    .collect();
+                p.push(
+                    Problem::new(
+                        root.key("values"),
+                        format!(
+                            "the table lists {} of the {expected} non-empty coalitions; `{}` is missing",
+                            coalitions.len(),
+                            names.join("+")
+                        ),
+                    )
+                    .help("list every coalition, or give a `default` value for the others"),
+                );
+            }
+        }
+    }
+    Some(Box::new(ExplicitGame::new(
+        n,
+        &coalitions,
+        raw.default.unwrap_or(0.0),
+    )))
+}

@@ -1,0 +1,392 @@
+//! `lamas credit` on game files, and the free-rider micro-cases of the credit mechanisms on the
+//! games the simulation builds.
+
+use lamas::credit::{Facts, Game, Loo, Mechanism, MechanismKind, ProportionalClaim, Shapley};
+use lamas::rng::stream;
+use lamas::rules::Observation;
+use lamas::rules::consensus::ConsensusRule;
+use lamas::rules::value::ValueRule;
+use lamas::sim::credit::TaskGame;
+use lamas::sim::tasks::{Answer, Resolution, Slot, SlotState, Subtask, Task};
+
+use crate::support::{lamas, root};
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = lamas(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn close(v: &serde_json::Value, want: &[(&str, f64)], tol: f64) {
+    for (p, x) in want {
+        let got = v[p].as_f64().unwrap_or(f64::NAN);
+        assert!((got - x).abs() <= tol, "{p}: {got} vs {x} in {v}");
+    }
+}
+
+#[test]
+fn textbook_games_from_files() {
+    let g = json(&["credit", "scenarios/games/glove.toml", "--format", "json"]);
+    close(
+        &g["allocations"]["shapley"],
+        &[
+            ("right1", 1.0 / 6.0),
+            ("right2", 1.0 / 6.0),
+            ("left", 2.0 / 3.0),
+        ],
+        1e-12,
+    );
+    close(
+        &g["allocations"]["nucleolus"],
+        &[("right1", 0.0), ("right2", 0.0), ("left", 1.0)],
+        1e-6,
+    );
+    let v = json(&[
+        "credit",
+        "scenarios/games/voting-4-3211.toml",
+        "--format",
+        "json",
+    ]);
+    close(
+        &v["allocations"]["shapley"],
+        &[
+            ("a", 0.5),
+            ("b", 1.0 / 6.0),
+            ("c", 1.0 / 6.0),
+            ("d", 1.0 / 6.0),
+        ],
+        1e-12,
+    );
+    close(
+        &v["raw"]["banzhaf"],
+        &[("a", 0.75), ("b", 0.25), ("c", 0.25), ("d", 0.25)],
+        1e-12,
+    );
+    let a = json(&[
+        "credit",
+        "scenarios/games/airport.toml",
+        "--format",
+        "json",
+        "--mechanism",
+        "shapley",
+    ]);
+    close(
+        &a["allocations"]["shapley"],
+        &[("p1", 2.0), ("p2", 3.0), ("p3", 4.0), ("p4", 9.0)],
+        1e-12,
+    );
+    let t = json(&["credit", "scenarios/games/talmud.json", "--format", "json"]);
+    close(
+        &t["allocations"]["nucleolus"],
+        &[("first", 50.0), ("second", 75.0), ("third", 75.0)],
+        1e-5,
+    );
+    assert_eq!(t["grand_value"], 200.0);
+    // Sampling reports its standard errors, and the seed makes it reproducible.
+    let s1 = json(&[
+        "credit",
+        "scenarios/games/glove.toml",
+        "--format",
+        "json",
+        "--mechanism",
+        "shapley_mc",
+        "--samples",
+        "500",
+        "--seed",
+        "3",
+    ]);
+    let s2 = json(&[
+        "credit",
+        "scenarios/games/glove.toml",
+        "--format",
+        "json",
+        "--mechanism",
+        "shapley_mc",
+        "--samples",
+        "500",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(s1, s2);
+    assert!(
+        s1["standard_errors"]["shapley_mc"]["left"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+}
+
+#[test]
+fn csv_has_a_row_per_player_and_a_column_per_mechanism() {
+    let out = lamas(&[
+        "credit",
+        "scenarios/games/voting-4-3211.toml",
+        "--format",
+        "csv",
+        "--mechanism",
+        "equal",
+        "--mechanism",
+        "shapley",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "player,equal,shapley");
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[1], "a,0.25,0.5");
+}
+
+#[test]
+fn weighted_voting_of_hundreds_of_players_is_exact() {
+    // 300 players of weights 1..=5 against enumeration is impossible; check instead the two
+    // identities every exact Shapley-Shubik index satisfies: efficiency (sum 1) and symmetry
+    // (equal weights, equal power).
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("big.toml");
+    let weights: Vec<String> = (0..300).map(|i| ((i % 5) + 1).to_string()).collect();
+    let players: Vec<String> = (0..300).map(|i| format!("\"p{i}\"")).collect();
+    std::fs::write(
+        &f,
+        format!(
+            "kind = \"weighted_voting\"\nplayers = [{}]\nweights = [{}]\nquota = 451\n",
+            players.join(","),
+            weights.join(",")
+        ),
+    )
+    .unwrap();
+    let v = json(&[
+        "credit",
+        f.to_str().unwrap(),
+        "--format",
+        "json",
+        "--mechanism",
+        "shapley",
+        "--mechanism",
+        "banzhaf",
+    ]);
+    let phi = v["allocations"]["shapley"].as_object().unwrap();
+    let total: f64 = phi.values().map(|x| x.as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9, "{total}");
+    assert!((phi["p0"].as_f64().unwrap() - phi["p5"].as_f64().unwrap()).abs() < 1e-12);
+    assert!(phi["p4"].as_f64().unwrap() > phi["p3"].as_f64().unwrap());
+}
+
+/// Every fixture in `tests/data/invalid-games/` lists, in `# expect:` lines, what its message must
+/// say, and in an optional `# args:` line the flags to pass.
+#[test]
+fn every_invalid_game_gets_its_message_and_exit_code_2() {
+    let dir = root().join("tests/data/invalid-games");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 9);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let expects: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# expect: "))
+            .collect();
+        let extra: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# args: "))
+            .flat_map(|l| l.split(' '))
+            .collect();
+        let rel = file
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let mut args = vec!["credit", rel.as_str()];
+        args.extend(extra);
+        let out = lamas(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{rel}: exit code\n{stderr}");
+        for e in &expects {
+            assert!(stderr.contains(e), "{rel}: message lacks `{e}`:\n{stderr}");
+        }
+        assert!(out.stdout.is_empty(), "{rel}: printed a result");
+    }
+    let out = lamas(&[
+        "credit",
+        "scenarios/games/glove.toml",
+        "--mechanism",
+        "shaply",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `shapley`?"));
+}
+
+// ---- Free-rider micro-cases on the games the simulation builds ---------------------------------
+
+fn answer(agent: u32, label: u16, truth: u16, claim: f64) -> Answer {
+    Answer {
+        label,
+        agent,
+        correct: label == truth,
+        reputation: 0.5,
+        claim,
+    }
+}
+
+/// A task of one subtask per answer list, resolved by `rule` over all its answers.
+fn task(subtasks: Vec<Vec<Answer>>, rule: ConsensusRule) -> Task {
+    let subtasks: Vec<Subtask> = subtasks
+        .into_iter()
+        .map(|answers| {
+            let ballots: Vec<_> = answers.iter().map(|a| a.ballot()).collect();
+            let kept = lamas::rules::consensus::decide(rule, &ballots, |_| true);
+            Subtask {
+                domain: 0,
+                difficulty: 0.0,
+                truth: 0,
+                slots: answers
+                    .iter()
+                    .map(|a| Slot {
+                        agent: a.agent,
+                        state: SlotState::Worked,
+                    })
+                    .collect(),
+                resolution: Some(Resolution {
+                    kept,
+                    correct: kept.is_some_and(|k| answers[k].correct),
+                }),
+                answers,
+                waiting: 0,
+                checked: 0,
+            }
+        })
+        .collect();
+    Task {
+        id: 0,
+        arrived: 0,
+        deadline: 10,
+        subtasks,
+        open: 0,
+    }
+}
+
+fn shares(m: &dyn Mechanism, t: &Task, rule: ConsensusRule, rule_v: ValueRule) -> Vec<f64> {
+    let mut rng = stream(1, "micro");
+    let g = TaskGame::new(t, rule, rule_v, Observation::GroundTruth, 1.0, &mut rng);
+    let claims: Vec<f64> = g
+        .players
+        .iter()
+        .map(|&p| {
+            t.subtasks
+                .iter()
+                .flat_map(|s| &s.answers)
+                .filter(|a| a.agent == p)
+                .map(|a| a.claim)
+                .sum()
+        })
+        .collect();
+    let facts = Facts {
+        claims: Some(&claims),
+        quality: None,
+        ratings: None,
+    };
+    let a = m.allocate(&g, &facts, &mut rng).unwrap();
+    // Paid as the simulation pays: efficient mechanisms as they are, others scaled to v(N).
+    let grand = g.value_mask((1 << g.players()) - 1);
+    let total: f64 = a.shares.iter().sum();
+    if m.axioms().efficiency || total <= 0.0 {
+        a.shares
+    } else {
+        a.shares.iter().map(|x| x * grand / total).collect()
+    }
+}
+
+#[test]
+fn a_shirker_gets_nothing_from_loo_and_shapley_but_an_equal_share_from_equal() {
+    // Two subtasks under `additive`: agent 0 answers its subtask correctly; agent 1, a shirker,
+    // guesses wrong on the other. v({0}) = v(N) = 1/2: agent 1 is a null player.
+    let t = task(
+        vec![vec![answer(0, 0, 0, 1.0)], vec![answer(1, 3, 0, 1.0)]],
+        ConsensusRule::First,
+    );
+    let shapley = Shapley {
+        limit: 16,
+        fallback_samples: None,
+    };
+    assert_eq!(
+        shares(&shapley, &t, ConsensusRule::First, ValueRule::Additive),
+        vec![0.5, 0.0]
+    );
+    assert_eq!(
+        shares(&Loo, &t, ConsensusRule::First, ValueRule::Additive),
+        vec![0.5, 0.0]
+    );
+    let equal = MechanismKind::parse("equal").unwrap();
+    assert_eq!(
+        shares(
+            equal.mechanism(),
+            &t,
+            ConsensusRule::First,
+            ValueRule::Additive
+        ),
+        vec![0.25, 0.25]
+    );
+}
+
+#[test]
+fn a_copy_halves_the_originals_shapley_credit() {
+    // Alone, the original's correct answer earns the whole value. With a copycat giving the same
+    // answer to the same subtask (majority), either answer alone suffices: the two are symmetric
+    // and split it, so the original's Shapley credit halves.
+    let alone = task(vec![vec![answer(0, 0, 0, 1.0)]], ConsensusRule::Majority);
+    let copied = task(
+        vec![vec![answer(0, 0, 0, 1.0), answer(1, 0, 0, 1.0)]],
+        ConsensusRule::Majority,
+    );
+    let shapley = Shapley {
+        limit: 16,
+        fallback_samples: None,
+    };
+    assert_eq!(
+        shares(&shapley, &alone, ConsensusRule::Majority, ValueRule::All),
+        vec![1.0]
+    );
+    assert_eq!(
+        shares(&shapley, &copied, ConsensusRule::Majority, ValueRule::All),
+        vec![0.5, 0.5]
+    );
+}
+
+#[test]
+fn a_misreporter_gains_only_under_proportional_claim() {
+    // Two workers each answer one subtask correctly (`additive`); agent 1 claims twice its
+    // effort. Only the claim-based mechanism pays the inflated claim.
+    let t = task(
+        vec![vec![answer(0, 0, 0, 1.0)], vec![answer(1, 0, 0, 2.0)]],
+        ConsensusRule::First,
+    );
+    for name in [
+        "equal",
+        "proportional_quality",
+        "loo",
+        "shapley",
+        "banzhaf",
+        "peer_review",
+    ] {
+        let m = MechanismKind::parse(name).unwrap();
+        if m.mechanism().needs() != lamas::credit::Needs::Game {
+            continue; // quality and ratings are symmetric here by construction
+        }
+        let s = shares(m.mechanism(), &t, ConsensusRule::First, ValueRule::Additive);
+        assert!((s[0] - s[1]).abs() < 1e-12, "{name}: {s:?}");
+    }
+    let s = shares(
+        &ProportionalClaim,
+        &t,
+        ConsensusRule::First,
+        ValueRule::Additive,
+    );
+    assert!((s[1] - 2.0 * s[0]).abs() < 1e-12, "{s:?}");
+}
