@@ -6,9 +6,11 @@
 //!   dynamic programming over (coalition size, weight) of the other players:
 //!   `φ_i = Σ_k Σ_{q - w_i ≤ w < q} N_i(k, w) k! (n-k-1)! / n!` and
 //!   `β_i = Σ_{q - w_i ≤ w < q} N_i(w) / 2^{n-1}`, where `N_i(k, w)` counts the coalitions of
-//!   the others with k members and weight w. The tables for every i are built by divide and
-//!   conquer: the table of "everyone outside [lo, hi)" is extended by one half and handed to the
-//!   other, so the whole costs O(n log n) player additions of O(n q) each, with no subtraction.
+//!   the others with k members and weight w. Players of equal weight have equal power, so one
+//!   table serves each weight class; the tables of all classes are built by divide and conquer
+//!   over the classes (the table of "everyone outside classes [lo, hi)" is extended by one half
+//!   and handed to the other): O(n log C) player additions of O(n q) each for C classes, with no
+//!   subtraction (no cancellation error).
 //! - [`Airport`] (Littlechild & Owen 1973): the cost game `c(S) = max_{i ∈ S} c_i`, whose Shapley
 //!   value is, with costs sorted ascending, `φ_(j) = Σ_{k ≤ j} (c_(k) - c_(k-1)) / (n - k + 1)`.
 //! - [`Bankruptcy`] (O'Neill 1982): `v(S) = max(0, E - Σ_{i ∉ S} d_i)`.
@@ -101,9 +103,10 @@ impl WeightedVoting {
         ))
     }
 
-    /// For every player, its leave-one-out count table, passed to `evaluate`. The table has
-    /// `(n + 1) * q` entries (`[k * q + w]`, coalitions of size k and weight w < q) when `sizes`,
-    /// else `q` entries.
+    /// For every weight class, the count table of "every player but one of that weight", passed
+    /// to `evaluate(weight, table)`; players of equal weight have equal power, so one table
+    /// serves the whole class. The table has `(n + 1) * q` entries (`[k * q + w]`: coalitions of
+    /// size k and weight w < q) when `sizes`, else `q` entries.
     fn leave_one_out(
         &self,
         w: &[usize],
@@ -112,25 +115,43 @@ impl WeightedVoting {
         evaluate: &mut dyn FnMut(usize, &[f64]),
     ) {
         let n = w.len();
-        let rows = if sizes { n + 1 } else { 1 };
-        let mut empty = vec![0.0; rows * q];
-        if q > 0 {
-            empty[0] = 1.0;
+        if n == 0 || q == 0 {
+            return;
         }
-        fn add(t: &mut [f64], wi: usize, q: usize, rows: usize) {
-            if wi >= q {
-                return; // joining a coalition with this player makes it win: no longer counted
+        let rows = if sizes { n + 1 } else { 1 };
+        // Weight classes: (weight, how many players have it).
+        let mut classes: Vec<(usize, usize)> = Vec::new();
+        let mut sorted = w.to_vec();
+        sorted.sort_unstable();
+        for x in sorted {
+            match classes.last_mut() {
+                Some((cw, count)) if *cw == x => *count += 1,
+                _ => classes.push((x, 1)),
             }
-            if rows == 1 {
-                for x in (wi..q).rev() {
-                    t[x] += t[x - wi];
+        }
+        /// A count table and the number of players counted in it (its last non-zero row).
+        struct Table {
+            t: Vec<f64>,
+            players: usize,
+        }
+        fn add(tab: &mut Table, wi: usize, times: usize, q: usize, rows: usize) {
+            for _ in 0..times {
+                tab.players += 1;
+                if wi >= q {
+                    continue; // joining such a player makes a coalition win: never counted
                 }
-            } else {
-                for k in (1..rows).rev() {
-                    let (lower, upper) = t.split_at_mut(k * q);
-                    let prev = &lower[(k - 1) * q..];
-                    for x in wi..q {
-                        upper[x] += prev[x - wi];
+                let t = &mut tab.t;
+                if rows == 1 {
+                    for x in (wi..q).rev() {
+                        t[x] += t[x - wi];
+                    }
+                } else {
+                    for k in (1..=tab.players.min(rows - 1)).rev() {
+                        let (lower, upper) = t.split_at_mut(k * q);
+                        let prev = &lower[(k - 1) * q..];
+                        for x in wi..q {
+                            upper[x] += prev[x - wi];
+                        }
                     }
                 }
             }
@@ -138,31 +159,49 @@ impl WeightedVoting {
         fn rec(
             lo: usize,
             hi: usize,
-            table: Vec<f64>,
-            w: &[usize],
+            tab: Table,
+            classes: &[(usize, usize)],
             q: usize,
             rows: usize,
             evaluate: &mut dyn FnMut(usize, &[f64]),
         ) {
             if hi - lo == 1 {
-                evaluate(lo, &table);
+                let (wc, count) = classes[lo];
+                let mut tab = tab;
+                add(&mut tab, wc, count - 1, q, rows);
+                evaluate(wc, &tab.t);
                 return;
             }
             let mid = (lo + hi) / 2;
-            let mut left = table.clone();
-            for &wj in &w[mid..hi] {
-                add(&mut left, wj, q, rows);
+            let mut left = Table {
+                t: tab.t.clone(),
+                players: tab.players,
+            };
+            for &(wc, count) in &classes[mid..hi] {
+                add(&mut left, wc, count, q, rows);
             }
-            rec(lo, mid, left, w, q, rows, evaluate);
-            let mut right = table;
-            for &wj in &w[lo..mid] {
-                add(&mut right, wj, q, rows);
+            rec(lo, mid, left, classes, q, rows, evaluate);
+            let mut right = tab;
+            for &(wc, count) in &classes[lo..mid] {
+                add(&mut right, wc, count, q, rows);
             }
-            rec(mid, hi, right, w, q, rows, evaluate);
+            rec(mid, hi, right, classes, q, rows, evaluate);
         }
-        if n > 0 {
-            rec(0, n, empty, w, q, rows, evaluate);
-        }
+        let mut empty = vec![0.0; rows * q];
+        empty[0] = 1.0;
+        let c = classes.len();
+        rec(
+            0,
+            c,
+            Table {
+                t: empty,
+                players: 0,
+            },
+            &classes,
+            q,
+            rows,
+            evaluate,
+        );
     }
 }
 
@@ -193,11 +232,16 @@ impl Game for WeightedVoting {
             binom[k] = binom[k - 1] * (n - k) as f64 / k as f64;
         }
         let mut phi = vec![0.0; n];
-        self.leave_one_out(&w, q, true, &mut |i, t| {
-            let lo = q.saturating_sub(w[i]);
-            phi[i] = (0..n)
+        self.leave_one_out(&w, q, true, &mut |wc, t| {
+            let lo = q.saturating_sub(wc);
+            let value: f64 = (0..n)
                 .map(|k| t[k * q + lo..k * q + q].iter().sum::<f64>() / (n as f64 * binom[k]))
                 .sum();
+            for (p, &wp) in phi.iter_mut().zip(&w) {
+                if wp == wc {
+                    *p = value;
+                }
+            }
         });
         Some(phi)
     }
@@ -206,8 +250,13 @@ impl Game for WeightedVoting {
         let n = w.len();
         let scale = 0.5f64.powi(n as i32 - 1);
         let mut beta = vec![0.0; n];
-        self.leave_one_out(&w, q, false, &mut |i, t| {
-            beta[i] = t[q.saturating_sub(w[i])..q].iter().sum::<f64>() * scale;
+        self.leave_one_out(&w, q, false, &mut |wc, t| {
+            let value = t[q.saturating_sub(wc)..q].iter().sum::<f64>() * scale;
+            for (b, &wp) in beta.iter_mut().zip(&w) {
+                if wp == wc {
+                    *b = value;
+                }
+            }
         });
         Some(beta)
     }
