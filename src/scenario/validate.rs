@@ -378,7 +378,12 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         crp.key("mechanism"),
         &mut raw.credit.mechanism,
         d::MECHANISM,
-        MechanismKind::parse,
+        |t| match MechanismKind::parse(t)? {
+            MechanismKind::Nucleolus(_) => Err("`nucleolus` solves a sequence of linear programmes over all \
+                 coalitions: it is for `lamas credit`, too slow to run on every task of a simulation"
+                .to_string()),
+            m => Ok(m),
+        },
     );
     let observation = c.choice(
         crp.key("observation"),

@@ -246,6 +246,25 @@ fn loo_credit_starves_shirkers() {
 }
 
 #[test]
+fn audit_interpolates_between_consensus_and_ground_truth() {
+    // audit(1) checks every answer: it is ground truth. audit(0) checks none: it is consensus.
+    // (Bernoulli(1) and Bernoulli(0) draw nothing, so the runs are identical, not just close.)
+    let text =
+        std::fs::read_to_string(crate::support::root().join("scenarios/quickstart.toml")).unwrap();
+    let run = |obs: &str| {
+        let sets = [
+            "credit.mechanism=shapley".to_string(),
+            format!("credit.observation={obs}"),
+        ];
+        let sc = lamas::scenario::from_str(&text, std::path::Path::new("q.toml"), &sets).unwrap();
+        format!("{:?}", sim::run(&sc, 42).metrics)
+    };
+    assert_eq!(run("audit(1)"), run("ground_truth"));
+    assert_eq!(run("audit(0)"), run("consensus"));
+    assert_ne!(run("consensus"), run("ground_truth"));
+}
+
+#[test]
 fn single_agent_sends_no_messages() {
     let text = std::fs::read_to_string(crate::support::root().join("scenarios/single-agent.toml"))
         .unwrap();
