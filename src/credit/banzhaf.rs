@@ -13,6 +13,7 @@
 //! (each player in with probability 1/2), with standard errors. Weighted voting games give the
 //! exact index by dynamic programming.
 
+use super::moments::Moments;
 use super::shapley::{sum, sum_with_bit};
 use super::{
     Allocation, Axioms, Coalition, CreditError, Facts, Game, Mechanism, coalition_table, scale_to,
@@ -31,9 +32,10 @@ pub struct Banzhaf {
 impl Banzhaf {
     fn sampled(game: &dyn Game, samples: u32, rng: &mut SimRng) -> (Vec<f64>, Vec<f64>) {
         let n = game.players();
-        let (mut mean, mut m2) = (vec![0.0f64; n], vec![0.0f64; n]);
+        let mut moments = Moments::new(n);
         let mut c = Coalition::empty(n);
-        for k in 0..samples.max(1) {
+        let mut x = vec![0.0f64; n];
+        for _ in 0..samples.max(1) {
             for i in 0..n {
                 if rng.next_u64() >> 63 == 1 {
                     c.insert(i);
@@ -41,33 +43,19 @@ impl Banzhaf {
                     c.remove(i);
                 }
             }
-            let count = f64::from(k + 1);
-            for i in 0..n {
+            for (i, xi) in x.iter_mut().enumerate() {
                 let had = c.contains(i);
                 c.insert(i);
                 let with = game.value(&c);
                 c.remove(i);
-                let x = with - game.value(&c);
+                *xi = with - game.value(&c);
                 if had {
                     c.insert(i);
                 }
-                let delta = x - mean[i];
-                mean[i] += delta / count;
-                m2[i] += delta * (x - mean[i]);
             }
+            moments.push(&x);
         }
-        let s = f64::from(samples.max(1));
-        let se = m2
-            .iter()
-            .map(|v| {
-                if s > 1.0 {
-                    (v / (s - 1.0) / s).sqrt()
-                } else {
-                    f64::NAN
-                }
-            })
-            .collect();
-        (mean, se)
+        moments.finish()
     }
 }
 

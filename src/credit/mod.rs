@@ -13,6 +13,7 @@ mod equal;
 mod game;
 pub mod games;
 mod loo;
+mod moments;
 mod nucleolus;
 mod peer_review;
 mod proportional_claim;

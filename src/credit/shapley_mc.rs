@@ -9,6 +9,7 @@
 //! a null player's marginals are all 0; and for a fixed seed the estimate is linear in `v`.
 //! Symmetry holds only in expectation.
 
+use super::moments::Moments;
 use super::{Allocation, Axioms, Coalition, CreditError, Facts, Game, Mechanism};
 use crate::dist::below;
 use crate::rng::SimRng;
@@ -71,10 +72,10 @@ impl Mechanism for ShapleyMc {
             self.samples
         }
         .max(1);
-        let (mut mean, mut m2) = (vec![0.0f64; n], vec![0.0f64; n]);
+        let mut moments = Moments::new(n);
         let mut order: Vec<usize> = (0..n).collect();
         let mut x = vec![0.0f64; n];
-        for k in 0..observations {
+        for _ in 0..observations {
             for j in (1..n).rev() {
                 order.swap(j, below(rng, j as u64 + 1) as usize);
             }
@@ -86,25 +87,9 @@ impl Mechanism for ShapleyMc {
             } else {
                 walk(game, &order, 1.0, &mut x);
             }
-            // Welford's update of the mean and the sum of squared deviations.
-            let count = f64::from(k + 1);
-            for i in 0..n {
-                let delta = x[i] - mean[i];
-                mean[i] += delta / count;
-                m2[i] += delta * (x[i] - mean[i]);
-            }
+            moments.push(&x);
         }
-        let obs = f64::from(observations);
-        let std_errors = m2
-            .iter()
-            .map(|s| {
-                if obs > 1.0 {
-                    (s / (obs - 1.0) / obs).sqrt()
-                } else {
-                    f64::NAN
-                }
-            })
-            .collect();
+        let (mean, std_errors) = moments.finish();
         let walks = u64::from(observations) * if self.antithetic { 2 } else { 1 };
         Ok(Allocation {
             shares: mean,
