@@ -73,9 +73,15 @@ pub fn load(path: &Path) -> Result<LoadedGame, InputError> {
         let mut de = serde_json::Deserializer::from_str(&text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();
-            InputError::Flag {
-                flag: format!("{}:{}:{}", path.display(), inner.line(), inner.column()),
-                message: format!("{}: {}", e.path(), inner),
+            InputError::At {
+                place: format!("{}:{}:{}", path.display(), inner.line(), inner.column()),
+                message: {
+                    let text = inner.to_string();
+                    let what = text
+                        .rsplit_once(" at line ")
+                        .map_or(text.as_str(), |(w, _)| w);
+                    format!("{}: {what}", e.path())
+                },
             }
         })?
     } else {

@@ -113,6 +113,13 @@ pub enum InputError {
     },
     /// The file was read; these things are wrong with it.
     Invalid(Box<Located>),
+    /// A problem at a known place of a file that has no spanned document (JSON).
+    At {
+        /// `file:line:column`.
+        place: String,
+        /// The key path and what is wrong.
+        message: String,
+    },
     /// A command-line value is wrong (outside any file).
     Flag {
         /// The flag as written, e.g. `--set ticks=x`.
@@ -271,6 +278,7 @@ impl fmt::Display for InputError {
                 write!(f, "cannot read `{}`: {reason}", path.display())
             }
             InputError::Flag { flag, message } => write!(f, "invalid `{flag}`: {message}"),
+            InputError::At { place, message } => write!(f, "{place}: {message}"),
             InputError::Invalid(l) => {
                 let n = l.problems.len();
                 write!(

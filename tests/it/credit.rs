@@ -223,6 +223,35 @@ fn every_invalid_game_gets_its_message_and_exit_code_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `shapley`?"));
 }
 
+#[test]
+fn json_game_errors_name_the_place_and_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.json");
+    std::fs::write(
+        &f,
+        r#"{"kind": "airport", "players": ["a", 3], "costs": [1, 2]}"#,
+    )
+    .unwrap();
+    let out = lamas(&["credit", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.json:1:38: players[1]: invalid type: integer `3`, expected a string"),
+        "{err}"
+    );
+    std::fs::write(
+        &f,
+        r#"{"kind": "airport", "players": ["a", "b"], "costs": [1]}"#,
+    )
+    .unwrap();
+    let out = lamas(&["credit", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("`costs` has 1 entries but there are 2 players")
+    );
+}
+
 // ---- Free-rider micro-cases on the games the simulation builds ---------------------------------
 
 fn answer(agent: u32, label: u16, truth: u16, claim: f64) -> Answer {
