@@ -31,7 +31,7 @@ use bevy_ecs::prelude::*;
 
 use super::resources::{Ledger, Params};
 use super::tasks::{FinishedTasks, Task};
-use crate::credit::{Coalition, Facts, Game, Mechanism, Shapley};
+use crate::credit::{Coalition, Facts, Game, Mechanism, Needs, Shapley};
 use crate::dist::chance;
 use crate::rng::{SimRng, stream};
 use crate::rules::Observation;
@@ -317,28 +317,37 @@ pub fn allocate_credit(
             ledger.credit_unallocated += distributable;
             continue;
         }
-        let kept: Vec<Option<u16>> = f
-            .task
-            .subtasks
-            .iter()
-            .map(|s| {
-                s.resolution
-                    .and_then(|r| r.kept)
-                    .map(|i| s.answers[i].label)
-            })
-            .collect();
-        let (claims, quality, ratings) = (
-            claims(&f.task, &game.players),
-            game.quality(),
-            game.ratings(&kept),
-        );
+        // Only the facts the mechanism uses are computed.
+        let needs = mechanism.needs();
+        let fact = |wanted: Needs, compute: &dyn Fn() -> Vec<f64>| (needs == wanted).then(compute);
+        let claims = fact(Needs::Claims, &|| claims(&f.task, &game.players));
+        let quality = fact(Needs::Quality, &|| game.quality());
+        let ratings = fact(Needs::Ratings, &|| {
+            let kept: Vec<Option<u16>> = f
+                .task
+                .subtasks
+                .iter()
+                .map(|s| {
+                    s.resolution
+                        .and_then(|r| r.kept)
+                        .map(|i| s.answers[i].label)
+                })
+                .collect();
+            game.ratings(&kept)
+        });
         let facts = Facts {
-            claims: Some(&claims),
-            quality: Some(&quality),
-            ratings: Some(&ratings),
+            claims: claims.as_deref(),
+            quality: quality.as_deref(),
+            ratings: ratings.as_deref(),
         };
         let allocation = mechanism.allocate(&game, &facts, &mut streams.credit);
-        let truth = truth_mechanism.allocate(&game.truth(), &Facts::default(), &mut streams.truth);
+        // Under ground truth the task's game is its truth game.
+        let truth_game = (sc.credit.observation != Observation::GroundTruth).then(|| game.truth());
+        let truth = truth_mechanism.allocate(
+            truth_game.as_ref().unwrap_or(&game),
+            &Facts::default(),
+            &mut streams.truth,
+        );
         ledger.tasks_credited += 1;
         if let Ok(t) = &truth {
             ledger.credit_evaluations += t.evaluations;
