@@ -3,8 +3,9 @@
 //! Without `--mechanism`, every mechanism that applies is computed: those that need only the game
 //! (not claims, quality or ratings), with exact Shapley and Banzhaf only where the game can be
 //! enumerated or has a closed form, and the nucleolus only for small games. A mechanism asked for
-//! by name that cannot apply is bad input (exit code 2) with the reason, e.g. exact Shapley on a
-//! game too large to enumerate, refused before any memory is allocated, suggesting `shapley_mc`.
+//! by name that cannot apply is bad input (exit code 2) with the mechanism's own reason (it needs
+//! facts a game file does not have, or, e.g., exact Shapley on a
+//! game too large to enumerate, refused before any memory is allocated, suggesting `shapley_mc`).
 //! In the command line, `shapley` and `banzhaf` are exact (no sampling fallback) and plain
 //! `shapley_mc` takes its sample count from `--samples`.
 
@@ -79,21 +80,12 @@ pub fn run(
     let mut results: Vec<(String, Allocation)> = Vec::new();
     for (label, kind) in list {
         let m = kind.mechanism();
-        if explicit && m.needs() != Needs::Game {
-            return Err(bad(format!(
-                "`{}` needs each player's {}, which a game file does not provide",
-                m.name(),
-                match m.needs() {
-                    Needs::Claims => "claimed effort",
-                    Needs::Quality => "observed quality",
-                    _ => "peer ratings",
-                }
-            )));
-        }
         let mut rng = stream(seed, &format!("credit/{}", m.name()));
         match m.allocate(game, &Facts::default(), &mut rng) {
             Ok(a) => results.push((label, a)),
-            Err(e @ CreditError::TooLarge { .. }) if explicit => {
+            Err(e @ (CreditError::TooLarge { .. } | CreditError::NotApplicable { .. }))
+                if explicit =>
+            {
                 return Err(bad(format!("`{label}`: {e}")));
             }
             Err(CreditError::TooLarge { .. }) => {} // does not apply to a game this large

@@ -143,16 +143,6 @@ impl Dist {
         };
         x.clamp(lo, hi)
     }
-
-    /// The mean of the distribution before clipping.
-    pub fn mean(&self) -> f64 {
-        match *self {
-            Dist::Fixed(x) => x,
-            Dist::Uniform { low, high } => 0.5 * (low + high),
-            Dist::Beta { a, b } => a / (a + b),
-            Dist::Normal { mean, .. } => mean,
-        }
-    }
 }
 
 /// A uniform draw from [0, 1) with 53 random bits, the same on every platform.

@@ -141,12 +141,6 @@ impl TableGame {
             values: (0..1u64 << n).map(f).collect(),
         }
     }
-
-    /// A game of `n` players from its table of `2^n` values (`values[mask]`).
-    pub fn from_values(n: usize, values: Vec<f64>) -> Self {
-        assert_eq!(values.len(), 1usize << n, "a table game needs 2^n values");
-        TableGame { n, values }
-    }
 }
 
 impl Game for TableGame {

@@ -61,6 +61,18 @@ pub enum Needs {
     Ratings,
 }
 
+impl Needs {
+    /// What the need is, as a phrase ("claimed effort").
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Needs::Game => "game",
+            Needs::Claims => "claimed effort",
+            Needs::Quality => "observed quality",
+            Needs::Ratings => "peer ratings",
+        }
+    }
+}
+
 /// Facts about the players of a game, beyond the game (one entry per player).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Facts<'a> {
@@ -70,6 +82,38 @@ pub struct Facts<'a> {
     pub quality: Option<&'a [f64]>,
     /// Mean rating received from peers.
     pub ratings: Option<&'a [f64]>,
+}
+
+impl Facts<'_> {
+    /// The fact a mechanism needs, if present (`None` for [`Needs::Game`]).
+    pub fn get(&self, needs: Needs) -> Option<&[f64]> {
+        match needs {
+            Needs::Game => None,
+            Needs::Claims => self.claims,
+            Needs::Quality => self.quality,
+            Needs::Ratings => self.ratings,
+        }
+    }
+}
+
+/// `v(N)` split in proportion to the fact `m` needs (all zero: nothing allocated); the
+/// allocation of the proportional mechanisms.
+fn split_by_fact(
+    m: &dyn Mechanism,
+    game: &dyn Game,
+    facts: &Facts<'_>,
+) -> Result<Allocation, CreditError> {
+    let weights = facts.get(m.needs()).ok_or(CreditError::NotApplicable {
+        mechanism: m.name(),
+        needs: m.needs().describe(),
+    })?;
+    let v = game.value(&Coalition::all(game.players()));
+    let total: f64 = weights.iter().sum();
+    let shares = weights
+        .iter()
+        .map(|w| if total > 0.0 { v * w / total } else { 0.0 })
+        .collect();
+    Ok(Allocation::exact(shares, 1))
 }
 
 /// What a mechanism returns.
@@ -119,7 +163,7 @@ pub enum CreditError {
         limit: usize,
     },
     /// The mechanism needs facts the caller does not have.
-    #[error("`{mechanism}` needs each player's {needs}, which this game does not provide")]
+    #[error("`{mechanism}` needs each player's {needs}, which the game alone does not provide")]
     NotApplicable {
         /// The mechanism.
         mechanism: &'static str,

@@ -3,8 +3,7 @@
 //! agent's answers that agree with the kept answers of their subtasks, as it can see them;
 //! colluders can rate each other up. Efficient (when some rating is positive) and additive.
 
-use super::proportional_claim::split;
-use super::{Allocation, Axioms, CreditError, Facts, Game, Mechanism, Needs};
+use super::{Allocation, Axioms, CreditError, Facts, Game, Mechanism, Needs, split_by_fact};
 use crate::rng::SimRng;
 
 /// Proportional to peer ratings.
@@ -32,10 +31,6 @@ impl Mechanism for PeerReview {
         facts: &Facts<'_>,
         _: &mut SimRng,
     ) -> Result<Allocation, CreditError> {
-        let ratings = facts.ratings.ok_or(CreditError::NotApplicable {
-            mechanism: self.name(),
-            needs: "peer ratings",
-        })?;
-        Ok(split(game, ratings))
+        split_by_fact(self, game, facts)
     }
 }

@@ -3,23 +3,12 @@
 //! some claim is positive) and additive; neither symmetric nor fair to null players in the
 //! game's sense, since it ignores the game.
 
-use super::{Allocation, Axioms, Coalition, CreditError, Facts, Game, Mechanism, Needs};
+use super::{Allocation, Axioms, CreditError, Facts, Game, Mechanism, Needs, split_by_fact};
 use crate::rng::SimRng;
 
 /// Proportional to claimed effort.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProportionalClaim;
-
-/// `v(N)` split in proportion to `weights` (all zero: nothing allocated).
-pub(super) fn split(game: &dyn Game, weights: &[f64]) -> Allocation {
-    let v = game.value(&Coalition::all(game.players()));
-    let total: f64 = weights.iter().sum();
-    let shares = weights
-        .iter()
-        .map(|w| if total > 0.0 { v * w / total } else { 0.0 })
-        .collect();
-    Allocation::exact(shares, 1)
-}
 
 impl Mechanism for ProportionalClaim {
     fn name(&self) -> &'static str {
@@ -42,10 +31,6 @@ impl Mechanism for ProportionalClaim {
         facts: &Facts<'_>,
         _: &mut SimRng,
     ) -> Result<Allocation, CreditError> {
-        let claims = facts.claims.ok_or(CreditError::NotApplicable {
-            mechanism: self.name(),
-            needs: "claimed effort",
-        })?;
-        Ok(split(game, claims))
+        split_by_fact(self, game, facts)
     }
 }

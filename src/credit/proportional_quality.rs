@@ -3,8 +3,7 @@
 //! for claims, but credits a correct answer the same whether it mattered or not. Efficient (when
 //! some answer was judged correct) and additive.
 
-use super::proportional_claim::split;
-use super::{Allocation, Axioms, CreditError, Facts, Game, Mechanism, Needs};
+use super::{Allocation, Axioms, CreditError, Facts, Game, Mechanism, Needs, split_by_fact};
 use crate::rng::SimRng;
 
 /// Proportional to answers judged correct.
@@ -32,10 +31,6 @@ impl Mechanism for ProportionalQuality {
         facts: &Facts<'_>,
         _: &mut SimRng,
     ) -> Result<Allocation, CreditError> {
-        let quality = facts.quality.ok_or(CreditError::NotApplicable {
-            mechanism: self.name(),
-            needs: "observed quality",
-        })?;
-        Ok(split(game, quality))
+        split_by_fact(self, game, facts)
     }
 }

@@ -96,6 +96,16 @@ pub const OBSERVATIONS: &[SpecDef] = &[
 ];
 
 impl Observation {
+    /// Whether every answer is judged by the truth (`ground_truth`, or `audit(p)` with p = 1), so
+    /// that the coordinator's game is the truth game.
+    pub fn is_ground_truth(&self) -> bool {
+        match *self {
+            Observation::GroundTruth => true,
+            Observation::Audit(p) => p >= 1.0,
+            Observation::Consensus => false,
+        }
+    }
+
     /// Parses `ground_truth`, `consensus`, `audit(p)`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let (i, v) = resolve(text, "observation", OBSERVATIONS)?;

@@ -216,14 +216,6 @@ impl InputError {
             }],
         }))
     }
-
-    /// All the problems, for tests and tools.
-    pub fn problems(&self) -> Vec<&Problem> {
-        match self {
-            InputError::Invalid(l) => l.problems.iter().map(|p| &p.problem).collect(),
-            _ => Vec::new(),
-        }
-    }
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.

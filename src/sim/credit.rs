@@ -31,7 +31,7 @@ use bevy_ecs::prelude::*;
 
 use super::resources::{Ledger, Params};
 use super::tasks::{FinishedTasks, Task};
-use crate::credit::{Coalition, Facts, Game, Mechanism, Needs, Shapley};
+use crate::credit::{Allocation, Coalition, Facts, Game, Mechanism, MechanismKind, Needs, Shapley};
 use crate::dist::chance;
 use crate::rng::{SimRng, stream};
 use crate::rules::Observation;
@@ -341,13 +341,25 @@ pub fn allocate_credit(
             ratings: ratings.as_deref(),
         };
         let allocation = mechanism.allocate(&game, &facts, &mut streams.credit);
-        // Under ground truth the task's game is its truth game.
-        let truth_game = (sc.credit.observation != Observation::GroundTruth).then(|| game.truth());
-        let truth = truth_mechanism.allocate(
-            truth_game.as_ref().unwrap_or(&game),
-            &Facts::default(),
-            &mut streams.truth,
-        );
+        // Judged by the truth, the task's game is its truth game, and an exact Shapley allocation
+        // of it is already its true contribution: it is not computed twice.
+        let ground_truth = sc.credit.observation.is_ground_truth();
+        let reusable = ground_truth
+            && matches!(sc.credit.mechanism, MechanismKind::Shapley(_))
+            && allocation.as_ref().is_ok_and(|a| a.samples == 0);
+        let truth = if reusable {
+            allocation.clone().map(|a| Allocation {
+                evaluations: 0,
+                ..a
+            })
+        } else {
+            let truth_game = (!ground_truth).then(|| game.truth());
+            truth_mechanism.allocate(
+                truth_game.as_ref().unwrap_or(&game),
+                &Facts::default(),
+                &mut streams.truth,
+            )
+        };
         ledger.tasks_credited += 1;
         if let Ok(t) = &truth {
             ledger.credit_evaluations += t.evaluations;

@@ -2,9 +2,10 @@
 //!
 //! The phases of a tick are the system sets of [`Phase`], chained in the design's order, one
 //! system (a verb) per phase in its own file. Agents are entities ([`agents`]); parameters,
-//! random streams, tasks, the network and the ledgers are resources. A run is a pure function
-//! of (scenario, seed): no IO, no clock, no unseeded randomness, and no iteration whose order
-//! depends on anything but the scenario. [`Simulation::new`] cannot fail: a [`Scenario`] is
+//! random streams, tasks, the network and the ledgers are resources. A run's results are a pure
+//! function of (scenario, seed): no IO, no unseeded randomness, no iteration whose order depends
+//! on anything but the scenario, and the one clock read (timing the credit phase) never feeds
+//! back into the run. [`Simulation::new`] cannot fail: a [`Scenario`] is
 //! valid by construction.
 
 pub mod agents;

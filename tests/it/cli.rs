@@ -3,61 +3,26 @@
 
 use std::path::Path;
 
-use crate::support::{lamas, root};
+use crate::support::{assert_bad_input, fixtures, lamas, root};
 
-/// Every fixture in `tests/data/invalid/` lists, in `# expect:` lines, what its message must say.
+/// Every fixture in `tests/data/invalid/` lists, in `# expect:` lines, what its message must say;
+/// `validate` and `run` both reject it, and `run` writes nothing.
 #[test]
 fn every_invalid_fixture_gets_its_message_and_exit_code_2() {
-    let dir = root().join("tests/data/invalid");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(files.len() >= 15, "fixtures missing");
+    let fixtures = fixtures("tests/data/invalid");
+    assert!(fixtures.len() >= 15, "fixtures missing");
     let out_root = tempfile::tempdir().unwrap();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let expects: Vec<&str> = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("# expect: "))
-            .collect();
+    for f in fixtures {
+        let out_dir = out_root.path().join(Path::new(&f.rel).file_stem().unwrap());
+        let out = lamas(&["validate", &f.rel]);
+        assert_bad_input(&out, &format!("{} (validate)", f.rel), &f.expects);
+        let out = lamas(&["run", &f.rel, "--out", out_dir.to_str().unwrap()]);
+        assert_bad_input(&out, &format!("{} (run)", f.rel), &f.expects);
         assert!(
-            !expects.is_empty(),
-            "{} has no `# expect:` line",
-            file.display()
+            !out_dir.exists(),
+            "{}: `run` wrote output for an invalid scenario",
+            f.rel
         );
-        let rel = file
-            .strip_prefix(root())
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_string();
-        for cmd in ["validate", "run"] {
-            let out_dir = out_root.path().join(file.file_stem().unwrap());
-            let mut args = vec![cmd, rel.as_str()];
-            if cmd == "run" {
-                args.extend(["--out", out_dir.to_str().unwrap()]);
-            }
-            let out = lamas(&args);
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(
-                out.status.code(),
-                Some(2),
-                "{rel} ({cmd}): exit code\n{stderr}"
-            );
-            for e in &expects {
-                assert!(
-                    stderr.contains(e),
-                    "{rel} ({cmd}): message lacks `{e}`:\n{stderr}"
-                );
-            }
-            assert!(!stderr.contains("panicked"), "{rel}: panic\n{stderr}");
-            assert!(
-                !out_dir.exists(),
-                "{rel}: `run` wrote output for an invalid scenario"
-            );
-        }
     }
 }
 
