@@ -1,4 +1,5 @@
-//! The command line: `lamas run`, `lamas validate`, `lamas schema`.
+//! The command line: `lamas run`, `sweep`, `merge`, `plot`, `reproduce`, `credit`, `validate`,
+//! `schema`.
 //!
 //! Exit codes: 0 success, 1 a run failed, 2 bad input (a file, a flag, a value, an output folder
 //! that cannot be written). Bad input is reported once, as a compiler-style message with the
@@ -45,16 +46,84 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Check a scenario file and report every problem in it.
+    /// Sweep an experiment: every cell of its grid × its replicates, in parallel; write
+    /// runs.parquet, summary.csv/.parquet, timings.csv, manifest.json and plots/.
+    Sweep {
+        /// The experiment file (TOML), e.g. `experiments/credit-vs-freeriders/experiment.toml`.
+        experiment: PathBuf,
+        /// Worker threads (default: the machine's cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Keep the runs already finished in the results folder; run only the others.
+        #[arg(long)]
+        resume: bool,
+        /// Run only the I-th of N interleaved slices of the runs (0 ≤ I < N), e.g. `--shard
+        /// $SLURM_ARRAY_TASK_ID/4`; join the slices with `lamas merge`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Parent of the results folder (default `results`; results go to `OUT/<id>`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Sweep the experiment's smaller `[quick]` version (into `OUT/<id>/quick`).
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Join the results folders of the shards of one sweep into the tables of a single sweep.
+    Merge {
+        /// The shards' results folders (each written by `lamas sweep --shard`).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Parent of the merged results folder (default `results`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Redraw the plots of a finished sweep.
+    Plot {
+        /// The sweep's results folder, e.g. `results/credit-vs-freeriders`.
+        results: PathBuf,
+        /// Take the plots from this experiment file (it must describe the same sweep).
+        #[arg(long)]
+        experiment: Option<PathBuf>,
+    },
+    /// Re-run canonical experiments into `results/`; `--check` compares with the committed
+    /// summaries instead.
+    Reproduce {
+        /// Experiment ids (folders of `experiments/`).
+        ids: Vec<String>,
+        /// Every experiment.
+        #[arg(long)]
+        all: bool,
+        /// Recompute into a temporary folder and compare each summary metric with the committed
+        /// `results/<id>/summary.csv` within the experiment's tolerances.
+        #[arg(long)]
+        check: bool,
+        /// The experiments' smaller `[quick]` versions (committed in `results/<id>/quick/`).
+        #[arg(long)]
+        quick: bool,
+        /// Worker threads (default: the machine's cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// The folder of experiments.
+        #[arg(long, default_value = "experiments")]
+        experiments: PathBuf,
+        /// The folder of results.
+        #[arg(long, default_value = "results")]
+        results: PathBuf,
+    },
+    /// Check a scenario or experiment file and report every problem in it.
     Validate {
-        /// The scenario file (TOML).
+        /// The scenario or experiment file (TOML).
         file: PathBuf,
-        /// Overrides to check along with the file.
+        /// Overrides to check along with a scenario file.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
-    /// Print the JSON Schema of scenario files (for editors).
-    Schema,
+    /// Print the JSON Schema of scenario or experiment files (for editors).
+    Schema {
+        /// Which files.
+        #[arg(value_enum, default_value_t = SchemaKind::Scenario)]
+        kind: SchemaKind,
+    },
     /// Allocations of a cooperative game (a TOML or JSON game file) by each credit mechanism.
     Credit {
         /// The game file: `kind` = `table`, `weighted_voting`, `airport` or `bankruptcy`.
@@ -72,6 +141,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// The files `lamas schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    /// Scenario files.
+    Scenario,
+    /// Experiment files.
+    Experiment,
 }
 
 /// Output formats of `lamas credit`.
@@ -149,11 +227,37 @@ pub fn render(d: &dyn miette::Diagnostic) -> String {
 /// Runs one command.
 pub fn execute(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Schema => {
-            let schema = scenario::json_schema();
+        Command::Schema { kind } => {
+            let schema = match kind {
+                SchemaKind::Scenario => scenario::json_schema(),
+                SchemaKind::Experiment => crate::experiment::json_schema(),
+            };
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Validate { file, set } if crate::experiment::is_experiment(&file) => {
+            if !set.is_empty() {
+                return Err(Failure::Input(Box::new(Message(
+                    "--set applies to scenario files; an experiment sets keys with `set`".into(),
+                ))));
+            }
+            let exp = crate::experiment::load(&file, false)?;
+            let quick = crate::experiment::load(&file, true)?;
+            let p = &exp.plan;
+            println!(
+                "{}: valid experiment `{}` ({} cells × {} replicates = {} runs; quick: {} runs; \
+                 {} metrics, {} plots)",
+                file.display(),
+                p.id,
+                p.cells.len(),
+                p.replicates,
+                p.cells.len() * p.replicates as usize,
+                quick.plan.cells.len() * quick.plan.replicates as usize,
+                p.metrics.len(),
+                p.plots.len()
             );
             Ok(())
         }
@@ -177,6 +281,30 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             seed,
             format,
         } => crate::credit_cmd::run(&game, &mechanisms, samples, seed, format),
+        Command::Sweep {
+            experiment,
+            jobs,
+            resume,
+            shard,
+            out,
+            quick,
+        } => crate::experiment_cmd::sweep(&experiment, jobs, resume, shard.as_deref(), out, quick),
+        Command::Merge { dirs, out } => crate::experiment_cmd::merge(&dirs, out),
+        Command::Plot {
+            results,
+            experiment,
+        } => crate::experiment_cmd::plot(&results, experiment.as_deref()),
+        Command::Reproduce {
+            ids,
+            all,
+            check,
+            quick,
+            jobs,
+            experiments,
+            results,
+        } => {
+            crate::experiment_cmd::reproduce(&ids, all, check, quick, jobs, &experiments, &results)
+        }
         Command::Run {
             scenario: file,
             set,

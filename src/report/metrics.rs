@@ -19,6 +19,9 @@
 //!   finished task, between the credit each was paid and its true contribution (the sum of its
 //!   ground-truth Shapley values); ties get their average rank;
 //! - `credit_truth_mae` = mean over the same agents of |credit paid - true contribution|;
+//! - `credit_task_error` = mean over paid tasks with distributable value D > 0 of
+//!   `Σ_i |paid_i - φ_i| / D`, the L1 distance, per task and relative to its value, between the
+//!   allocation and the task's true Shapley values (0 for exact Shapley under ground truth);
 //! - `credit_sampled_share` = share of credited tasks whose allocation was sampled;
 //! - `credit_evaluations` = coalition values computed by the mechanism and the truth.
 
@@ -202,6 +205,10 @@ pub fn summarise(world: &mut World) -> Metrics {
         .map(|(a, b)| (a - b).abs())
         .sum::<f64>();
     m.push("credit_truth_mae", ratio(mae, paid.len() as f64));
+    m.push(
+        "credit_task_error",
+        ratio(l.task_error_sum, l.task_error_tasks as f64),
+    );
     m.push(
         "credit_sampled_share",
         ratio(l.credit_sampled_tasks as f64, l.tasks_credited as f64),

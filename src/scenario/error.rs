@@ -60,8 +60,21 @@ impl fmt::Display for KeyPath {
         }
         for (i, s) in self.0.iter().enumerate() {
             match s {
-                Seg::Key(k) if i == 0 => f.write_str(k)?,
-                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    // Keys that are not bare TOML keys (e.g. `"credit.mechanism"` in an
+                    // experiment's axes) are quoted, as in TOML.
+                    let bare = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                    if bare {
+                        f.write_str(k)?;
+                    } else {
+                        write!(f, "\"{k}\"")?;
+                    }
+                }
                 Seg::Index(n) => write!(f, "[{n}]")?,
             }
         }
@@ -354,6 +367,8 @@ mod tests {
         let p = KeyPath::root().key("population").index(2).key("count");
         assert_eq!(p.to_string(), "population[2].count");
         assert!(p.starts_with(&KeyPath::root().key("population")));
+        let q = KeyPath::root().key("axes").key("credit.mechanism").index(1);
+        assert_eq!(q.to_string(), "axes.\"credit.mechanism\"[1]");
     }
 
     #[test]

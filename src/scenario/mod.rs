@@ -53,6 +53,8 @@ pub struct Scenario {
     pub economy: Economy,
     /// Learning and reputation.
     pub experience: Experience,
+    /// Test aids.
+    pub debug: Debug,
     /// The scenario as resolved (defaults filled in, overrides applied), for manifests.
     pub resolved: serde_json::Value,
 }
@@ -161,6 +163,13 @@ pub struct Experience {
     pub initial_reputation: f64,
 }
 
+/// Test aids: never set in a real scenario.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Debug {
+    /// Abort the run with an internal error (a panic) when this tick starts.
+    pub panic_at_tick: Option<u32>,
+}
+
 impl Scenario {
     /// Total number of agents.
     pub fn population(&self) -> u32 {
@@ -195,12 +204,24 @@ pub fn from_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         Err(e) => return Err(InputError::syntax(path, text, &e)),
     };
     let applied = overrides::apply(&mut doc, overrides)?;
+    from_doc(doc, text, path, &applied)
+}
+
+/// Reads a parsed scenario document, already overridden, into a [`Scenario`]. `text` and `path`
+/// are those of the file it was parsed from; `applied` names the key paths that were overridden
+/// and by what (problems with them name that instead of a place in the file).
+pub fn from_doc(
+    doc: toml::Table,
+    text: &str,
+    path: &Path,
+    applied: &[(KeyPath, String)],
+) -> Result<Scenario, InputError> {
     let de = toml::Value::Table(doc);
     let raw: RawScenario = match serde_path_to_error::deserialize(de) {
         Ok(raw) => raw,
         Err(e) => {
             let problem = overrides::problem_from_serde(&e);
-            return Err(InputError::located(path, text, vec![problem], &applied));
+            return Err(InputError::located(path, text, vec![problem], applied));
         }
     };
     let default_name = path.file_stem().map_or_else(
@@ -208,7 +229,7 @@ pub fn from_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         |s| s.to_string_lossy().into_owned(),
     );
     validate::validate(&raw, &default_name)
-        .map_err(|problems| InputError::located(path, text, problems, &applied))
+        .map_err(|problems| InputError::located(path, text, problems, applied))
 }
 
 /// The JSON Schema of scenario files, for editors (`#:schema` in the first line of a file).

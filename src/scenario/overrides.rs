@@ -36,6 +36,13 @@ pub fn apply(
     Ok(applied)
 }
 
+/// Sets the value at the dotted key path `key` (any form [`apply`] accepts) to `value`, and
+/// returns the canonical key path it set.
+pub fn set_value(doc: &mut toml::Table, key: &str, value: toml::Value) -> Result<KeyPath, String> {
+    let segments = parse_path(key.trim())?;
+    set(doc, &segments, value)
+}
+
 /// A step of a key path as written on the command line: a key, or something that selects an
 /// array element (an index or a name).
 #[derive(Debug, Clone, PartialEq)]

@@ -53,6 +53,19 @@ pub struct RawScenario {
     /// Learning and reputation.
     #[serde(default)]
     pub experience: RawExperience,
+    /// Test aids. `panic_at_tick` deliberately aborts the run with an internal error when that
+    /// tick starts, to test how `lamas sweep` handles a run that fails; never set it otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debug: Option<RawDebug>,
+}
+
+/// Test aids (see [`RawScenario::debug`]).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDebug {
+    /// Abort the run with an internal error when this tick starts (≥ 0; a tick beyond the run
+    /// never fires).
+    pub panic_at_tick: Option<i64>,
 }
 
 /// A group of identical agents.

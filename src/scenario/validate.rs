@@ -9,7 +9,8 @@
 use super::error::{KeyPath, Problem};
 use super::raw::{RawDist, RawGroup, RawScenario, RawSkill};
 use super::{
-    Assignment, Consensus, Credit, Economy, Experience, Group, Messages, Scenario, Tasks, to_json,
+    Assignment, Consensus, Credit, Debug, Economy, Experience, Group, Messages, Scenario, Tasks,
+    to_json,
 };
 use crate::credit::MechanismKind;
 use crate::dist::Dist;
@@ -421,6 +422,17 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         ),
     };
 
+    let debug = match raw.debug.as_mut().and_then(|d| d.panic_at_tick) {
+        Some(t) => {
+            let mut t = Some(t);
+            let path = root.key("debug").key("panic_at_tick");
+            Debug {
+                panic_at_tick: Some(c.int(path, &mut t, 0, 0, u32::MAX as i64) as u32),
+            }
+        }
+        None => Debug::default(),
+    };
+
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -443,6 +455,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         },
         economy,
         experience,
+        debug,
         resolved: to_json(&raw),
     })
 }

@@ -82,8 +82,9 @@ impl CreditStreams {
     }
 }
 
-/// Wall time spent in the credit phase (reported in the manifest, never in the tables, so that
-/// tables stay bit-identical).
+/// Wall time spent by the mechanism computing allocations (not the facts it reads, nor the
+/// ground-truth measurement): reported in manifests and `timings.csv`, never in the tables that
+/// must stay bit-identical.
 #[derive(Resource, Debug, Default, Clone, Copy)]
 pub struct CreditTime(pub f64);
 
@@ -291,7 +292,6 @@ pub fn allocate_credit(
     if finished.0.is_empty() {
         return;
     }
-    let started = Instant::now();
     let sc = &params.0;
     let fee = sc.economy.platform_fee;
     let mechanism = sc.credit.mechanism.mechanism();
@@ -340,7 +340,9 @@ pub fn allocate_credit(
             quality: quality.as_deref(),
             ratings: ratings.as_deref(),
         };
+        let started = Instant::now();
         let allocation = mechanism.allocate(&game, &facts, &mut streams.credit);
+        time.0 += started.elapsed().as_secs_f64();
         // Judged by the truth, the task's game is its truth game, and an exact Shapley allocation
         // of it is already its true contribution: it is not computed twice.
         let ground_truth = sc.credit.observation.is_ground_truth();
@@ -397,15 +399,22 @@ pub fn allocate_credit(
         };
         match factor {
             Some(k) => {
-                for (&agent, &x) in game.players.iter().zip(&allocation.shares) {
+                let mut error = 0.0;
+                for (i, (&agent, &x)) in game.players.iter().zip(&allocation.shares).enumerate() {
                     let pay = x * k;
                     payouts.0.push((agent, pay));
                     fairness.credit[agent as usize] += pay;
                     ledger.credit_paid += pay;
+                    if let Ok(t) = &truth {
+                        error += (pay - t.shares[i]).abs();
+                    }
+                }
+                if truth.is_ok() && distributable > 1e-12 {
+                    ledger.task_error_sum += error / distributable;
+                    ledger.task_error_tasks += 1;
                 }
             }
             None => ledger.credit_unallocated += distributable,
         }
     }
-    time.0 += started.elapsed().as_secs_f64();
 }

@@ -13,6 +13,7 @@ mod arrivals;
 mod assign;
 mod consensus;
 pub mod credit;
+mod debug;
 mod economy;
 mod experience;
 mod messages;
@@ -89,6 +90,7 @@ pub fn schedule(strict: bool) -> Schedule {
             .chain(),
     );
     s.add_systems((
+        debug::fail_on_purpose.in_set(Phase::Faults),
         arrivals::spawn_tasks.in_set(Phase::Arrivals),
         assign::assign_subtasks.in_set(Phase::Assign),
         messages::deliver_messages.in_set(Phase::Messages),
@@ -118,9 +120,11 @@ pub struct RunOutput {
     pub metrics: Metrics,
     /// Its time series.
     pub series: Series,
-    /// Wall time spent in the credit phase, seconds (the one measurement that is not
-    /// reproducible; it goes to the manifest, not the tables).
+    /// Wall time the mechanism spent allocating, seconds (a measurement, not reproducible: it
+    /// goes to manifests and timings, never to the tables).
     pub credit_seconds: f64,
+    /// Tasks whose credit was allocated (for the time per allocation).
+    pub tasks_credited: u64,
 }
 
 impl Simulation {
@@ -189,12 +193,24 @@ impl Simulation {
         let metrics = summarise(&mut self.world);
         let series = self.world.resource::<Series>().clone();
         let credit_seconds = self.world.resource::<credit::CreditTime>().0;
+        let tasks_credited = self.world.resource::<Ledger>().tasks_credited;
         RunOutput {
             metrics,
             series,
             credit_seconds,
+            tasks_credited,
         }
     }
+}
+
+/// The names of the metrics a run of `scenario` reports, in order.
+pub fn metric_names(scenario: &Scenario) -> Vec<String> {
+    let mut sim = Simulation::new(scenario, 0);
+    summarise(&mut sim.world)
+        .0
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect()
 }
 
 /// Runs `scenario` with `seed` to the end.

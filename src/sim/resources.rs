@@ -91,6 +91,10 @@ pub struct Ledger {
     pub imbalance_sum: f64,
     /// Number of tasks in `imbalance_sum`.
     pub imbalance_tasks: u64,
+    /// Sum over paid tasks with `D > 0` of `Σ_i |paid_i - φ_i| / D` (φ: true Shapley values).
+    pub task_error_sum: f64,
+    /// Number of tasks in `task_error_sum`.
+    pub task_error_tasks: u64,
 }
 
 /// What happened during the current tick (reset by the record phase).

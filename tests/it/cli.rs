@@ -176,6 +176,52 @@ fn validate_accepts_every_bundled_scenario_and_schema_is_json() {
         committed, schema,
         "docs/scenario.schema.json is stale: run `lamas schema > docs/scenario.schema.json`"
     );
+    let out = lamas(&["schema", "experiment"]);
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(schema["properties"]["axes"].is_object());
+    let committed = std::fs::read(root().join("docs/experiment.schema.json")).unwrap();
+    let committed: serde_json::Value = serde_json::from_slice(&committed).unwrap();
+    assert_eq!(
+        committed, schema,
+        "docs/experiment.schema.json is stale: run `lamas schema experiment > docs/experiment.schema.json`"
+    );
+}
+
+#[test]
+fn validate_accepts_every_canonical_experiment() {
+    let mut n = 0;
+    for e in std::fs::read_dir(root().join("experiments")).unwrap() {
+        let file = e.unwrap().path().join("experiment.toml");
+        if file.is_file() {
+            n += 1;
+            let rel = file
+                .strip_prefix(root())
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let out = lamas(&["validate", &rel]);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{rel}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(stdout.contains("valid experiment"), "{stdout}");
+            let readme = file.with_file_name("README.md");
+            let text = std::fs::read_to_string(&readme)
+                .unwrap_or_else(|_| panic!("{} is missing", readme.display()));
+            for section in ["## Question", "## Hypothesis", "## Plot"] {
+                assert!(
+                    text.contains(section),
+                    "{}: no `{section}`",
+                    readme.display()
+                );
+            }
+        }
+    }
+    assert!(n >= 2, "the canonical experiments are missing");
 }
 
 #[test]

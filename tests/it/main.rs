@@ -7,3 +7,4 @@ mod determinism;
 mod model;
 mod robustness;
 mod support;
+mod sweep;

@@ -1,0 +1,738 @@
+//! Validation of experiment files: every problem is placed in the experiment file.
+//!
+//! Problems found in the base scenario file itself are reported in that file. Problems caused by
+//! the experiment's overrides are reported at the override that caused them: a `set` entry, an
+//! axis value (each value is tried alone on the base scenario), or, for a combination of values
+//! that is invalid only together, the axes table, naming the cell.
+
+use std::path::Path;
+
+use super::grid::{self, Axis, ParamValue, SeedScheme};
+use super::raw::{RawExperiment, RawPlot};
+use super::{Check, Experiment, Plan, PlotKind, PlotSpec, TIMINGS, default_id, relative_to};
+use crate::scenario::overrides::{problem_from_serde, set_value};
+use crate::scenario::spec::suggest;
+use crate::scenario::{self, InputError, KeyPath, Problem, Scenario};
+
+/// A flattened entry of a table of key paths: where it is in the experiment file, the scenario
+/// key path it names, and its value.
+type Entry = (KeyPath, String, toml::Value);
+
+/// At most this many invalid cells are reported.
+const MAX_BAD_CELLS: usize = 3;
+
+pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experiment, InputError> {
+    let doc: toml::Table = toml::from_str(text).map_err(|e| InputError::syntax(path, text, &e))?;
+    let raw: RawExperiment = serde_path_to_error::deserialize(toml::Value::Table(doc))
+        .map_err(|e| InputError::located(path, text, vec![problem_from_serde(&e)], &[]))?;
+    let bad = |problems: Vec<Problem>| InputError::located(path, text, problems, &[]);
+    let root = KeyPath::root();
+    let mut c: Vec<Problem> = Vec::new();
+
+    let id = raw.id.clone().unwrap_or_else(|| default_id(path));
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+    {
+        c.push(Problem::new(
+            root.key("id"),
+            format!(
+                "experiment id `{id}` must be non-empty and use only letters, digits, `_` and `-`"
+            ),
+        ));
+    }
+    let title = raw.title.clone().unwrap_or_else(|| id.clone());
+    let scenario_name = match &raw.scenario {
+        Some(s) => s.clone(),
+        None => {
+            c.push(
+                Problem::new(root.clone(), "missing key `scenario`")
+                    .help("name the base scenario file, e.g. `scenario = \"../../scenarios/quickstart.toml\"`"),
+            );
+            String::new()
+        }
+    };
+    let replicates = count(&mut c, root.key("replicates"), raw.replicates, 1);
+    let quick_replicates = raw.quick.as_ref().map(|q| {
+        count(
+            &mut c,
+            root.key("quick").key("replicates"),
+            q.replicates,
+            replicates,
+        )
+    });
+    let seeds = match raw.seeds.as_deref() {
+        None | Some("independent") => SeedScheme::Independent,
+        Some("common") => SeedScheme::Common,
+        Some(other) => {
+            let hint = suggest(other, ["independent", "common"])
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            c.push(
+                Problem::new(root.key("seeds"), format!("unknown seed scheme `{other}`"))
+                    .help(format!("{hint}expected `independent` or `common`")),
+            );
+            SeedScheme::Independent
+        }
+    };
+
+    // Fixed overrides, then the quick version's.
+    let mut sets: Vec<Entry> = Vec::new();
+    if let Some(t) = &raw.set {
+        flatten(t, &root.key("set"), "", &mut sets);
+    }
+    if quick && let Some(t) = raw.quick.as_ref().and_then(|q| q.set.as_ref()) {
+        flatten(t, &root.key("quick").key("set"), "", &mut sets);
+    }
+    for (at, key, _) in &sets {
+        if key == "seed" {
+            c.push(seed_problem(at.clone()));
+        }
+    }
+
+    // Axes.
+    let mut drafts: Vec<Draft> = Vec::new();
+    if let Some(t) = &raw.axes {
+        let mut entries = Vec::new();
+        flatten(t, &root.key("axes"), "", &mut entries);
+        for e in entries {
+            drafts.extend(draft(&mut c, vec![e]));
+        }
+    }
+    for (i, t) in raw.zip.iter().flatten().enumerate() {
+        let zp = root.key("zip").index(i);
+        let mut entries = Vec::new();
+        flatten(t, &zp, "", &mut entries);
+        if entries.is_empty() {
+            c.push(
+                Problem::new(zp, "an empty `[[zip]]` table")
+                    .help("list key paths with value lists of one common length"),
+            );
+            continue;
+        }
+        let lens: Vec<String> = entries
+            .iter()
+            .map(|(_, k, v)| format!("{k}: {}", v.as_array().map_or(1, Vec::len)))
+            .collect();
+        let first = entries[0].2.as_array().map_or(1, Vec::len);
+        if entries
+            .iter()
+            .any(|(_, _, v)| v.as_array().map_or(1, Vec::len) != first)
+        {
+            c.push(
+                Problem::new(
+                    zp,
+                    format!(
+                        "zipped value lists must have one length; found {}",
+                        lens.join(", ")
+                    ),
+                )
+                .help(
+                    "value i of every key goes into the same cell: give every key as many values",
+                ),
+            );
+            continue;
+        }
+        drafts.extend(draft(&mut c, entries));
+    }
+    let axes: Vec<Axis> = drafts.iter().map(|d| d.axis.clone()).collect();
+    let mut seen: Vec<&str> = Vec::new();
+    for d in &drafts {
+        for (k, p) in d.axis.keys.iter().zip(&d.lists) {
+            let p = p.clone();
+            if k == "seed" {
+                c.push(seed_problem(p.clone()));
+            }
+            if seen.contains(&k.as_str()) {
+                c.push(Problem::new(p.clone(), format!("`{k}` is swept twice")));
+            }
+            if sets.iter().any(|(_, s, _)| s == k) {
+                c.push(
+                    Problem::new(p, format!("`{k}` is both fixed by `set` and swept"))
+                        .help("remove it from `set`"),
+                );
+            }
+            seen.push(k);
+        }
+    }
+
+    let mut check = Check {
+        abs: Check::DEFAULT,
+        rel: Check::DEFAULT,
+        metrics: Default::default(),
+    };
+    if let Some(ch) = &raw.check {
+        let cp = root.key("check");
+        check.abs = tolerance(&mut c, cp.key("abs"), ch.abs, Check::DEFAULT);
+        check.rel = tolerance(&mut c, cp.key("rel"), ch.rel, Check::DEFAULT);
+        for (m, t) in &ch.metrics {
+            let mp = cp.key("metrics").key(m);
+            let abs = tolerance(&mut c, mp.key("abs"), t.abs, check.abs);
+            let rel = tolerance(&mut c, mp.key("rel"), t.rel, check.rel);
+            check.metrics.insert(m.clone(), (abs, rel));
+        }
+    }
+    if !c.is_empty() {
+        return Err(bad(c));
+    }
+
+    // The base scenario: its own problems are reported in its own file.
+    let scenario_path = relative_to(path, &scenario_name);
+    let sc_text = std::fs::read_to_string(&scenario_path).map_err(|e| {
+        bad(vec![
+            Problem::new(
+                root.key("scenario"),
+                format!("cannot read `{}`: {e}", scenario_path.display()),
+            )
+            .help("the path is relative to the experiment file's folder"),
+        ])
+    })?;
+    scenario::from_str(&sc_text, &scenario_path, &[])?;
+    let mut base_doc: toml::Table =
+        toml::from_str(&sc_text).map_err(|e| InputError::syntax(&scenario_path, &sc_text, &e))?;
+    let mut labels: Vec<(String, KeyPath)> = Vec::new();
+    let mut applied = Vec::new();
+    for (at, key, value) in &sets {
+        match set_value(&mut base_doc, key, value.clone()) {
+            Ok(sp) => {
+                labels.push((at.to_string(), at.clone()));
+                applied.push((sp, at.to_string()));
+            }
+            Err(msg) => c.push(Problem::new(at.clone(), msg)),
+        }
+    }
+    if !c.is_empty() {
+        return Err(bad(c));
+    }
+    let set_table = if sets.is_empty() {
+        root.clone()
+    } else {
+        parent(&sets[0].0)
+    };
+    let base = scenario::from_doc(base_doc.clone(), &sc_text, &scenario_path, &applied)
+        .map_err(|e| bad(relocate(e, &labels, &set_table, "")))?;
+
+    // Each axis value alone, then each cell.
+    for d in &drafts {
+        for (k, key) in d.axis.keys.iter().enumerate() {
+            // A problem every value shares (an unknown key) is reported once, at the first.
+            let mut said: Vec<String> = Vec::new();
+            for (i, value) in d.raw[k].iter().enumerate() {
+                let at = d.lists[k].index(i);
+                let mut doc = base_doc.clone();
+                match set_value(&mut doc, key, value.clone()) {
+                    Err(msg) => c.push(Problem::new(at, msg)),
+                    Ok(sp) => {
+                        let label = vec![(at.to_string(), at.clone())];
+                        let applied = vec![(sp, at.to_string())];
+                        if let Err(e) = scenario::from_doc(doc, &sc_text, &scenario_path, &applied)
+                        {
+                            for p in relocate(e, &label, &at, "") {
+                                if !said.contains(&p.message) {
+                                    said.push(p.message.clone());
+                                    c.push(p);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !c.is_empty() {
+        return Err(bad(c));
+    }
+    let cells = grid::cells(&axes);
+    let mut scenarios: Vec<Scenario> = Vec::with_capacity(cells.len());
+    let mut bad_cells = 0;
+    for cell in &cells {
+        let mut doc = base_doc.clone();
+        for (d, &pos) in drafts.iter().zip(&cell.position) {
+            for (key, values) in d.axis.keys.iter().zip(&d.raw) {
+                let _ = set_value(&mut doc, key, values[pos].clone());
+            }
+        }
+        match scenario::from_doc(doc, &sc_text, &scenario_path, &[]) {
+            Ok(sc) => scenarios.push(sc),
+            Err(e) => {
+                bad_cells += 1;
+                if bad_cells <= MAX_BAD_CELLS {
+                    let table = drafts
+                        .first()
+                        .and_then(|d| d.lists.first())
+                        .map_or(root.clone(), |p| {
+                            KeyPath(p.0.iter().take(1).cloned().collect())
+                        });
+                    let context = format!("in cell {} ({}): ", cell.index, cell.describe());
+                    c.extend(relocate(e, &[], &table, &context));
+                }
+            }
+        }
+    }
+    if bad_cells > MAX_BAD_CELLS {
+        c.push(Problem::new(
+            root.key("axes"),
+            format!("… and {} more invalid cells", bad_cells - MAX_BAD_CELLS),
+        ));
+    }
+    if !c.is_empty() {
+        return Err(bad(c));
+    }
+
+    // Metrics, plots and tolerances need the names of the metrics a run reports.
+    let all_metrics = crate::sim::metric_names(&base);
+    let metrics = match &raw.metrics {
+        None => all_metrics.clone(),
+        Some(list) => {
+            let mut out: Vec<String> = Vec::new();
+            for (i, m) in list.iter().enumerate() {
+                let at = root.key("metrics").index(i);
+                if !all_metrics.contains(m) {
+                    c.push(unknown_metric(at, m, &all_metrics));
+                } else if out.contains(m) {
+                    c.push(Problem::new(at, format!("`{m}` is listed twice")));
+                } else {
+                    out.push(m.clone());
+                }
+            }
+            out
+        }
+    };
+    for m in check.metrics.keys() {
+        if !metrics.contains(m) {
+            c.push(unknown_metric(
+                root.key("check").key("metrics").key(m),
+                m,
+                &metrics,
+            ));
+        }
+    }
+    let timeseries = raw.timeseries.unwrap_or(false);
+    let mut plots: Vec<PlotSpec> = Vec::new();
+    for (i, p) in raw.plot.iter().enumerate() {
+        let at = root.key("plot").index(i);
+        if let Some(spec) = plot(&mut c, p, &at, &axes, &metrics, timeseries, &title) {
+            if plots.iter().any(|q| q.name == spec.name) {
+                c.push(
+                    Problem::new(at.clone(), format!("two plots are named `{}`", spec.name))
+                        .help("give one of them another `name`"),
+                );
+            }
+            plots.push(spec);
+        }
+    }
+    if !c.is_empty() {
+        return Err(bad(c));
+    }
+
+    let plan = Plan {
+        id,
+        title,
+        quick,
+        file: path.display().to_string(),
+        file_hash: crate::manifest::sha256_hex(text.as_bytes()),
+        scenario_file: scenario_path.display().to_string(),
+        scenario_hash: base.hash(),
+        seed: raw.seed.unwrap_or(1),
+        seeds,
+        replicates: if quick {
+            quick_replicates.unwrap_or(replicates)
+        } else {
+            replicates
+        },
+        set: sets
+            .iter()
+            .map(|(_, k, v)| (k.clone(), ParamValue::from_toml(v)))
+            .collect(),
+        axes,
+        cell_hashes: scenarios.iter().map(Scenario::hash).collect(),
+        cells,
+        metrics,
+        timeseries,
+        plots,
+        check,
+    };
+    Ok(Experiment { plan, scenarios })
+}
+
+/// Appends the leaves of a table of key paths to `out`: `a.b = 1` and `[a] b = 1` both give
+/// the key path `a.b`, and so does the quoted key `"a.b" = 1`.
+fn flatten(t: &toml::Table, at: &KeyPath, prefix: &str, out: &mut Vec<Entry>) {
+    for (k, v) in t {
+        let p = at.key(k);
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::Table(sub) => flatten(sub, &p, &key, out),
+            _ => out.push((p, key, v.clone())),
+        }
+    }
+}
+
+/// An axis being validated: the axis, the file path of each key's value list, and the TOML
+/// values of each key (applied to the scenario as they are written).
+struct Draft {
+    axis: Axis,
+    lists: Vec<KeyPath>,
+    raw: Vec<Vec<toml::Value>>,
+}
+
+/// An axis from flattened entries whose values are lists.
+fn draft(c: &mut Vec<Problem>, entries: Vec<Entry>) -> Option<Draft> {
+    let mut d = Draft {
+        axis: Axis {
+            keys: Vec::new(),
+            values: Vec::new(),
+        },
+        lists: Vec::new(),
+        raw: Vec::new(),
+    };
+    let mut ok = true;
+    for (at, key, v) in entries {
+        let toml::Value::Array(list) = v else {
+            c.push(
+                Problem::new(
+                    at,
+                    format!(
+                        "expected a list of values for `{key}`, found a {}",
+                        v.type_str()
+                    ),
+                )
+                .help(format!(
+                    "write `{key} = [{v}]` to sweep a single value, or move it to `set`"
+                )),
+            );
+            ok = false;
+            continue;
+        };
+        if list.is_empty() {
+            c.push(
+                Problem::new(at, format!("`{key}` has no values")).help("give at least one value"),
+            );
+            ok = false;
+            continue;
+        }
+        let values: Vec<ParamValue> = list.iter().map(ParamValue::from_toml).collect();
+        for (i, v) in values.iter().enumerate() {
+            if values[..i].iter().any(|w| w.same(v)) {
+                c.push(Problem::new(
+                    at.index(i),
+                    format!("value {} of `{key}` is repeated", v.canonical()),
+                ));
+                ok = false;
+            }
+        }
+        d.axis.keys.push(key);
+        d.axis.values.push(values);
+        d.lists.push(at);
+        d.raw.push(list);
+    }
+    ok.then_some(d)
+}
+
+/// The path one level up.
+fn parent(p: &KeyPath) -> KeyPath {
+    KeyPath(p.0[..p.0.len().saturating_sub(1)].to_vec())
+}
+
+/// Problems of a scenario built with experiment overrides, placed in the experiment file: a
+/// problem with an overridden key goes to the override that set it (its `label`), any other to
+/// `fallback`, prefixed by `context` and naming the scenario key.
+fn relocate(
+    e: InputError,
+    labels: &[(String, KeyPath)],
+    fallback: &KeyPath,
+    context: &str,
+) -> Vec<Problem> {
+    match e {
+        InputError::Invalid(located) => located
+            .problems
+            .into_iter()
+            .map(|placed| {
+                let at = placed
+                    .from_flag
+                    .as_ref()
+                    .and_then(|f| labels.iter().find(|(l, _)| l == f))
+                    .map_or_else(|| fallback.clone(), |(_, p)| p.clone());
+                let mut p = Problem::new(
+                    at,
+                    format!(
+                        "{context}scenario key `{}`: {}",
+                        placed.problem.path, placed.problem.message
+                    ),
+                );
+                p.help = placed.problem.help;
+                p
+            })
+            .collect(),
+        other => vec![Problem::new(fallback.clone(), format!("{context}{other}"))],
+    }
+}
+
+fn count(c: &mut Vec<Problem>, at: KeyPath, v: Option<i64>, default: u32) -> u32 {
+    match v {
+        None => default,
+        Some(n) if (1..=1_000_000).contains(&n) => n as u32,
+        Some(n) => {
+            c.push(Problem::new(
+                at,
+                format!("expected a count from 1 to 1000000, found {n}"),
+            ));
+            default
+        }
+    }
+}
+
+fn tolerance(c: &mut Vec<Problem>, at: KeyPath, v: Option<f64>, default: f64) -> f64 {
+    match v {
+        None => default,
+        Some(x) if x >= 0.0 && x.is_finite() => x,
+        Some(x) => {
+            c.push(Problem::new(
+                at,
+                format!("expected a tolerance ≥ 0, found {x}"),
+            ));
+            default
+        }
+    }
+}
+
+fn seed_problem(at: KeyPath) -> Problem {
+    Problem::new(at, "the scenario's `seed` cannot be set by an experiment").help(
+        "each run's seed is derived from the experiment's own `seed`, the cell and the replicate; \
+         set the top-level `seed` of the experiment instead",
+    )
+}
+
+fn unknown_metric(at: KeyPath, m: &str, known: &[String]) -> Problem {
+    let hint = suggest(m, known.iter().map(String::as_str))
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    Problem::new(at, format!("unknown metric `{m}`"))
+        .help(format!("{hint}metrics: {}", known.join(", ")))
+}
+
+/// Validates one `[[plot]]`.
+fn plot(
+    c: &mut Vec<Problem>,
+    p: &RawPlot,
+    at: &KeyPath,
+    axes: &[Axis],
+    metrics: &[String],
+    timeseries: bool,
+    title: &str,
+) -> Option<PlotSpec> {
+    let before = c.len();
+    let names: Vec<&str> = PlotKind::ALL.iter().map(|(n, _)| *n).collect();
+    let kind = match p.kind.as_deref() {
+        None => {
+            c.push(
+                Problem::new(at.clone(), "missing key `kind`")
+                    .help(format!("one of {}", names.join(", "))),
+            );
+            return None;
+        }
+        Some(k) => match PlotKind::ALL.iter().find(|(n, _)| *n == k) {
+            Some((_, kind)) => *kind,
+            None => {
+                let hint = suggest(k, names.iter().copied())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                c.push(
+                    Problem::new(at.key("kind"), format!("unknown plot kind `{k}`"))
+                        .help(format!("{hint}kinds: {}", names.join(", "))),
+                );
+                return None;
+            }
+        },
+    };
+    let keys: Vec<&str> = axes
+        .iter()
+        .flat_map(|a| a.keys.iter().map(String::as_str))
+        .collect();
+    let axis_of = |k: &str| axes.iter().position(|a| a.keys.iter().any(|x| x == k));
+    let swept = |c: &mut Vec<Problem>, field: &str, v: &Option<String>| -> Option<String> {
+        let k = v.as_ref()?;
+        if axis_of(k).is_none() {
+            let hint = suggest(k, keys.iter().copied())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            c.push(
+                Problem::new(at.key(field), format!("`{k}` is not a swept key")).help(format!(
+                    "{hint}swept keys: {}",
+                    if keys.is_empty() {
+                        "(none)".into()
+                    } else {
+                        keys.join(", ")
+                    }
+                )),
+            );
+            return None;
+        }
+        Some(k.clone())
+    };
+    let x = swept(c, "x", &p.x);
+    let y = swept(c, "y", &p.y);
+    let series = swept(c, "series", &p.series);
+    let need = |c: &mut Vec<Problem>, field: &str, present: bool, wanted: bool| {
+        if wanted && !present {
+            c.push(Problem::new(
+                at.clone(),
+                format!("a `{}` plot needs `{field}`", kind.name()),
+            ));
+        } else if !wanted && present {
+            c.push(Problem::new(
+                at.key(field),
+                format!("`{field}` does not apply to `{}` plots", kind.name()),
+            ));
+        }
+    };
+    let charted = kind != PlotKind::Shares;
+    need(c, "metric", p.metric.is_some(), charted);
+    need(c, "x", p.x.is_some(), charted);
+    if kind == PlotKind::Heatmap {
+        need(c, "y", p.y.is_some(), true);
+    } else if p.y.is_some() {
+        need(c, "y", true, false);
+    }
+    if matches!(kind, PlotKind::Heatmap | PlotKind::Shares) && p.series.is_some() {
+        need(c, "series", true, false);
+    }
+    if let Some(m) = &p.metric
+        && !metrics.contains(m)
+        && !TIMINGS.contains(&m.as_str())
+    {
+        let mut known: Vec<String> = metrics.to_vec();
+        known.extend(TIMINGS.iter().map(|s| s.to_string()));
+        c.push(unknown_metric(at.key("metric"), m, &known));
+    }
+    if kind == PlotKind::Shares && !timeseries {
+        c.push(
+            Problem::new(at.key("kind"), "a `shares` plot needs the time series")
+                .help("add `timeseries = true` to the experiment"),
+        );
+    }
+    let mut filter = Vec::new();
+    if let Some(t) = &p.filter {
+        let mut entries = Vec::new();
+        flatten(t, &at.key("where"), "", &mut entries);
+        for (wp, k, v) in entries {
+            let Some(a) = axis_of(&k) else {
+                c.push(Problem::new(wp, format!("`{k}` is not a swept key")));
+                continue;
+            };
+            let axis = &axes[a];
+            let ki = axis.keys.iter().position(|x| *x == k).unwrap_or(0);
+            let value = ParamValue::from_toml(&v);
+            if !axis.values[ki].iter().any(|w| w.same(&value)) {
+                let list: Vec<String> = axis.values[ki].iter().map(ParamValue::canonical).collect();
+                c.push(
+                    Problem::new(wp, format!("{} is not a value of `{k}`", value.canonical()))
+                        .help(format!("values: {}", list.join(", "))),
+                );
+                continue;
+            }
+            filter.push((k, value));
+        }
+    }
+    if c.len() > before {
+        return None;
+    }
+    // Every axis with more than one value must be drawn or held fixed.
+    let mut shown: Vec<usize> = [&x, &y, &series]
+        .into_iter()
+        .flatten()
+        .filter_map(|k| axis_of(k))
+        .collect();
+    let drawn = shown.len();
+    shown.sort_unstable();
+    shown.dedup();
+    if shown.len() < drawn {
+        c.push(Problem::new(
+            at.clone(),
+            "`x`, `y` and `series` must be different axes",
+        ));
+    }
+    for (a, axis) in axes.iter().enumerate() {
+        let pinned = filter.iter().any(|(k, _)| axis.keys.contains(k));
+        if axis.len() > 1 && !pinned && !shown.contains(&a) {
+            c.push(
+                Problem::new(
+                    at.clone(),
+                    format!(
+                        "axis `{}` has {} values but the plot neither draws nor fixes it",
+                        axis.keys[0],
+                        axis.len()
+                    ),
+                )
+                .help(format!(
+                    "use it as `series`, or fix it with `where = {{ \"{}\" = ... }}`",
+                    axis.keys[0]
+                )),
+            );
+        }
+    }
+    let log_x = p.log_x.unwrap_or(false);
+    if log_x
+        && let Some(k) = &x
+        && let Some(a) = axis_of(k)
+    {
+        let ki = axes[a].keys.iter().position(|w| w == k).unwrap_or(0);
+        if !axes[a].values[ki]
+            .iter()
+            .all(|v| v.as_f64().is_some_and(|f| f > 0.0))
+        {
+            c.push(Problem::new(
+                at.key("log_x"),
+                format!("a logarithmic axis needs positive numbers, and `{k}` has others"),
+            ));
+        }
+    }
+    let name = p.name.clone().unwrap_or_else(|| match &p.metric {
+        Some(m) => format!("{}-{m}", kind.name()),
+        None => kind.name().to_string(),
+    });
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch))
+    {
+        c.push(Problem::new(
+            at.key("name"),
+            format!("plot name `{name}` must use only letters, digits, `_`, `-` and `.`"),
+        ));
+    }
+    if c.len() > before {
+        return None;
+    }
+    let metric_label = p.metric.clone().unwrap_or_else(|| "share of agents".into());
+    Some(PlotSpec {
+        kind,
+        name,
+        title: p
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("{title}: {}", metric_label.replace('_', " "))),
+        x_label: p
+            .x_label
+            .clone()
+            .or_else(|| x.clone())
+            .unwrap_or_else(|| "tick".into()),
+        y_label: p
+            .y_label
+            .clone()
+            .or_else(|| y.clone())
+            .unwrap_or(metric_label),
+        metric: p.metric.clone(),
+        x,
+        y,
+        series,
+        filter,
+        log_x,
+        log_y: p.log_y.unwrap_or(false),
+    })
+}

@@ -1,0 +1,289 @@
+//! The experiment commands: `lamas sweep`, `lamas merge`, `lamas plot` and `lamas reproduce`.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Failure, Message};
+use crate::experiment::{self, Shard};
+use crate::sweep::{self, Options, Outcome, SweepError, store};
+
+impl From<SweepError> for Failure {
+    fn from(e: SweepError) -> Self {
+        match e {
+            SweepError::Input(m) => Failure::Input(Box::new(Message(m))),
+            SweepError::Io(m) => Failure::Run(m),
+        }
+    }
+}
+
+fn input(message: impl Into<String>) -> Failure {
+    Failure::Input(Box::new(Message(message.into())))
+}
+
+/// The default number of worker threads: the machine's.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `lamas sweep`.
+pub fn sweep(
+    file: &Path,
+    jobs: Option<usize>,
+    resume: bool,
+    shard: Option<&str>,
+    out: Option<PathBuf>,
+    quick: bool,
+) -> Result<(), Failure> {
+    let shard = match shard {
+        Some(s) => Shard::parse(s).map_err(|m| input(format!("invalid `--shard {s}`: {m}")))?,
+        None => Shard::ALL,
+    };
+    if jobs == Some(0) {
+        return Err(input(
+            "invalid `--jobs 0`: at least one worker thread is needed",
+        ));
+    }
+    let exp = experiment::load(file, quick)?;
+    let dir = sweep::results_dir(&out.unwrap_or_else(|| PathBuf::from("results")), &exp.plan);
+    let opts = Options {
+        jobs: jobs.unwrap_or_else(default_jobs),
+        resume,
+        shard,
+        dir,
+        quiet: false,
+    };
+    let outcome = sweep::sweep(&exp, &opts)?;
+    report(&outcome, &exp.plan)
+}
+
+/// Prints what a sweep or merge wrote; Err when runs failed or are missing.
+fn report(o: &Outcome, plan: &experiment::Plan) -> Result<(), Failure> {
+    let finished = o.planned - o.failed.len() - o.missing.len();
+    println!(
+        "{} of {} runs finished ({} run now, {} kept) in {:.2} s",
+        finished, o.planned, o.ran, o.kept, o.wall_seconds
+    );
+    let mut files = vec![
+        "runs.parquet",
+        "summary.csv",
+        "summary.parquet",
+        "timings.csv",
+    ];
+    if plan.timeseries {
+        files.push("timeseries.parquet");
+    }
+    files.push("manifest.json");
+    let plots = if plan.plots.is_empty() {
+        ""
+    } else {
+        ", plots/"
+    };
+    println!("wrote {}/{{{}}}{plots}", o.dir.display(), files.join(", "));
+    let mut problems = Vec::new();
+    if !o.failed.is_empty() {
+        for r in o.failed.iter().take(5) {
+            eprintln!(
+                "failed: run {} (seed {}): {}",
+                r.run.stem(),
+                r.seed,
+                r.error.as_deref().unwrap_or("unknown error")
+            );
+        }
+        problems.push(format!("{} run(s) failed", o.failed.len()));
+    }
+    if !o.missing.is_empty() {
+        problems.push(format!("{} run(s) are missing", o.missing.len()));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Run(format!(
+            "{}; they are listed in {}/manifest.json (`--resume` runs them again)",
+            problems.join(" and "),
+            o.dir.display()
+        )))
+    }
+}
+
+/// `lamas merge`.
+pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<(), Failure> {
+    let first = dirs
+        .first()
+        .ok_or_else(|| input("name the results folders of the shards to merge"))?;
+    let plan = store::read_plan(first).map_err(input)?.ok_or_else(|| {
+        input(format!(
+            "`{}` is not the results folder of a sweep (it has no runs/plan.json)",
+            first.display()
+        ))
+    })?;
+    let dir = sweep::results_dir(&out.unwrap_or_else(|| PathBuf::from("results")), &plan);
+    let outcome = sweep::merge(dirs, &dir)?;
+    report(&outcome, &plan)
+}
+
+/// `lamas plot`.
+pub fn plot(dir: &Path, experiment_file: Option<&Path>) -> Result<(), Failure> {
+    let mut plan = store::read_plan(dir).map_err(input)?.ok_or_else(|| {
+        input(format!(
+            "`{}` is not the results folder of a sweep (it has no runs/plan.json)",
+            dir.display()
+        ))
+    })?;
+    if let Some(file) = experiment_file {
+        let exp = experiment::load(file, plan.quick)?;
+        if exp.plan.fingerprint() != plan.fingerprint() {
+            return Err(input(format!(
+                "`{}` describes another sweep than the one in `{}`; only its plots may differ",
+                file.display(),
+                dir.display()
+            )));
+        }
+        plan.plots = exp.plan.plots;
+    }
+    if plan.plots.is_empty() {
+        println!("the experiment asks for no plots");
+        return Ok(());
+    }
+    let files = crate::plot::draw_all(dir, &plan).map_err(Failure::Run)?;
+    println!("wrote {} files to {}/plots/", files.len(), dir.display());
+    Ok(())
+}
+
+/// The ids of the experiments in `root` (folders with an `experiment.toml`), sorted.
+fn experiment_ids(root: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("experiment.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// `lamas reproduce`.
+pub fn reproduce(
+    ids: &[String],
+    all: bool,
+    check: bool,
+    quick: bool,
+    jobs: Option<usize>,
+    root: &Path,
+    results: &Path,
+) -> Result<(), Failure> {
+    let known = experiment_ids(root);
+    if known.is_empty() {
+        return Err(input(format!(
+            "no experiments in `{}` (run lamas from the repository's root, or pass --experiments)",
+            root.display()
+        )));
+    }
+    let chosen: Vec<String> = if all {
+        known.clone()
+    } else if ids.is_empty() {
+        return Err(input(format!(
+            "name the experiments to reproduce, or use --all; experiments: {}",
+            known.join(", ")
+        )));
+    } else {
+        for id in ids {
+            if !known.contains(id) {
+                let hint = crate::scenario::spec::suggest(id, known.iter().map(String::as_str))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                return Err(input(format!(
+                    "unknown experiment `{id}`{hint} (experiments: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        ids.to_vec()
+    };
+    // Validate everything before running anything.
+    let mut experiments = Vec::new();
+    for id in &chosen {
+        experiments.push(experiment::load(
+            &root.join(id).join("experiment.toml"),
+            quick,
+        )?);
+    }
+    let jobs = jobs.unwrap_or_else(default_jobs);
+    let mut failures = Vec::new();
+    for exp in &experiments {
+        let committed = sweep::results_dir(results, &exp.plan);
+        let dir = if check {
+            std::env::temp_dir().join(format!(
+                "lamas-check-{}-{}{}",
+                std::process::id(),
+                exp.plan.id,
+                if quick { "-quick" } else { "" }
+            ))
+        } else {
+            committed.clone()
+        };
+        let opts = Options {
+            jobs,
+            resume: false,
+            shard: Shard::ALL,
+            dir: dir.clone(),
+            quiet: false,
+        };
+        let outcome = sweep::sweep(exp, &opts);
+        let result = outcome
+            .map_err(Failure::from)
+            .and_then(|o| report(&o, &exp.plan));
+        if let Err(e) = result {
+            if check {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            return Err(e);
+        }
+        if !check {
+            continue;
+        }
+        let committed_summary = committed.join("summary.csv");
+        let verdict = if committed_summary.is_file() {
+            crate::reproduce::compare(&exp.plan, &committed_summary, &dir.join("summary.csv"))
+        } else {
+            Err(format!(
+                "there is no committed summary at `{}`; run `lamas reproduce {}{}` and commit it",
+                committed_summary.display(),
+                exp.plan.id,
+                if quick { " --quick" } else { "" }
+            ))
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        match verdict {
+            Ok(diffs) if diffs.is_empty() => println!(
+                "check `{}`: every summary metric matches {} within the stated tolerances",
+                exp.plan.id,
+                committed_summary.display()
+            ),
+            Ok(diffs) => {
+                eprintln!(
+                    "check `{}`: {} difference(s) from {}:",
+                    exp.plan.id,
+                    diffs.len(),
+                    committed_summary.display()
+                );
+                for d in &diffs {
+                    eprintln!("  {d}");
+                }
+                failures.push(format!(
+                    "`{}` differs in {} place(s)",
+                    exp.plan.id,
+                    diffs.len()
+                ));
+            }
+            Err(e) => failures.push(format!("`{}`: {e}", exp.plan.id)),
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Run(format!(
+            "check failed: {}",
+            failures.join("; ")
+        )))
+    }
+}

@@ -1,0 +1,97 @@
+//! Progress of long work: an indicatif bar (count, rate, ETA) when stderr is a terminal, plain
+//! periodic lines otherwise (logs of batch jobs), nothing when `quiet`.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Seconds between two plain progress lines.
+const PLAIN_EVERY: Duration = Duration::from_secs(10);
+
+/// A progress report that any thread may advance.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    plain: Option<Mutex<Plain>>,
+    label: String,
+    unit: &'static str,
+    total: u64,
+}
+
+struct Plain {
+    done: u64,
+    started: Instant,
+    last: Instant,
+}
+
+impl Progress {
+    /// A report of `total` items of `unit` (e.g. `runs`), prefixed by `label`.
+    pub fn new(total: u64, unit: &'static str, label: &str) -> Self {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = terminal.then(|| {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            let template =
+                format!("{{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit}, {{per_sec}}, eta {{eta}}");
+            bar.set_style(
+                ProgressStyle::with_template(&template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_message(label.to_string());
+            bar
+        });
+        let now = Instant::now();
+        let plain = (!terminal).then(|| {
+            Mutex::new(Plain {
+                done: 0,
+                started: now,
+                last: now,
+            })
+        });
+        Progress {
+            bar,
+            plain,
+            label: label.to_string(),
+            unit,
+            total,
+        }
+    }
+
+    /// One more item done.
+    pub fn inc(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+        if let Some(plain) = &self.plain
+            && let Ok(mut p) = plain.lock()
+        {
+            p.done += 1;
+            let now = Instant::now();
+            if now.duration_since(p.last) >= PLAIN_EVERY || p.done == self.total {
+                p.last = now;
+                let secs = now.duration_since(p.started).as_secs_f64().max(1e-9);
+                let rate = p.done as f64 / secs;
+                let eta = (self.total - p.done) as f64 / rate.max(1e-9);
+                eprintln!(
+                    "{}: {}/{} {} ({:.0}%), {:.2} {}/s, eta {:.0} s",
+                    self.label,
+                    p.done,
+                    self.total,
+                    self.unit,
+                    100.0 * p.done as f64 / self.total.max(1) as f64,
+                    rate,
+                    self.unit,
+                    eta
+                );
+            }
+        }
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

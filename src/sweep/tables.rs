@@ -1,0 +1,200 @@
+//! The tables of a sweep, built with polars from the per-run records.
+//!
+//! - `runs.parquet`: one row per finished run, sorted by (cell, replicate): `cell`, `replicate`,
+//!   `seed`, one column per swept key (integer, float, boolean or string, by its values), one
+//!   float column per metric (null where a metric is undefined).
+//! - `summary.csv` / `summary.parquet`: per cell and metric, `n` (runs where it is defined),
+//!   `mean`, `sd` (n − 1 denominator) and the 95% interval `mean ± t_{0.975, n−1} sd / √n`,
+//!   computed by one lazy query per metric.
+//! - `timings.csv`: the same summary of the timing measurements, which are not reproducible and
+//!   so are kept out of the two tables above.
+//! - `timeseries.parquet` (when the experiment keeps it): every run's series with `cell` and
+//!   `replicate` in front.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::store::{RunRecord, Status, series_path};
+use crate::experiment::{Plan, TIMINGS};
+use crate::report::stats::t975;
+
+/// The type of a swept key's column.
+fn key_column(name: &str, values: Vec<&crate::experiment::ParamValue>) -> Column {
+    use crate::experiment::ParamValue as P;
+    if values.iter().all(|v| matches!(v, P::Int(_))) {
+        let xs: Vec<i64> = values
+            .iter()
+            .map(|v| if let P::Int(i) = v { *i } else { 0 })
+            .collect();
+        Column::new(name.into(), xs)
+    } else if values.iter().all(|v| v.as_f64().is_some()) {
+        let xs: Vec<f64> = values
+            .iter()
+            .map(|v| v.as_f64().unwrap_or(f64::NAN))
+            .collect();
+        Column::new(name.into(), xs)
+    } else if values.iter().all(|v| matches!(v, P::Bool(_))) {
+        let xs: Vec<bool> = values.iter().map(|v| matches!(v, P::Bool(true))).collect();
+        Column::new(name.into(), xs)
+    } else {
+        let xs: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        Column::new(name.into(), xs)
+    }
+}
+
+/// `cell`, `replicate`, `seed` and the swept keys of `records`.
+fn id_columns(plan: &Plan, records: &[&RunRecord]) -> Vec<Column> {
+    let mut cols = vec![
+        Column::new(
+            "cell".into(),
+            records.iter().map(|r| r.run.cell).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "replicate".into(),
+            records
+                .iter()
+                .map(|r| r.run.replicate)
+                .collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "seed".into(),
+            records.iter().map(|r| r.seed).collect::<Vec<u64>>(),
+        ),
+    ];
+    for key in plan.keys() {
+        let values = records
+            .iter()
+            .filter_map(|r| plan.cells[r.run.cell as usize].get(key))
+            .collect();
+        cols.push(key_column(key, values));
+    }
+    cols
+}
+
+/// The finished (not failed) records.
+fn finished(records: &[RunRecord]) -> Vec<&RunRecord> {
+    records.iter().filter(|r| r.status == Status::Ok).collect()
+}
+
+/// `runs.parquet`'s frame.
+pub fn runs_frame(plan: &Plan, records: &[RunRecord]) -> PolarsResult<DataFrame> {
+    let ok = finished(records);
+    let mut cols = id_columns(plan, &ok);
+    for m in &plan.metrics {
+        let xs: Vec<Option<f64>> = ok.iter().map(|r| r.metric(m)).collect();
+        cols.push(Column::new(m.as_str().into(), xs));
+    }
+    DataFrame::new(ok.len(), cols)
+}
+
+/// The per-run timings' frame (same id columns, one column per timing).
+pub fn timings_frame(plan: &Plan, records: &[RunRecord]) -> PolarsResult<DataFrame> {
+    let ok = finished(records);
+    let mut cols = id_columns(plan, &ok);
+    for t in TIMINGS {
+        let xs: Vec<Option<f64>> = ok.iter().map(|r| r.timing(t)).collect();
+        cols.push(Column::new(t.into(), xs));
+    }
+    DataFrame::new(ok.len(), cols)
+}
+
+/// Per cell and metric: n, mean, sd and the 95% interval, cell-major, metrics in `metrics`
+/// order.
+pub fn summary_frame(plan: &Plan, runs: &DataFrame, metrics: &[&str]) -> PolarsResult<DataFrame> {
+    let keys = plan.keys();
+    let max_n = plan.replicates as usize;
+    let ns: Vec<i64> = (0..=max_n as i64).collect();
+    let ts: Vec<Option<f64>> = (0..=max_n as u64)
+        .map(|n| (n >= 2).then(|| t975(n - 1)))
+        .collect();
+    let t_table = DataFrame::new(
+        ns.len(),
+        vec![Column::new("n".into(), ns), Column::new("t".into(), ts)],
+    )?;
+    let per_metric: Vec<LazyFrame> = metrics
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| {
+            let mut aggs: Vec<Expr> = keys.iter().map(|k| col(*k).first()).collect();
+            aggs.push(col(m).count().cast(DataType::Int64).alias("n"));
+            aggs.push(col(m).mean().alias("mean"));
+            aggs.push(col(m).std(1).alias("sd"));
+            runs.clone()
+                .lazy()
+                .group_by_stable([col("cell")])
+                .agg(aggs)
+                .with_columns([lit(m).alias("metric"), lit(i as u32).alias("metric_index")])
+        })
+        .collect();
+    if per_metric.is_empty() {
+        return Ok(DataFrame::empty());
+    }
+    let mut select: Vec<Expr> = vec![col("cell")];
+    select.extend(keys.iter().map(|k| col(*k)));
+    select.extend(
+        ["metric", "n", "mean", "sd", "ci95_lo", "ci95_hi"]
+            .into_iter()
+            .map(col),
+    );
+    concat(per_metric, UnionArgs::default())?
+        .join(
+            t_table.lazy(),
+            [col("n")],
+            [col("n")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column((col("t") * col("sd") / col("n").cast(DataType::Float64).sqrt()).alias("half"))
+        .with_columns([
+            (col("mean") - col("half")).alias("ci95_lo"),
+            (col("mean") + col("half")).alias("ci95_hi"),
+        ])
+        .sort(["cell", "metric_index"], SortMultipleOptions::default())
+        .select(select)
+        .collect()
+}
+
+/// Every finished run's time series, with `cell` and `replicate` in front.
+pub fn timeseries_frame(runs_dir: &Path, records: &[RunRecord]) -> PolarsResult<DataFrame> {
+    let mut frames: Vec<LazyFrame> = Vec::new();
+    for r in finished(records) {
+        let path = series_path(runs_dir, r.run);
+        let file = std::fs::File::open(&path).map_err(|e| {
+            PolarsError::ComputeError(format!("cannot read `{}`: {e}", path.display()).into())
+        })?;
+        let df = ParquetReader::new(file).finish()?;
+        frames.push(df.lazy().select([
+            lit(r.run.cell).alias("cell"),
+            lit(r.run.replicate).alias("replicate"),
+            all().as_expr(),
+        ]));
+    }
+    if frames.is_empty() {
+        return Ok(DataFrame::empty());
+    }
+    concat(frames, UnionArgs::default())?.collect()
+}
+
+/// CSV bytes of a frame (header, comma-separated, floats in full precision).
+pub fn csv_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    CsvWriter::new(&mut buf).include_header(true).finish(df)?;
+    Ok(buf)
+}
+
+/// Reads a CSV file written by [`csv_bytes`].
+pub fn read_csv(path: &Path) -> PolarsResult<DataFrame> {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(None)
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .finish()
+}
+
+/// Reads a parquet file.
+pub fn read_parquet(path: &Path) -> PolarsResult<DataFrame> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        PolarsError::ComputeError(format!("cannot read `{}`: {e}", path.display()).into())
+    })?;
+    ParquetReader::new(file).finish()
+}
