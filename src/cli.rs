@@ -11,10 +11,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use crate::manifest::RunManifest;
+use crate::progress::Progress;
 use crate::report::output::{json_bytes, parquet_bytes, prepare_dir, series_frame, write_all};
 use crate::scenario::{self, InputError};
 use crate::sim;
@@ -372,24 +372,15 @@ fn run(
     Ok(())
 }
 
-/// Runs the simulation tick by tick, with a progress bar on stderr when it is a terminal.
+/// Runs the simulation tick by tick, reporting progress on stderr ([`Progress`]).
 fn simulate(sc: &scenario::Scenario, seed: u64) -> sim::RunOutput {
-    let bar =
-        ProgressBar::with_draw_target(Some(u64::from(sc.ticks)), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {pos}/{len} ticks, {per_sec}, eta {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar.set_message(sc.name.clone());
+    let progress = Progress::new(u64::from(sc.ticks), "ticks", &sc.name);
     let mut simulation = sim::Simulation::new(sc, seed);
     while simulation.tick() < sc.ticks {
         simulation.step();
-        bar.inc(1);
+        progress.inc();
     }
-    bar.finish_and_clear();
+    progress.finish();
     simulation.finish()
 }
 

@@ -1,5 +1,6 @@
 //! Progress of long work: an indicatif bar (count, rate, ETA) when stderr is a terminal, plain
-//! periodic lines otherwise (logs of batch jobs), nothing when `quiet`.
+//! lines every 10 seconds otherwise (logs of batch jobs), and a last line at the end of work
+//! that lasted long enough to print one.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -21,6 +22,7 @@ pub struct Progress {
 
 struct Plain {
     done: u64,
+    printed: bool,
     started: Instant,
     last: Instant,
 }
@@ -45,6 +47,7 @@ impl Progress {
         let plain = (!terminal).then(|| {
             Mutex::new(Plain {
                 done: 0,
+                printed: false,
                 started: now,
                 last: now,
             })
@@ -68,8 +71,10 @@ impl Progress {
         {
             p.done += 1;
             let now = Instant::now();
-            if now.duration_since(p.last) >= PLAIN_EVERY || p.done == self.total {
+            let last = p.done == self.total && p.printed;
+            if now.duration_since(p.last) >= PLAIN_EVERY || last {
                 p.last = now;
+                p.printed = true;
                 let secs = now.duration_since(p.started).as_secs_f64().max(1e-9);
                 let rate = p.done as f64 / secs;
                 let eta = (self.total - p.done) as f64 / rate.max(1e-9);

@@ -179,6 +179,10 @@ pub fn timeseries_frame(runs_dir: &Path, records: &[RunRecord]) -> PolarsResult<
 pub fn csv_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
     let mut buf = Vec::new();
     CsvWriter::new(&mut buf).include_header(true).finish(df)?;
+    // polars ends the header of an empty frame without a newline.
+    if !buf.is_empty() && !buf.ends_with(b"\n") {
+        buf.push(b'\n');
+    }
     Ok(buf)
 }
 

@@ -200,6 +200,20 @@ fn runs_parquet_has_one_typed_row_per_run_and_seeds_follow_the_scheme() {
     distinct.sort_unstable();
     distinct.dedup();
     assert_eq!(distinct.len(), 12, "independent seeds differ across cells");
+    // Under `seeds = "common"` every cell uses the same seed in a given replicate.
+    let common = lamas::experiment::load(
+        &root().join("experiments/credit-vs-freeriders/experiment.toml"),
+        true,
+    )
+    .unwrap();
+    let seed = |cell, replicate| {
+        common
+            .plan
+            .seed_of(lamas::experiment::RunId { cell, replicate })
+    };
+    assert_eq!(seed(0, 0), seed(47, 0));
+    assert_eq!(seed(3, 1), seed(20, 1));
+    assert_ne!(seed(0, 0), seed(0, 1));
     // The summary has one row per cell and metric, with the 95% t interval.
     let summary = lamas::sweep::tables::read_csv(&dir.join("summary.csv")).unwrap();
     assert_eq!(summary.height(), 6 * exp.plan.metrics.len());
