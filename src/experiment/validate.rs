@@ -736,3 +736,46 @@ fn plot(
         log_y: p.log_y.unwrap_or(false),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_nested_and_quoted_keys_flatten_to_the_same_path() {
+        let t: toml::Table =
+            toml::from_str("a.b = 1\n\"c.d\" = 2\n[e]\nf = [3]\n[e.g]\nh = \"x\"\n").unwrap();
+        let mut out = Vec::new();
+        flatten(&t, &KeyPath::root().key("set"), "", &mut out);
+        let keys: Vec<(String, String)> = out
+            .iter()
+            .map(|(at, k, _)| (at.to_string(), k.clone()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("set.a.b".to_string(), "a.b".to_string()),
+                ("set.\"c.d\"".to_string(), "c.d".to_string()),
+                ("set.e.f".to_string(), "e.f".to_string()),
+                ("set.e.g.h".to_string(), "e.g.h".to_string()),
+            ]
+        );
+        // Arrays are leaves: an axis keeps its list of values.
+        assert_eq!(out[2].2, toml::Value::Array(vec![toml::Value::Integer(3)]));
+    }
+
+    #[test]
+    fn axis_values_must_be_distinct_lists() {
+        let mut c = Vec::new();
+        let at = KeyPath::root().key("axes").key("x");
+        let list =
+            |vs: Vec<toml::Value>| vec![(at.clone(), "x".to_string(), toml::Value::Array(vs))];
+        assert!(draft(&mut c, list(vec![1.into(), 2.into()])).is_some());
+        // 1 and 1.0 are the same value.
+        assert!(draft(&mut c, list(vec![1.into(), 1.0.into()])).is_none());
+        assert!(draft(&mut c, list(vec![])).is_none());
+        assert!(draft(&mut c, vec![(at.clone(), "x".into(), 3.into())]).is_none());
+        assert_eq!(c.len(), 3);
+        assert!(c[0].message.contains("repeated"));
+    }
+}
