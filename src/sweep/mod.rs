@@ -70,6 +70,16 @@ pub enum SweepError {
     Io(String),
 }
 
+/// The files a sweep writes beside `runs/` and `plots/`.
+pub const OUTPUTS: [&str; 6] = [
+    "runs.parquet",
+    "summary.csv",
+    "summary.parquet",
+    "timings.csv",
+    "timeseries.parquet",
+    "manifest.json",
+];
+
 /// The results folder of `plan` under `out` (`out/<id>`, or `out/<id>/quick`).
 pub fn results_dir(out: &Path, plan: &Plan) -> PathBuf {
     let dir = out.join(&plan.id);
@@ -110,9 +120,14 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
                 .collect();
         }
         _ => {
-            // Only this shard's runs are removed, so shards may share a folder.
+            // Only this shard's runs are removed, so shards may share a folder; a whole sweep
+            // also removes the tables of the previous one, so that none can be taken for its.
             if opts.shard == Shard::ALL {
                 let _ = std::fs::remove_dir_all(&runs_dir);
+                for f in OUTPUTS {
+                    let _ = std::fs::remove_file(dir.join(f));
+                }
+                let _ = std::fs::remove_dir_all(dir.join("plots"));
             } else {
                 for run in &planned {
                     let _ = std::fs::remove_file(store::record_path(&runs_dir, *run));

@@ -354,6 +354,10 @@ fn resume_refuses_the_results_of_another_sweep() {
 #[test]
 fn a_failing_run_is_recorded_and_the_sweep_goes_on() {
     let tmp = tempfile::tempdir().unwrap();
+    // Outputs of an earlier sweep into the folder that this one does not write are removed.
+    std::fs::create_dir_all(tmp.path().join("failing/plots")).unwrap();
+    std::fs::write(tmp.path().join("failing/timeseries.parquet"), b"stale").unwrap();
+    std::fs::write(tmp.path().join("failing/plots/old.png"), b"stale").unwrap();
     let out = lamas(&[
         "sweep",
         "tests/data/experiments/failing.toml",
@@ -368,6 +372,8 @@ fn a_failing_run_is_recorded_and_the_sweep_goes_on() {
         "the panic is captured, not printed: {stderr}"
     );
     let dir = tmp.path().join("failing");
+    assert!(!dir.join("timeseries.parquet").exists());
+    assert!(!dir.join("plots/old.png").exists());
     let m = manifest(&dir);
     assert_eq!(m["runs_failed"], 3);
     assert_eq!(m["runs_finished"], 3);
