@@ -36,6 +36,7 @@ pub fn spawn_tasks(
                 truth: below(rng, u64::from(t.answers)) as u16,
                 slots: Vec::new(),
                 answers: Vec::new(),
+                first_label: None,
                 waiting: 0,
                 checked: 0,
                 resolution: None,

@@ -83,6 +83,8 @@ pub struct Subtask {
     pub slots: Vec<Slot>,
     /// Answers received before resolution, in arrival order.
     pub answers: Vec<Answer>,
+    /// The label of the first answer any worker gave (what a `copycat` copies).
+    pub first_label: Option<u16>,
     /// Answers the coordinator still expects (sent slots not known to be lost).
     pub waiting: u32,
     /// Answers already checked under `verified`.

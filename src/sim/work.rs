@@ -3,7 +3,8 @@
 //! The worker's strategy gives its effort e, how it answers, and its claim. It pays
 //! `effort_cost * e`. Working (`solve`), its competence is `c = e * s_d * (1 - delta)` and its
 //! answer is correct with probability `c`, otherwise one of the K-1 wrong answers uniformly;
-//! guessing, the answer is uniform over all K (correct with probability 1/K). Practice is noted
+//! guessing, the answer is uniform over all K (correct with probability 1/K); copying, it is the
+//! first answer given to the subtask by anyone (a guess if none); poisoning, `(truth + 1) mod K`. Practice is noted
 //! for the experience phase. The answer goes back to the coordinator as a message (`star`) or
 //! straight to the subtask (`single`). A worker that is down drops the assignment.
 
@@ -22,16 +23,21 @@ use crate::strategy::Answering;
 pub struct Inbox(pub Vec<(SubRef, u8)>);
 
 /// The answer label a worker gives: correct with probability `competence` when solving, uniform
-/// when guessing. Wrong answers are uniform over the K-1 others.
+/// when guessing (wrong answers are uniform over the K-1 others); a copy of `first` (the first
+/// label another worker gave) when copying, a guess if there is none; `(truth + 1) mod K` when
+/// poisoning. Copying a label and poisoning draw nothing.
 pub fn draw_label<R: rand::Rng + ?Sized>(
     rng: &mut R,
     answering: Answering,
     competence: f64,
     truth: u16,
     k: u32,
+    first: Option<u16>,
 ) -> u16 {
     match answering {
         Answering::Guess => below(rng, u64::from(k)) as u16,
+        Answering::CopyFirst => first.unwrap_or_else(|| below(rng, u64::from(k)) as u16),
+        Answering::Poison => ((u32::from(truth) + 1) % k) as u16,
         Answering::Solve => {
             if chance(rng, competence) {
                 truth
@@ -96,7 +102,9 @@ pub fn do_work(
             competence,
             st.truth,
             sc.tasks.answers,
+            st.first_label,
         );
+        st.first_label.get_or_insert(label);
         let answer = Answer {
             label,
             agent: id,

@@ -3,14 +3,22 @@
 //! A strategy is plain data in, plain data out ([`Behaviour::work`] returns a [`Work`]); it knows
 //! nothing of the ECS. The simulation turns a [`Work`] into an answer: with [`Answering::Solve`]
 //! the answer is correct with probability `effort * skill * (1 - difficulty)`, with
-//! [`Answering::Guess`] it is uniform over the K answers. [`Strategy`] is the registry: one
+//! [`Answering::Guess`] it is uniform over the K answers, with [`Answering::CopyFirst`] it is the
+//! first answer another worker gave to the subtask (a guess if there is none yet), with
+//! [`Answering::Poison`] it is the coordinated wrong answer `(truth + 1) mod K`. [`Strategy`] is the registry: one
 //! variant per strategy, one file per strategy, and [`STRATEGIES`] lists how each is written.
 
+mod byzantine;
+mod copycat;
 mod honest;
+mod misreporter;
 mod partial;
 mod shirker;
 
+pub use byzantine::Byzantine;
+pub use copycat::Copycat;
 pub use honest::Honest;
+pub use misreporter::Misreporter;
 pub use partial::Partial;
 pub use shirker::Shirker;
 
@@ -23,6 +31,10 @@ pub enum Answering {
     Solve,
     /// Pick one of the K answers uniformly without working.
     Guess,
+    /// Copy the first answer another worker gave to the subtask; guess if there is none yet.
+    CopyFirst,
+    /// Give the wrong answer all poisoners agree on, `(truth + 1) mod K`.
+    Poison,
 }
 
 /// What a worker does with one subtask.
@@ -48,8 +60,8 @@ pub trait Behaviour {
     }
 }
 
-/// The strategies (the registry). Adding one: a file, a variant, a line in [`STRATEGIES`] and
-/// in [`Strategy::from_index`].
+/// The strategies (the registry). Adding one: a file, a variant, an entry in [`STRATEGIES`] and
+/// an arm in [`Strategy::from_index`] and [`Strategy::behaviour`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Strategy {
     /// Full effort, truthful claim.
@@ -58,6 +70,12 @@ pub enum Strategy {
     Shirker(Shirker),
     /// Effort e, truthful claim.
     Partial(Partial),
+    /// No effort, a copy of another worker's answer.
+    Copycat(Copycat),
+    /// Effort e, claim `inflate * e`.
+    Misreporter(Misreporter),
+    /// No effort, the coordinated wrong answer.
+    Byzantine(Byzantine),
 }
 
 /// How each strategy is written in a scenario file, in the order of [`Strategy`]'s variants.
@@ -83,20 +101,56 @@ pub const STRATEGIES: &[SpecDef] = &[
             default: None,
         }],
     },
+    SpecDef {
+        name: "copycat",
+        doc: "zero effort, copies the first answer another worker gave (else guesses), claims full effort",
+        params: &[],
+    },
+    SpecDef {
+        name: "misreporter",
+        doc: "effort e (default 1), truthful answer, claims `inflate` times its effort",
+        params: &[
+            ParamDef {
+                name: "inflate",
+                min: 1.0,
+                max: 1000.0,
+                integer: false,
+                default: None,
+            },
+            ParamDef {
+                name: "effort",
+                min: 0.0,
+                max: 1.0,
+                integer: false,
+                default: Some(1.0),
+            },
+        ],
+    },
+    SpecDef {
+        name: "byzantine",
+        doc: "zero effort, answers the wrong answer all byzantine workers agree on",
+        params: &[],
+    },
 ];
 
 impl Strategy {
-    /// Parses `honest`, `shirker`, `partial(0.5)`.
+    /// Parses `honest`, `shirker`, `partial(0.5)`, `misreporter(2)`, ...
     pub fn parse(text: &str) -> Result<Strategy, String> {
         let (i, v) = resolve(text, "strategy", STRATEGIES)?;
         Ok(Self::from_index(i, &v))
     }
 
     fn from_index(i: usize, v: &[f64]) -> Strategy {
-        match i {
-            0 => Strategy::Honest(Honest),
-            1 => Strategy::Shirker(Shirker),
-            _ => Strategy::Partial(Partial { effort: v[0] }),
+        match STRATEGIES[i].name {
+            "honest" => Strategy::Honest(Honest),
+            "shirker" => Strategy::Shirker(Shirker),
+            "partial" => Strategy::Partial(Partial { effort: v[0] }),
+            "copycat" => Strategy::Copycat(Copycat),
+            "misreporter" => Strategy::Misreporter(Misreporter {
+                inflate: v[0],
+                effort: v[1],
+            }),
+            _ => Strategy::Byzantine(Byzantine),
         }
     }
 
@@ -106,6 +160,9 @@ impl Strategy {
             Strategy::Honest(s) => s,
             Strategy::Shirker(s) => s,
             Strategy::Partial(s) => s,
+            Strategy::Copycat(s) => s,
+            Strategy::Misreporter(s) => s,
+            Strategy::Byzantine(s) => s,
         }
     }
 
@@ -130,11 +187,26 @@ mod tests {
             Strategy::parse("partial(0.4)").unwrap(),
             Strategy::Partial(Partial { effort: 0.4 })
         );
+        assert_eq!(
+            Strategy::parse("misreporter(3)").unwrap(),
+            Strategy::Misreporter(Misreporter {
+                inflate: 3.0,
+                effort: 1.0
+            })
+        );
+        let m = Strategy::parse("misreporter(2, 0.5)").unwrap();
+        assert_eq!(m.behaviour().work().claim, 1.0);
+        assert!(Strategy::parse("misreporter(0.5)").is_err());
         for def in STRATEGIES {
             let text = if def.params.is_empty() {
                 def.name.to_string()
             } else {
-                format!("{}(0.5)", def.name)
+                let args: Vec<String> = def
+                    .params
+                    .iter()
+                    .map(|p| p.min.max(0.5).to_string())
+                    .collect();
+                format!("{}({})", def.name, args.join(", "))
             };
             assert_eq!(Strategy::parse(&text).unwrap().name(), def.name);
         }

@@ -251,6 +251,7 @@ fn task(subtasks: Vec<Vec<Answer>>, rule: ConsensusRule) -> Task {
                     correct: kept.is_some_and(|k| answers[k].correct),
                 }),
                 answers,
+                first_label: None,
                 waiting: 0,
                 checked: 0,
             }

@@ -6,5 +6,6 @@ mod credit;
 mod determinism;
 mod model;
 mod robustness;
+mod strategies;
 mod support;
 mod sweep;

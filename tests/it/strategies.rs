@@ -1,0 +1,180 @@
+//! The free-riding strategies against what theory says they can and cannot get away with. Each
+//! test gives its reasoning; runs use fixed seeds and are deterministic.
+
+use lamas::sim;
+
+use crate::support::scenario;
+
+fn metric(out: &sim::RunOutput, name: &str) -> f64 {
+    out.metrics
+        .get(name)
+        .unwrap_or_else(|| panic!("metric {name} missing"))
+}
+
+/// One honest worker (skill 0.8, the best, so it is assigned first and works first) and one
+/// copycat share every subtask (redundancy 2, majority); no message loss; effort is free, so
+/// payoffs are credits.
+fn honest_and_copycat(mechanism: &str, observation: &str) -> sim::RunOutput {
+    let text = format!(
+        r#"
+ticks = 400
+seed = 5
+[[population]]
+name = "honest"
+count = 1
+strategy = "honest"
+skill = 0.8
+effort_cost = 0.0
+capacity = 8
+[[population]]
+name = "copycats"
+count = 1
+strategy = "copycat"
+skill = 0.3
+capacity = 8
+[tasks]
+arrival_rate = 1.0
+subtasks = 2
+domains = 1
+answers = 4
+reward = 10.0
+value_rule = "additive"
+deadline = 8
+[assignment]
+policy = "best_skill"
+redundancy = 2
+[messages]
+loss = 0.0
+[credit]
+mechanism = "{mechanism}"
+observation = "{observation}"
+"#
+    );
+    sim::run(&scenario(&text), 5)
+}
+
+#[test]
+fn a_copycat_fools_consensus_but_earns_nothing_under_ground_truth_loo() {
+    // The copycat always submits the honest worker's answer. Judged by consensus, an answer is
+    // correct when it agrees with the kept label, so the copycat is "correct" exactly when the
+    // honest worker is, and a quality-proportional split pays them alike. Under ground truth,
+    // leave-one-out pays a worker v(N) - v(N \ i): without the copycat, the honest answer alone
+    // still decides the vote, so the copycat's marginal contribution, and its credit, is 0.
+    let fooled = honest_and_copycat("proportional_quality", "consensus");
+    let (copy, honest) = (
+        metric(&fooled, "payoff_mean_copycat"),
+        metric(&fooled, "payoff_mean_honest"),
+    );
+    assert!(copy > 0.0);
+    assert!(
+        (copy - honest).abs() < 1e-9 * honest,
+        "copycat {copy} vs honest {honest}"
+    );
+    let caught = honest_and_copycat("loo", "ground_truth");
+    assert_eq!(metric(&caught, "payoff_mean_copycat"), 0.0);
+    assert!(metric(&caught, "tasks_completed") > 300.0);
+}
+
+fn honest_and_misreporters(mechanism: &str) -> f64 {
+    // Ten honest workers and ten misreporters claiming three times their (full) effort, all of
+    // skill 0.8 and effort cost 0.2, routed at random, one to a subtask (so that no tie between
+    // two answers is broken by agent id, which would favour the group listed first).
+    let text = format!(
+        r#"
+ticks = 2000
+seed = 9
+[[population]]
+name = "honest"
+count = 10
+strategy = "honest"
+skill = 0.8
+effort_cost = 0.2
+capacity = 2
+[[population]]
+name = "inflaters"
+count = 10
+strategy = "misreporter(3)"
+skill = 0.8
+effort_cost = 0.2
+capacity = 2
+[tasks]
+arrival_rate = 2.0
+subtasks = 3
+domains = 1
+answers = 4
+reward = 10.0
+value_rule = "additive"
+deadline = 8
+[assignment]
+policy = "random"
+redundancy = 1
+[credit]
+mechanism = "{mechanism}"
+"#
+    );
+    metric(&sim::run(&scenario(&text), 9), "freerider_payoff_ratio")
+}
+
+#[test]
+fn a_misreporter_gains_only_under_proportional_claim() {
+    // A misreporter works and answers exactly like an honest worker; only its claim differs.
+    // Mechanisms that ignore claims pay both alike (the payoff ratio is 1 up to sampling noise
+    // over ~12,000 subtasks); `proportional_claim` pays claims, three times the honest one, so a
+    // misreporter sharing a task with an honest worker takes 3/5 or 3/7 of it instead of 1/3.
+    let claim = honest_and_misreporters("proportional_claim");
+    assert!(claim > 1.3, "proportional_claim: {claim}");
+    for m in ["equal", "proportional_quality", "loo", "shapley"] {
+        let r = honest_and_misreporters(m);
+        assert!((0.9..1.1).contains(&r), "{m}: {r}");
+    }
+}
+
+fn byzantine_majority(rule: &str) -> sim::RunOutput {
+    // One honest worker that is always right (skill 1, difficulty 0) and two byzantine workers
+    // on every subtask (three agents, redundancy 3).
+    let text = format!(
+        r#"
+ticks = 200
+seed = 3
+[[population]]
+name = "honest"
+count = 1
+strategy = "honest"
+skill = 1.0
+capacity = 20
+[[population]]
+name = "poisoners"
+count = 2
+strategy = "byzantine"
+skill = 1.0
+capacity = 20
+[tasks]
+arrival_rate = 1.0
+subtasks = 2
+domains = 1
+answers = 4
+value_rule = "additive"
+deadline = 8
+[assignment]
+policy = "random"
+redundancy = 3
+[messages]
+loss = 0.0
+[consensus]
+rule = "{rule}"
+"#
+    );
+    sim::run(&scenario(&text), 3)
+}
+
+#[test]
+fn byzantine_majorities_defeat_majority_but_not_verified() {
+    // The two byzantine workers give the same wrong answer, so it has two votes against one:
+    // `majority` keeps it on every subtask. `verified` checks answers and keeps a correct one, and
+    // the honest worker's answer is always correct.
+    let majority = byzantine_majority("majority");
+    assert_eq!(metric(&majority, "subtask_accuracy"), 0.0);
+    let verified = byzantine_majority("verified");
+    assert_eq!(metric(&verified, "subtask_accuracy"), 1.0);
+    assert!(metric(&verified, "tasks_completed") > 150.0);
+}
