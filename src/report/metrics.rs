@@ -8,11 +8,12 @@
 //! - `welfare` = value created - effort costs - participation costs - audit costs (transfers
 //!   between agents and platform cancel out);
 //! - `platform_revenue` = fees + unallocated credit - audit costs;
-//! - `payoff_mean_<s>` = mean over agents of strategy s of (credit - costs);
-//! - `share_final_<s>` = share of strategy s in the final population;
-//! - `freerider_payoff_ratio` = mean payoff of agents not playing `honest` / mean payoff of
+//! - `payoff_mean_<s>` = mean over owners of strategy s of (credit - costs), where an owner is an
+//!   agent, or a `sybil(k)` owner with the sum over its k identities;
+//! - `share_final_<s>` = share of strategy s in the final population of agents (identities);
+//! - `freerider_payoff_ratio` = mean payoff of owners not playing `honest` / mean payoff of
 //!   `honest` agents;
-//! - `gini_payoff` = Gini coefficient of the agents' payoffs, `Σ_i Σ_j |x_i - x_j| / (2 n² mean)`
+//! - `gini_payoff` = Gini coefficient of the owners' payoffs, `Σ_i Σ_j |x_i - x_j| / (2 n² mean)`
 //!   (NaN unless the mean payoff is positive);
 //! - `budget_imbalance` = mean over tasks with `v(N) > 0` of `|Σ raw shares - v(N)| / v(N)`;
 //! - `credit_truth_corr` = Spearman rank correlation, over the agents that took part in a
@@ -28,7 +29,7 @@
 use bevy_ecs::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::sim::agents::{AgentStrategy, Up, Wallet};
+use crate::sim::agents::{Agent, AgentStrategy, Up, Wallet};
 use crate::sim::credit::Fairness;
 use crate::sim::resources::Ledger;
 use crate::strategy::STRATEGIES;
@@ -133,18 +134,36 @@ pub fn gini(xs: &[f64]) -> f64 {
 /// The metrics of the run in `world`.
 pub fn summarise(world: &mut World) -> Metrics {
     let l = world.resource::<Ledger>().clone();
-    let mut q = world.query::<(&AgentStrategy, &Wallet, &Up)>();
-    let mut payoffs = Vec::new();
+    let mut q = world.query::<(&Agent, &AgentStrategy, &Wallet, &Up)>();
     let k = STRATEGIES.len();
-    let (mut count, mut sum) = (vec![0usize; k], vec![0.0; k]);
-    let (mut honest_n, mut honest_sum, mut other_n, mut other_sum) = (0usize, 0.0, 0usize, 0.0);
-    for (s, w, _) in q.iter(world) {
-        let p = w.payoff();
-        payoffs.push(p);
-        let i = crate::sim::record::strategy_index(s.0.name());
+    // Shares count agents; payoffs count owners (a `sybil(k)` owner once, with the sum over its
+    // identities; every other agent is its own owner).
+    let rows: Vec<(u32, u32, usize, bool, f64)> = q
+        .iter(world)
+        .map(|(a, s, w, _)| {
+            let i = crate::sim::record::strategy_index(s.0.name());
+            (a.id, a.owner, i, s.0.behaviour().is_honest(), w.payoff())
+        })
+        .collect();
+    let n = rows.len();
+    let mut count = vec![0usize; k];
+    let mut owner_payoff = vec![0.0; n];
+    for &(_, owner, i, _, p) in &rows {
         count[i] += 1;
+        owner_payoff[owner as usize] += p;
+    }
+    let mut payoffs = Vec::new();
+    let (mut owners, mut sum) = (vec![0usize; k], vec![0.0; k]);
+    let (mut honest_n, mut honest_sum, mut other_n, mut other_sum) = (0usize, 0.0, 0usize, 0.0);
+    for &(id, owner, i, honest, _) in &rows {
+        if id != owner {
+            continue;
+        }
+        let p = owner_payoff[id as usize];
+        payoffs.push(p);
+        owners[i] += 1;
         sum[i] += p;
-        if s.0.behaviour().is_honest() {
+        if honest {
             honest_n += 1;
             honest_sum += p;
         } else {
@@ -152,7 +171,6 @@ pub fn summarise(world: &mut World) -> Metrics {
             other_sum += p;
         }
     }
-    let n = payoffs.len();
     let mut m = Metrics::default();
     m.push("tasks_arrived", l.tasks_arrived as f64);
     m.push("tasks_completed", l.tasks_completed as f64);
@@ -218,7 +236,7 @@ pub fn summarise(world: &mut World) -> Metrics {
     for (i, def) in STRATEGIES.iter().enumerate() {
         m.push(
             format!("payoff_mean_{}", def.name),
-            ratio(sum[i], count[i] as f64),
+            ratio(sum[i], owners[i] as f64),
         );
     }
     for (i, def) in STRATEGIES.iter().enumerate() {

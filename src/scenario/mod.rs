@@ -64,7 +64,7 @@ pub struct Scenario {
 pub struct Group {
     /// Unique name.
     pub name: String,
-    /// Number of agents.
+    /// Number of members (agents, or owners of k identities for `sybil(k)`).
     pub count: u32,
     /// Behaviour.
     pub strategy: Strategy,
@@ -76,6 +76,13 @@ pub struct Group {
     pub participation_cost: f64,
     /// Subtasks held at once.
     pub capacity: u32,
+}
+
+impl Group {
+    /// Agents of the group: `count` members times the identities of each (k for `sybil(k)`).
+    pub fn agents(&self) -> u32 {
+        self.count.saturating_mul(self.strategy.identities())
+    }
 }
 
 /// The arrival process and the shape of tasks.
@@ -171,9 +178,9 @@ pub struct Debug {
 }
 
 impl Scenario {
-    /// Total number of agents.
+    /// Total number of agents (a `sybil(k)` member is k agents).
     pub fn population(&self) -> u32 {
-        self.groups.iter().map(|g| g.count).sum()
+        self.groups.iter().map(Group::agents).sum()
     }
 
     /// A hash of the resolved scenario (SHA-256 of its canonical JSON), hex.

@@ -76,8 +76,8 @@ pub struct RawGroup {
     pub name: Option<String>,
     /// Number of agents (≥ 0; the population needs at least one agent in all).
     pub count: Option<i64>,
-    /// Behaviour: `honest`, `shirker`, `partial(effort)`, `copycat`, `misreporter(inflate, effort)`
-    /// or `byzantine` (default `honest`).
+    /// Behaviour: `honest`, `shirker`, `partial(effort)`, `copycat`, `misreporter(inflate, effort)`,
+    /// `byzantine` or `sybil(k)` (default `honest`).
     pub strategy: Option<String>,
     /// Skill per domain in [0, 1]: one value or distribution for every domain, or a list with one
     /// entry per domain (default 0.8).

@@ -277,7 +277,16 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         let gp = pp.index(i);
         groups.push(validate_group(&mut c, g, &gp, domains, &mut names));
     }
-    let population: u64 = groups.iter().map(|g: &Group| u64::from(g.count)).sum();
+    let population: u64 = groups
+        .iter()
+        .map(|g: &Group| u64::from(g.count) * u64::from(g.strategy.identities()))
+        .sum();
+    if population > 10_000_000 {
+        c.problems.push(Problem::new(
+            pp.clone(),
+            format!("the population has {population} agents; at most 10000000 are supported"),
+        ));
+    }
     if !raw.population.is_empty() && population == 0 {
         c.problems.push(Problem::new(
             pp.clone(),

@@ -19,6 +19,9 @@ pub struct Agent {
     pub id: u32,
     /// Index of its group in the scenario.
     pub group: u16,
+    /// The id of the agent whose owner collects this agent's payoff: its own id, except for the
+    /// identities of a `sybil(k)` owner, which all name the owner's lead identity.
+    pub owner: u32,
 }
 
 /// The strategy an agent plays.
@@ -129,7 +132,8 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
     let mut roster = Roster::default();
     let mut id = 0u32;
     for (g, group) in scenario.groups.iter().enumerate() {
-        for _ in 0..group.count {
+        for j in 0..group.agents() {
+            let identities = group.strategy.identities();
             let skill: Box<[f64]> = group
                 .skill
                 .iter()
@@ -140,8 +144,9 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
                     Agent {
                         id,
                         group: g as u16,
+                        owner: id - j % identities,
                     },
-                    AgentStrategy(group.strategy),
+                    AgentStrategy(group.strategy.identity(j % identities)),
                     Skills::new(&skill),
                     Reputation(scenario.experience.initial_reputation),
                     Wallet::default(),

@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{AgentStrategy, Up, Wallet};
+use super::agents::{Agent, AgentStrategy, Up, Wallet};
 use super::resources::{Clock, TickCounters};
 use crate::strategy::STRATEGIES;
 
@@ -28,7 +28,8 @@ pub struct Series {
     pub agents_up: Vec<u32>,
     /// Per strategy of [`STRATEGIES`], in that order: share of the population.
     pub share: Vec<Vec<f64>>,
-    /// Per strategy: mean payoff so far of its agents (NaN when it has none).
+    /// Per strategy: mean payoff so far of its owners (agents; a `sybil(k)` owner counts once
+    /// with all its identities' payoffs), NaN when it has none.
     pub payoff_mean: Vec<Vec<f64>>,
 }
 
@@ -37,7 +38,7 @@ pub fn record_tick(
     clock: Res<Clock>,
     mut counters: ResMut<TickCounters>,
     mut series: ResMut<Series>,
-    agents: Query<(&AgentStrategy, &Wallet, &Up)>,
+    agents: Query<(&Agent, &AgentStrategy, &Wallet, &Up)>,
 ) {
     let c = std::mem::take(&mut *counters);
     let s = &mut *series;
@@ -49,12 +50,13 @@ pub fn record_tick(
     s.messages.push(c.messages);
     s.bytes.push(c.bytes);
     let k = STRATEGIES.len();
-    let (mut count, mut payoff) = (vec![0u64; k], vec![0.0f64; k]);
+    let (mut count, mut owners, mut payoff) = (vec![0u64; k], vec![0u64; k], vec![0.0f64; k]);
     let mut up = 0u32;
     let mut n = 0u64;
-    for (strategy, wallet, u) in &agents {
+    for (agent, strategy, wallet, u) in &agents {
         let i = strategy_index(strategy.0.name());
         count[i] += 1;
+        owners[i] += u64::from(agent.id == agent.owner);
         payoff[i] += wallet.payoff();
         up += u32::from(u.0);
         n += 1;
@@ -70,8 +72,8 @@ pub fn record_tick(
         } else {
             f64::NAN
         });
-        s.payoff_mean[i].push(if count[i] > 0 {
-            payoff[i] / count[i] as f64
+        s.payoff_mean[i].push(if owners[i] > 0 {
+            payoff[i] / owners[i] as f64
         } else {
             f64::NAN
         });

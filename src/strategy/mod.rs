@@ -14,6 +14,7 @@ mod honest;
 mod misreporter;
 mod partial;
 mod shirker;
+mod sybil;
 
 pub use byzantine::Byzantine;
 pub use copycat::Copycat;
@@ -21,6 +22,7 @@ pub use honest::Honest;
 pub use misreporter::Misreporter;
 pub use partial::Partial;
 pub use shirker::Shirker;
+pub use sybil::Sybil;
 
 use crate::scenario::spec::{ParamDef, SpecDef, resolve};
 
@@ -76,6 +78,8 @@ pub enum Strategy {
     Misreporter(Misreporter),
     /// No effort, the coordinated wrong answer.
     Byzantine(Byzantine),
+    /// One identity of an owner with k: the lead works, the others shirk.
+    Sybil(Sybil),
 }
 
 /// How each strategy is written in a scenario file, in the order of [`Strategy`]'s variants.
@@ -131,6 +135,17 @@ pub const STRATEGIES: &[SpecDef] = &[
         doc: "zero effort, answers the wrong answer all byzantine workers agree on",
         params: &[],
     },
+    SpecDef {
+        name: "sybil",
+        doc: "one owner behind k identities: one works honestly, the others shirk; the owner collects all their credit",
+        params: &[ParamDef {
+            name: "k",
+            min: 1.0,
+            max: 1000.0,
+            integer: true,
+            default: None,
+        }],
+    },
 ];
 
 impl Strategy {
@@ -150,7 +165,31 @@ impl Strategy {
                 inflate: v[0],
                 effort: v[1],
             }),
-            _ => Strategy::Byzantine(Byzantine),
+            "byzantine" => Strategy::Byzantine(Byzantine),
+            _ => Strategy::Sybil(Sybil {
+                k: v[0] as u32,
+                lead: true,
+            }),
+        }
+    }
+
+    /// Agents per member of a group playing this strategy: k for `sybil(k)`, else 1.
+    pub fn identities(&self) -> u32 {
+        match self {
+            Strategy::Sybil(s) => s.k,
+            _ => 1,
+        }
+    }
+
+    /// The strategy of identity `j` (0-based) of a member: for `sybil(k)`, the lead is identity
+    /// 0; every other strategy has one identity, itself.
+    pub fn identity(&self, j: u32) -> Strategy {
+        match self {
+            Strategy::Sybil(s) => Strategy::Sybil(Sybil {
+                k: s.k,
+                lead: j == 0,
+            }),
+            other => *other,
         }
     }
 
@@ -163,6 +202,7 @@ impl Strategy {
             Strategy::Copycat(s) => s,
             Strategy::Misreporter(s) => s,
             Strategy::Byzantine(s) => s,
+            Strategy::Sybil(s) => s,
         }
     }
 
@@ -197,6 +237,11 @@ mod tests {
         let m = Strategy::parse("misreporter(2, 0.5)").unwrap();
         assert_eq!(m.behaviour().work().claim, 1.0);
         assert!(Strategy::parse("misreporter(0.5)").is_err());
+        let s = Strategy::parse("sybil(3)").unwrap();
+        assert_eq!(s.identities(), 3);
+        assert_eq!(s.identity(0).behaviour().work().effort, 1.0);
+        assert_eq!(s.identity(2).behaviour().work().answering, Answering::Guess);
+        assert_eq!(Strategy::Honest(Honest).identities(), 1);
         for def in STRATEGIES {
             let text = if def.params.is_empty() {
                 def.name.to_string()

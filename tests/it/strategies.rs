@@ -178,3 +178,63 @@ fn byzantine_majorities_defeat_majority_but_not_verified() {
     assert_eq!(metric(&verified, "subtask_accuracy"), 1.0);
     assert!(metric(&verified, "tasks_completed") > 150.0);
 }
+
+fn sybil_take(mechanism: &str) -> f64 {
+    // Eight honest workers and one owner of four identities (one works, three shirk), all of
+    // skill 0.8 with free effort (payoffs are credits), one worker per subtask, tasks of four
+    // subtasks with additive value; K = 100 answers, so a guess is almost never right.
+    let text = format!(
+        r#"
+ticks = 1500
+seed = 21
+[[population]]
+name = "honest"
+count = 8
+strategy = "honest"
+skill = 0.8
+effort_cost = 0.0
+capacity = 2
+[[population]]
+name = "sybils"
+count = 1
+strategy = "sybil(4)"
+skill = 0.8
+effort_cost = 0.0
+capacity = 2
+[tasks]
+arrival_rate = 1.5
+subtasks = 4
+domains = 1
+answers = 100
+reward = 10.0
+value_rule = "additive"
+deadline = 8
+[assignment]
+policy = "random"
+redundancy = 1
+[credit]
+mechanism = "{mechanism}"
+"#
+    );
+    let out = sim::run(&scenario(&text), 21);
+    assert_eq!(metric(&out, "agents_final"), 12.0);
+    assert!((metric(&out, "share_final_sybil") - 4.0 / 12.0).abs() < 1e-12);
+    metric(&out, "payoff_mean_sybil") / metric(&out, "payoff_mean_honest")
+}
+
+#[test]
+fn a_sybil_multiplies_its_take_under_equal_but_not_under_loo_or_shapley() {
+    // Routing is blind to owners, so each of the sybil's four identities is given about as many
+    // subtasks as an honest worker. `equal` pays every participant of a task the same share, so
+    // the owner collects about four honest workers' credit (a little less than 4: the tasks its
+    // shirking identities take part in are worth less, and it shares that loss). In an additive
+    // task leave-one-out and Shapley pay each identity its own subtask's value: the lead earns
+    // what an honest worker earns, the shirkers (right 1 time in 100) next to nothing, so the
+    // owner's take stays near one honest worker's.
+    let equal = sybil_take("equal");
+    assert!(equal > 3.0, "equal: {equal}");
+    for m in ["loo", "shapley"] {
+        let r = sybil_take(m);
+        assert!((0.85..1.25).contains(&r), "{m}: {r}");
+    }
+}
