@@ -77,7 +77,7 @@ pub struct RawGroup {
     /// Number of agents (≥ 0; the population needs at least one agent in all).
     pub count: Option<i64>,
     /// Behaviour: `honest`, `shirker`, `partial(effort)`, `copycat`, `misreporter(inflate, effort)`,
-    /// `byzantine` or `sybil(k)` (default `honest`).
+    /// `byzantine`, `sybil(k)` or `colluder(group)` (default `honest`).
     pub strategy: Option<String>,
     /// Skill per domain in [0, 1]: one value or distribution for every domain, or a list with one
     /// entry per domain (default 0.8).

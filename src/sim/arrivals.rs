@@ -37,6 +37,7 @@ pub fn spawn_tasks(
                 slots: Vec::new(),
                 answers: Vec::new(),
                 first_label: None,
+                collusion: Vec::new(),
                 waiting: 0,
                 checked: 0,
                 resolution: None,

@@ -29,6 +29,7 @@ use std::time::Instant;
 
 use bevy_ecs::prelude::*;
 
+use super::agents::{AgentStrategy, Roster};
 use super::resources::{Ledger, Params};
 use super::tasks::{FinishedTasks, Task};
 use crate::credit::{Allocation, Coalition, Facts, Game, Mechanism, MechanismKind, Needs, Shapley};
@@ -220,7 +221,7 @@ impl TaskGame {
     /// Per player: mean rating by the other participants. A rater rates a peer by the share of
     /// the peer's answers that agree with their subtask's kept label (0 without answers); with
     /// no other participant, the rating is that share itself.
-    pub fn ratings(&self, kept: &[Option<u16>]) -> Vec<f64> {
+    pub fn ratings(&self, kept: &[Option<u16>], colluding: &[Option<u32>]) -> Vec<f64> {
         let n = self.players.len();
         let (mut agree, mut total) = (vec![0.0; n], vec![0.0; n]);
         for (s, &k) in self.subtasks.iter().zip(kept) {
@@ -229,15 +230,35 @@ impl TaskGame {
                 agree[p] += f64::from(u8::from(Some(b.label) == k));
             }
         }
-        // Every rater is honest: each gives the peer the same score, so the mean over raters is
-        // that score.
-        (0..n)
+        let honest_score: Vec<f64> = (0..n)
             .map(|p| {
                 if total[p] > 0.0 {
                     agree[p] / total[p]
                 } else {
                     0.0
                 }
+            })
+            .collect();
+        // Honest raters all give a peer the same score, so when every rater is honest the mean
+        // over raters is that score. A colluder rates the members of its group 1 and everyone
+        // else 0; then a peer's rating is the mean over the other participants (its own score
+        // when it is alone).
+        if colluding.iter().all(Option::is_none) {
+            return honest_score;
+        }
+        (0..n)
+            .map(|p| {
+                if n == 1 {
+                    return honest_score[p];
+                }
+                let sum: f64 = (0..n)
+                    .filter(|&q| q != p)
+                    .map(|q| match colluding[q] {
+                        Some(g) => f64::from(u8::from(colluding[p] == Some(g))),
+                        None => honest_score[p],
+                    })
+                    .sum();
+                sum / (n - 1) as f64
             })
             .collect()
     }
@@ -288,6 +309,8 @@ pub fn allocate_credit(
     mut fairness: ResMut<Fairness>,
     mut ledger: ResMut<Ledger>,
     mut time: ResMut<CreditTime>,
+    roster: Res<Roster>,
+    strategies: Query<&AgentStrategy>,
 ) {
     if finished.0.is_empty() {
         return;
@@ -333,7 +356,17 @@ pub fn allocate_credit(
                         .map(|i| s.answers[i].label)
                 })
                 .collect();
-            game.ratings(&kept)
+            let colluding: Vec<Option<u32>> = game
+                .players
+                .iter()
+                .map(|&a| {
+                    strategies
+                        .get(roster.entities[a as usize])
+                        .ok()
+                        .and_then(|s| s.0.behaviour().colluding_group())
+                })
+                .collect();
+            game.ratings(&kept, &colluding)
         });
         let facts = Facts {
             claims: claims.as_deref(),

@@ -85,6 +85,8 @@ pub struct Subtask {
     pub answers: Vec<Answer>,
     /// The label of the first answer any worker gave (what a `copycat` copies).
     pub first_label: Option<u16>,
+    /// (colluding group, label) of the first member of each colluding group that answered.
+    pub collusion: Vec<(u32, u16)>,
     /// Answers the coordinator still expects (sent slots not known to be lost).
     pub waiting: u32,
     /// Answers already checked under `verified`.

@@ -4,7 +4,9 @@
 //! `effort_cost * e`. Working (`solve`), its competence is `c = e * s_d * (1 - delta)` and its
 //! answer is correct with probability `c`, otherwise one of the K-1 wrong answers uniformly;
 //! guessing, the answer is uniform over all K (correct with probability 1/K); copying, it is the
-//! first answer given to the subtask by anyone (a guess if none); poisoning, `(truth + 1) mod K`. Practice is noted
+//! first answer given to the subtask by anyone (a guess if none); poisoning, `(truth + 1) mod K`;
+//! colluding, the label of the first member of its group on the subtask, at no effort (solving,
+//! if it is the first). Practice is noted
 //! for the experience phase. The answer goes back to the coordinator as a message (`star`) or
 //! straight to the subtask (`single`). A worker that is down drops the assignment.
 
@@ -36,6 +38,7 @@ pub fn draw_label<R: rand::Rng + ?Sized>(
 ) -> u16 {
     match answering {
         Answering::Guess => below(rng, u64::from(k)) as u16,
+        Answering::Collude { .. } => draw_label(rng, Answering::Solve, competence, truth, k, first),
         Answering::CopyFirst => first.unwrap_or_else(|| below(rng, u64::from(k)) as u16),
         Answering::Poison => ((u32::from(truth) + 1) % k) as u16,
         Answering::Solve => {
@@ -89,22 +92,40 @@ pub fn do_work(
         if !up.0 {
             continue;
         }
-        let work = strategy.0.behaviour().work();
+        let mut work = strategy.0.behaviour().work();
+        // A colluder whose group already answered this subtask copies that label at no effort.
+        let agreed = match work.answering {
+            Answering::Collude { group } => st
+                .collusion
+                .iter()
+                .find(|(g, _)| *g == group)
+                .map(|(_, label)| *label),
+            _ => None,
+        };
+        if agreed.is_some() {
+            work.effort = 0.0;
+        }
         let d = st.domain as usize;
         let cost = sc.groups[agent.group as usize].effort_cost * work.effort;
         wallet.effort_costs += cost;
         ledger.effort_costs += cost;
         skills.practise(d, alpha, work.effort);
         let competence = work.effort * skills.now(d) * (1.0 - st.difficulty);
-        let label = draw_label(
-            &mut streams.work,
-            work.answering,
-            competence,
-            st.truth,
-            sc.tasks.answers,
-            st.first_label,
-        );
+        let label = match agreed {
+            Some(label) => label,
+            None => draw_label(
+                &mut streams.work,
+                work.answering,
+                competence,
+                st.truth,
+                sc.tasks.answers,
+                st.first_label,
+            ),
+        };
         st.first_label.get_or_insert(label);
+        if let (Answering::Collude { group }, None) = (work.answering, agreed) {
+            st.collusion.push((group, label));
+        }
         let answer = Answer {
             label,
             agent: id,

@@ -9,6 +9,7 @@
 //! variant per strategy, one file per strategy, and [`STRATEGIES`] lists how each is written.
 
 mod byzantine;
+mod colluder;
 mod copycat;
 mod honest;
 mod misreporter;
@@ -17,6 +18,7 @@ mod shirker;
 mod sybil;
 
 pub use byzantine::Byzantine;
+pub use colluder::Colluder;
 pub use copycat::Copycat;
 pub use honest::Honest;
 pub use misreporter::Misreporter;
@@ -37,6 +39,12 @@ pub enum Answering {
     CopyFirst,
     /// Give the wrong answer all poisoners agree on, `(truth + 1) mod K`.
     Poison,
+    /// Give the label a member of the colluding group already gave to the subtask, at no
+    /// effort; solve (at the strategy's effort) if none has.
+    Collude {
+        /// The colluding group.
+        group: u32,
+    },
 }
 
 /// What a worker does with one subtask.
@@ -60,6 +68,10 @@ pub trait Behaviour {
     fn is_honest(&self) -> bool {
         false
     }
+    /// The colluding group the agent belongs to, if any (how it rates peers in `peer_review`).
+    fn colluding_group(&self) -> Option<u32> {
+        None
+    }
 }
 
 /// The strategies (the registry). Adding one: a file, a variant, an entry in [`STRATEGIES`] and
@@ -80,6 +92,8 @@ pub enum Strategy {
     Byzantine(Byzantine),
     /// One identity of an owner with k: the lead works, the others shirk.
     Sybil(Sybil),
+    /// A member of a colluding group.
+    Colluder(Colluder),
 }
 
 /// How each strategy is written in a scenario file, in the order of [`Strategy`]'s variants.
@@ -146,6 +160,17 @@ pub const STRATEGIES: &[SpecDef] = &[
             default: None,
         }],
     },
+    SpecDef {
+        name: "colluder",
+        doc: "members of a group vote together (later members copy the first at no effort) and rate each other 1, others 0, in peer review",
+        params: &[ParamDef {
+            name: "group",
+            min: 0.0,
+            max: 1_000_000.0,
+            integer: true,
+            default: Some(0.0),
+        }],
+    },
 ];
 
 impl Strategy {
@@ -166,6 +191,7 @@ impl Strategy {
                 effort: v[1],
             }),
             "byzantine" => Strategy::Byzantine(Byzantine),
+            "colluder" => Strategy::Colluder(Colluder { group: v[0] as u32 }),
             _ => Strategy::Sybil(Sybil {
                 k: v[0] as u32,
                 lead: true,
@@ -203,6 +229,7 @@ impl Strategy {
             Strategy::Misreporter(s) => s,
             Strategy::Byzantine(s) => s,
             Strategy::Sybil(s) => s,
+            Strategy::Colluder(s) => s,
         }
     }
 
@@ -242,6 +269,17 @@ mod tests {
         assert_eq!(s.identity(0).behaviour().work().effort, 1.0);
         assert_eq!(s.identity(2).behaviour().work().answering, Answering::Guess);
         assert_eq!(Strategy::Honest(Honest).identities(), 1);
+        assert_eq!(
+            Strategy::parse("colluder(2)")
+                .unwrap()
+                .behaviour()
+                .colluding_group(),
+            Some(2)
+        );
+        assert_eq!(
+            Strategy::parse("colluder").unwrap(),
+            Strategy::Colluder(Colluder { group: 0 })
+        );
         for def in STRATEGIES {
             let text = if def.params.is_empty() {
                 def.name.to_string()
@@ -249,7 +287,13 @@ mod tests {
                 let args: Vec<String> = def
                     .params
                     .iter()
-                    .map(|p| p.min.max(0.5).to_string())
+                    .map(|p| {
+                        if p.integer {
+                            p.min.max(1.0).to_string()
+                        } else {
+                            p.min.max(0.5).to_string()
+                        }
+                    })
                     .collect();
                 format!("{}({})", def.name, args.join(", "))
             };

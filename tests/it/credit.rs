@@ -252,6 +252,7 @@ fn task(subtasks: Vec<Vec<Answer>>, rule: ConsensusRule) -> Task {
                 }),
                 answers,
                 first_label: None,
+                collusion: Vec::new(),
                 waiting: 0,
                 checked: 0,
             }

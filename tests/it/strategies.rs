@@ -238,3 +238,104 @@ fn a_sybil_multiplies_its_take_under_equal_but_not_under_loo_or_shapley() {
         assert!((0.85..1.25).contains(&r), "{m}: {r}");
     }
 }
+
+#[test]
+fn colluders_vote_together() {
+    // Every subtask goes to all three agents: one honest worker who is always right and two
+    // colluders of skill 0.5. The first colluder to work solves (right with probability 0.5) and
+    // the second copies it, so the colluders always agree and outvote the honest worker: a
+    // subtask is right exactly when the first colluder is, with probability 0.5. Had they voted
+    // independently, the honest answer would win unless both colluders agreed on the same wrong
+    // answer (probability 0.25 / 3), and accuracy would be about 0.92.
+    let text = r#"
+ticks = 300
+seed = 8
+[[population]]
+name = "honest"
+count = 1
+strategy = "honest"
+skill = 1.0
+capacity = 20
+[[population]]
+name = "ring"
+count = 2
+strategy = "colluder(1)"
+skill = 0.5
+capacity = 20
+[tasks]
+arrival_rate = 1.0
+subtasks = 2
+domains = 1
+answers = 4
+value_rule = "additive"
+deadline = 8
+[assignment]
+policy = "random"
+redundancy = 3
+[messages]
+loss = 0.0
+"#;
+    let out = sim::run(&scenario(text), 8);
+    let n = metric(&out, "tasks_completed") * 2.0;
+    crate::support::assert_proportion(
+        "colluding majority",
+        metric(&out, "subtask_accuracy") * n,
+        n,
+        0.5,
+        4.5,
+    );
+}
+
+fn ring_in_peer_review(mechanism: &str) -> f64 {
+    // Six honest workers and six colluders, all of skill 0.8, one worker per subtask (so that
+    // colluders never share a subtask and work exactly like honest workers), three subtasks per
+    // task.
+    let text = format!(
+        r#"
+ticks = 1500
+seed = 13
+[[population]]
+name = "honest"
+count = 6
+strategy = "honest"
+skill = 0.8
+effort_cost = 0.0
+capacity = 2
+[[population]]
+name = "ring"
+count = 6
+strategy = "colluder(7)"
+skill = 0.8
+effort_cost = 0.0
+capacity = 2
+[tasks]
+arrival_rate = 1.5
+subtasks = 3
+domains = 1
+answers = 4
+reward = 10.0
+value_rule = "additive"
+deadline = 8
+[assignment]
+policy = "random"
+redundancy = 1
+[credit]
+mechanism = "{mechanism}"
+"#
+    );
+    metric(&sim::run(&scenario(&text), 13), "freerider_payoff_ratio")
+}
+
+#[test]
+fn colluders_gain_by_rating_each_other_up_in_peer_review_only() {
+    // In `peer_review` each participant is paid in proportion to the mean rating the others give
+    // it. Honest raters score a peer by how often its answers were kept; colluders give their
+    // ring 1 and everyone else 0. A colluder sharing a task with another colluder gets a 1 from
+    // it whatever it did, and an honest worker sharing a task with a colluder gets a 0, so the
+    // ring takes more than its share. Shapley under ground truth ignores ratings: colluders who
+    // work like honest workers are paid like them (ratio 1 up to noise).
+    let review = ring_in_peer_review("peer_review");
+    assert!(review > 1.2, "peer_review: {review}");
+    let shapley = ring_in_peer_review("shapley");
+    assert!((0.9..1.1).contains(&shapley), "shapley: {shapley}");
+}
