@@ -53,6 +53,8 @@ pub struct Scenario {
     pub economy: Economy,
     /// Learning and reputation.
     pub experience: Experience,
+    /// Strategy revision, if on.
+    pub adaptation: Option<Adaptation>,
     /// Test aids.
     pub debug: Debug,
     /// The scenario as resolved (defaults filled in, overrides applied), for manifests.
@@ -76,6 +78,8 @@ pub struct Group {
     pub participation_cost: f64,
     /// Subtasks held at once.
     pub capacity: u32,
+    /// Whether its agents revise their strategy (adaptation).
+    pub adaptive: bool,
 }
 
 impl Group {
@@ -168,6 +172,19 @@ pub struct Experience {
     pub reputation_rate: f64,
     /// Initial reputation.
     pub initial_reputation: f64,
+}
+
+/// Strategy revision by pairwise imitation (the Fermi rule) with mutation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adaptation {
+    /// Ticks between revision rounds.
+    pub every: u32,
+    /// Selection strength.
+    pub beta: f64,
+    /// Mutation probability.
+    pub mu: f64,
+    /// The strategies mutation draws from.
+    pub strategies: Vec<Strategy>,
 }
 
 /// Test aids: never set in a real scenario.

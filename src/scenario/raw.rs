@@ -53,10 +53,30 @@ pub struct RawScenario {
     /// Learning and reputation.
     #[serde(default)]
     pub experience: RawExperience,
+    /// Strategy revision by imitation (phase 10); off unless this table is present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptation: Option<RawAdaptation>,
     /// Test aids. `panic_at_tick` deliberately aborts the run with an internal error when that
     /// tick starts, to test how `lamas sweep` handles a run that fails; never set it otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debug: Option<RawDebug>,
+}
+
+/// Strategy revision: every `every` ticks each adaptive agent compares its profit since the last
+/// round with that of a random other adaptive agent and imitates it by the Fermi rule.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdaptation {
+    /// Ticks between revision rounds (≥ 1; default 10).
+    pub every: Option<i64>,
+    /// Selection strength beta ≥ 0 (default 1): agent i adopts the strategy of j with
+    /// probability `1 / (1 + exp(-beta (profit_j - profit_i)))`.
+    pub beta: Option<f64>,
+    /// Mutation probability mu in [0, 1] (default 0): a reviser instead adopts a strategy drawn
+    /// uniformly from `strategies`.
+    pub mu: Option<f64>,
+    /// The strategies mutation draws from (default: those the adaptive groups start with).
+    pub strategies: Option<Vec<String>>,
 }
 
 /// Test aids (see [`RawScenario::debug`]).
@@ -88,6 +108,10 @@ pub struct RawGroup {
     pub participation_cost: Option<f64>,
     /// Number of subtasks an agent can hold at once (≥ 1; default 1).
     pub capacity: Option<i64>,
+    /// Whether the group's agents revise their strategy in the adaptation phase (default true;
+    /// `sybil(k)` groups never do). Only matters when `[adaptation]` is present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptive: Option<bool>,
 }
 
 /// The arrival process and the shape of tasks.

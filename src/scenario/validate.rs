@@ -9,8 +9,8 @@
 use super::error::{KeyPath, Problem};
 use super::raw::{RawDist, RawGroup, RawScenario, RawSkill};
 use super::{
-    Assignment, Consensus, Credit, Debug, Economy, Experience, Group, Messages, Scenario, Tasks,
-    to_json,
+    Adaptation, Assignment, Consensus, Credit, Debug, Economy, Experience, Group, Messages,
+    Scenario, Tasks, to_json,
 };
 use crate::credit::MechanismKind;
 use crate::dist::Dist;
@@ -431,6 +431,57 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         ),
     };
 
+    let adaptation = raw.adaptation.as_mut().map(|a| {
+        let ap = root.key("adaptation");
+        let every = c.int(ap.key("every"), &mut a.every, 10, 1, u32::MAX as i64) as u32;
+        let beta = c.num(ap.key("beta"), &mut a.beta, 1.0, 0.0, 1e6);
+        let mu = c.prob(ap.key("mu"), &mut a.mu, 0.0);
+        let strategies = match &a.strategies {
+            Some(list) => {
+                if list.is_empty() {
+                    c.problems.push(
+                        Problem::new(ap.key("strategies"), "the list of strategies is empty")
+                            .help("name at least one strategy, or remove the key"),
+                    );
+                }
+                list.iter()
+                    .enumerate()
+                    .filter_map(|(i, text)| {
+                        let at = ap.key("strategies").index(i);
+                        match Strategy::parse(text) {
+                            Ok(Strategy::Sybil(_)) => {
+                                c.problems.push(Problem::new(
+                                    at,
+                                    "agents cannot mutate into `sybil(k)` (an owner of several identities)",
+                                ));
+                                None
+                            }
+                            Ok(s) => Some(s),
+                            Err(e) => {
+                                c.problems.push(Problem::new(at, e));
+                                None
+                            }
+                        }
+                    })
+                    .collect()
+            }
+            None => {
+                let mut pool: Vec<Strategy> = Vec::new();
+                for g in groups.iter().filter(|g| g.adaptive && g.count > 0) {
+                    if !pool.contains(&g.strategy) {
+                        pool.push(g.strategy);
+                    }
+                }
+                pool
+            }
+        };
+        Adaptation {
+            every,
+            beta,
+            mu,
+            strategies,
+        }
+    });
     let debug = match raw.debug.as_mut().and_then(|d| d.panic_at_tick) {
         Some(t) => {
             let mut t = Some(t);
@@ -464,6 +515,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         },
         economy,
         experience,
+        adaptation,
         debug,
         resolved: to_json(&raw),
     })
@@ -579,5 +631,16 @@ fn validate_group(
             1,
             1_000_000,
         ) as u32,
+        adaptive: match (g.adaptive, strategy) {
+            (Some(true), Some(Strategy::Sybil(_))) => {
+                c.problems.push(
+                    Problem::new(gp.key("adaptive"), "a `sybil(k)` group cannot be adaptive")
+                        .help("an owner of several identities does not revise its strategy; remove `adaptive`"),
+                );
+                false
+            }
+            (_, Some(Strategy::Sybil(_))) => false,
+            (a, _) => a.unwrap_or(true),
+        },
     }
 }

@@ -8,6 +8,7 @@
 //! back into the run. [`Simulation::new`] cannot fail: a [`Scenario`] is
 //! valid by construction.
 
+pub mod adaptation;
 pub mod agents;
 mod arrivals;
 mod assign;
@@ -54,7 +55,7 @@ pub enum Phase {
     Credit,
     /// Monetisation.
     Economy,
-    /// Strategy revision, exit and entry (a later issue fills this phase).
+    /// Strategy revision by imitation (exit and entry: a later step).
     Adaptation,
     /// Experience management.
     Experience,
@@ -99,6 +100,7 @@ pub fn schedule(strict: bool) -> Schedule {
         value::realise_value.in_set(Phase::Value),
         credit::allocate_credit.in_set(Phase::Credit),
         economy::settle_accounts.in_set(Phase::Economy),
+        adaptation::revise_strategies.in_set(Phase::Adaptation),
         experience::update_experience.in_set(Phase::Experience),
         record::record_tick.in_set(Phase::Record),
     ));
@@ -150,6 +152,7 @@ impl Simulation {
         world.init_resource::<work::Inbox>();
         world.init_resource::<assign::RoundRobin>();
         world.init_resource::<credit::Payouts>();
+        world.init_resource::<adaptation::Revisions>();
         world.insert_resource(credit::CreditStreams::new(seed));
         world.init_resource::<credit::CreditTime>();
         let n = scenario.population() as usize;

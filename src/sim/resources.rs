@@ -31,6 +31,8 @@ pub struct Streams {
     pub network: SimRng,
     /// Answers (`"work"`).
     pub work: SimRng,
+    /// Strategy revision (`"adaptation"`).
+    pub adaptation: SimRng,
 }
 
 impl Streams {
@@ -42,6 +44,7 @@ impl Streams {
             assign: stream(seed, "assign"),
             network: stream(seed, "network"),
             work: stream(seed, "work"),
+            adaptation: stream(seed, "adaptation"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The integration tests of lamas, as one binary: the model against hand-computed answers, the
 //! determinism of runs, the schedule, and the command line's behaviour on good and bad input.
 
+mod adaptation;
 mod cli;
 mod credit;
 mod determinism;
