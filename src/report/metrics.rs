@@ -13,6 +13,8 @@
 //! - `share_final_<s>` = share of strategy s in the final population of agents (identities);
 //! - `freerider_payoff_ratio` = mean payoff of owners not playing `honest` / mean payoff of
 //!   `honest` agents;
+//! - `effort_mean_final` = mean over the final agents of the effort their strategy puts into a
+//!   subtask (1 for `honest`, e for `partial(e)`, 0 for `shirker`, ...);
 //! - `gini_payoff` = Gini coefficient of the owners' payoffs, `Σ_i Σ_j |x_i - x_j| / (2 n² mean)`
 //!   (NaN unless the mean payoff is positive);
 //! - `budget_imbalance` = mean over tasks with `v(N) > 0` of `|Σ raw shares - v(N)| / v(N)`;
@@ -145,6 +147,10 @@ pub fn summarise(world: &mut World) -> Metrics {
             (a.id, a.owner, i, s.0.behaviour().is_honest(), w.payoff())
         })
         .collect();
+    let effort_final: f64 = q
+        .iter(world)
+        .map(|(_, s, _, _)| s.0.behaviour().work().effort)
+        .sum();
     let n = rows.len();
     let mut count = vec![0usize; k];
     let mut owner_payoff = vec![0.0; n];
@@ -253,6 +259,7 @@ pub fn summarise(world: &mut World) -> Metrics {
         ),
     );
     m.push("gini_payoff", gini(&payoffs));
+    m.push("effort_mean_final", ratio(effort_final, n as f64));
     m.push("agents_final", n as f64);
     m
 }

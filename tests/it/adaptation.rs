@@ -94,3 +94,68 @@ strategy = "shirker"
     let out = sim::run(&scenario(text), 4);
     assert_eq!(metric(&out, "share_final_shirker"), 0.1);
 }
+
+/// Thirty-two agents in thirds at efforts 0, 0.5 and 1, skill 0.9, effort cost 1 per subtask,
+/// one worker per subtask, `m` subtasks per task worth 6 each (additive), `equal` credit; every
+/// 50 ticks the Fermi rule with beta = 1 and 2% mutation among the three effort levels.
+fn team_effort(m: u32) -> f64 {
+    let text = format!(
+        r#"
+ticks = 4000
+seed = 6
+[[population]]
+name = "lazy"
+count = 11
+strategy = "partial(0)"
+skill = 0.9
+[[population]]
+name = "half"
+count = 11
+strategy = "partial(0.5)"
+skill = 0.9
+[[population]]
+name = "full"
+count = 10
+strategy = "honest"
+skill = 0.9
+[tasks]
+arrival_rate = {rate}
+subtasks = {m}
+domains = 1
+answers = 4
+reward = {reward}
+value_rule = "additive"
+deadline = 10
+[assignment]
+policy = "random"
+redundancy = 1
+[credit]
+mechanism = "equal"
+[adaptation]
+every = 50
+beta = 1.0
+mu = 0.02
+"#,
+        rate = 8.0 / f64::from(m),
+        reward = 6.0 * f64::from(m),
+    );
+    let out = sim::run(&scenario(&text), 6);
+    metric(&out, "effort_mean_final")
+}
+
+#[test]
+fn under_equal_credit_effort_falls_as_the_team_grows() {
+    // Team production with an equal split: raising my effort by de raises my subtask's chance of
+    // being right by s·de (s = 0.9), worth 6·s·de to the task, of which I get 1/m; it costs me
+    // 1·de. Effort pays while 5.4 / m > 1, i.e. for teams of 2 and 4, and not for 8 or 16: the
+    // free-rider effect of team production (Holmström 1982). Imitation drives the population
+    // toward the profitable effort level, so the final mean effort falls with m. (Measured: 1, 1,
+    // 0, 0 with this seed; over seeds 1 to 3, 0.94–1, 0.77–0.95, 0, 0.)
+    let efforts: Vec<f64> = [2, 4, 8, 16].into_iter().map(team_effort).collect();
+    assert!(efforts[0] > 0.6, "{efforts:?}");
+    assert!(efforts[3] < 0.4, "{efforts:?}");
+    assert!(
+        efforts[0] > efforts[2] && efforts[1] > efforts[3],
+        "{efforts:?}"
+    );
+}
