@@ -5,9 +5,10 @@
 //! - `subtask_accuracy` = subtasks resolved correct / subtasks resolved;
 //! - `mean_latency_ticks` = mean over completed tasks of (finish tick - arrival tick);
 //! - `messages_per_task` = messages / tasks arrived;
-//! - `welfare` = value created - effort costs - participation costs - audit costs (transfers
-//!   between agents and platform cancel out);
-//! - `platform_revenue` = fees + unallocated credit - audit costs;
+//! - `welfare` = value created + traffic revenue - effort costs - participation costs - audit
+//!   costs (transfers between agents and platform cancel out);
+//! - `platform_revenue` = fees + unallocated credit + traffic revenue - traffic revenue passed on
+//!   - audit costs; `traffic_revenue` and `traffic_paid` are those two amounts;
 //! - `payoff_mean_<s>` = mean over owners of strategy s of (credit - costs), where an owner is an
 //!   agent, or a `sybil(k)` owner with the sum over its k identities;
 //! - `share_final_<s>` = share of strategy s in the final population of agents (identities);
@@ -202,12 +203,17 @@ pub fn summarise(world: &mut World) -> Metrics {
     m.push("value_created", l.value_created);
     m.push(
         "welfare",
-        l.value_created - l.effort_costs - l.participation_costs - l.audit_costs,
+        l.value_created + l.traffic_revenue
+            - l.effort_costs
+            - l.participation_costs
+            - l.audit_costs,
     );
     m.push(
         "platform_revenue",
-        l.platform_fees + l.credit_unallocated - l.audit_costs,
+        l.platform_fees + l.credit_unallocated + l.traffic_revenue - l.traffic_paid - l.audit_costs,
     );
+    m.push("traffic_revenue", l.traffic_revenue);
+    m.push("traffic_paid", l.traffic_paid);
     m.push("credit_paid", l.credit_paid);
     m.push("credit_unallocated", l.credit_unallocated);
     m.push("effort_costs", l.effort_costs);

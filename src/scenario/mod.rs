@@ -159,6 +159,21 @@ pub struct Credit {
 pub struct Economy {
     /// Platform's share of each task's value.
     pub platform_fee: f64,
+    /// Traffic revenue per task served.
+    pub traffic_revenue: f64,
+    /// Share of it passed on to the task's participants.
+    pub traffic_share: f64,
+    /// How that share is split.
+    pub traffic_rule: TrafficRule,
+}
+
+/// How a task's traffic share is split among its participants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrafficRule {
+    /// Equally.
+    Equal,
+    /// In proportion to the credit each was paid for the task (equally if none was positive).
+    Credit,
 }
 
 /// Learning and reputation.

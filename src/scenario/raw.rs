@@ -202,6 +202,18 @@ pub struct RawCredit {
 pub struct RawEconomy {
     /// Share of each task's value kept by the platform, in [0, 1] (default 0.1).
     pub platform_fee: Option<f64>,
+    /// Traffic revenue: what the platform earns from outside (users, advertisers) per task it
+    /// serves, whatever the task's value (≥ 0; default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_revenue: Option<f64>,
+    /// Share of each task's traffic revenue passed on to the agents that served it, in [0, 1]
+    /// (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_share: Option<f64>,
+    /// How that share is split among the task's participants: `equal` (default) or `credit`
+    /// (in proportion to the credit each was paid for the task; equally if none was positive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_rule: Option<String>,
 }
 
 /// Experience management.

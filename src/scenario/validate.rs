@@ -8,9 +8,10 @@
 
 use super::error::{KeyPath, Problem};
 use super::raw::{RawDist, RawGroup, RawScenario, RawSkill};
+use super::spec::suggest;
 use super::{
     Adaptation, Assignment, Consensus, Credit, Debug, Economy, Experience, Group, Messages,
-    Scenario, Tasks, to_json,
+    Scenario, Tasks, TrafficRule, to_json,
 };
 use crate::credit::MechanismKind;
 use crate::dist::Dist;
@@ -402,13 +403,49 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         Observation::parse,
     );
 
+    let ecp = root.key("economy");
+    let traffic_rule = match raw.economy.traffic_rule.as_deref() {
+        None | Some("equal") => TrafficRule::Equal,
+        Some("credit") => TrafficRule::Credit,
+        Some(other) => {
+            let hint = suggest(other, ["equal", "credit"])
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            c.problems.push(
+                Problem::new(
+                    ecp.key("traffic_rule"),
+                    format!("unknown traffic rule `{other}`"),
+                )
+                .help(format!("{hint}expected `equal` or `credit`")),
+            );
+            TrafficRule::Equal
+        }
+    };
     let economy = Economy {
         platform_fee: c.prob(
-            root.key("economy").key("platform_fee"),
+            ecp.key("platform_fee"),
             &mut raw.economy.platform_fee,
             d::PLATFORM_FEE,
         ),
+        traffic_revenue: c.num(
+            ecp.key("traffic_revenue"),
+            &mut raw.economy.traffic_revenue,
+            0.0,
+            0.0,
+            1e12,
+        ),
+        traffic_share: c.prob(
+            ecp.key("traffic_share"),
+            &mut raw.economy.traffic_share,
+            0.0,
+        ),
+        traffic_rule,
     };
+    // Absent traffic keys stay absent from the resolved scenario (and its hash).
+    if raw.economy.traffic_revenue == Some(0.0) && raw.economy.traffic_share == Some(0.0) {
+        raw.economy.traffic_revenue = None;
+        raw.economy.traffic_share = None;
+    }
 
     let ep = root.key("experience");
     let e = &mut raw.experience;

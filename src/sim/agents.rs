@@ -89,12 +89,14 @@ pub struct Wallet {
     pub effort_costs: f64,
     /// Participation costs paid.
     pub participation_costs: f64,
+    /// Traffic revenue received.
+    pub traffic: f64,
 }
 
 impl Wallet {
-    /// Profit so far: credit less all costs.
+    /// Profit so far: credit and traffic revenue less all costs.
     pub fn payoff(&self) -> f64 {
-        self.credit - self.effort_costs - self.participation_costs
+        self.credit + self.traffic - self.effort_costs - self.participation_costs
     }
 }
 

@@ -38,6 +38,7 @@ use crate::rng::{SimRng, stream};
 use crate::rules::Observation;
 use crate::rules::consensus::{Ballot, ConsensusRule, decide};
 use crate::rules::value::ValueRule;
+use crate::scenario::TrafficRule;
 
 /// Most participants for which the truth game's Shapley value is enumerated exactly.
 pub const TRUTH_EXACT_LIMIT: usize = 14;
@@ -47,6 +48,10 @@ pub const TRUTH_SAMPLES: u32 = 1000;
 /// Credit owed this tick, (agent id, amount), for the economy phase.
 #[derive(Resource, Debug, Default)]
 pub struct Payouts(pub Vec<(u32, f64)>);
+
+/// Traffic revenue passed on this tick, (agent id, amount), for the economy phase.
+#[derive(Resource, Debug, Default)]
+pub struct TrafficPayouts(pub Vec<(u32, f64)>);
 
 /// Judged answers this tick, (agent id, judged correct), for reputations.
 #[derive(Resource, Debug, Default)]
@@ -309,6 +314,7 @@ pub fn allocate_credit(
     mut fairness: ResMut<Fairness>,
     mut ledger: ResMut<Ledger>,
     mut time: ResMut<CreditTime>,
+    mut traffic: ResMut<TrafficPayouts>,
     roster: Res<Roster>,
     strategies: Query<&AgentStrategy>,
 ) {
@@ -336,10 +342,13 @@ pub fn allocate_credit(
         ledger.platform_fees += f.value * fee;
         let distributable = f.value * (1.0 - fee);
         let n = game.players.len();
+        ledger.traffic_revenue += sc.economy.traffic_revenue;
         if n == 0 {
             ledger.credit_unallocated += distributable;
             continue;
         }
+        // What each participant is paid for this task (for the traffic share).
+        let mut paid = vec![0.0; n];
         // Only the facts the mechanism uses are computed.
         let needs = mechanism.needs();
         let fact = |wanted: Needs, compute: &dyn Fn() -> Vec<f64>| (needs == wanted).then(compute);
@@ -407,6 +416,7 @@ pub fn allocate_credit(
             // Mechanisms that can fail (the nucleolus's solver) leave the value with the platform.
             ledger.credit_failures += 1;
             ledger.credit_unallocated += distributable;
+            share_traffic(sc, &game.players, &paid, &mut traffic, &mut ledger);
             continue;
         };
         ledger.credit_evaluations += allocation.evaluations;
@@ -435,6 +445,7 @@ pub fn allocate_credit(
                 let mut error = 0.0;
                 for (i, (&agent, &x)) in game.players.iter().zip(&allocation.shares).enumerate() {
                     let pay = x * k;
+                    paid[i] = pay;
                     payouts.0.push((agent, pay));
                     fairness.credit[agent as usize] += pay;
                     ledger.credit_paid += pay;
@@ -449,5 +460,33 @@ pub fn allocate_credit(
             }
             None => ledger.credit_unallocated += distributable,
         }
+        share_traffic(sc, &game.players, &paid, &mut traffic, &mut ledger);
+    }
+}
+
+/// Passes `traffic_share` of a task's traffic revenue on to its participants: equally, or in
+/// proportion to the positive part of what each was paid for the task (equally if nobody was
+/// paid anything positive).
+fn share_traffic(
+    sc: &crate::scenario::Scenario,
+    players: &[u32],
+    paid: &[f64],
+    traffic: &mut TrafficPayouts,
+    ledger: &mut Ledger,
+) {
+    let shared = sc.economy.traffic_revenue * sc.economy.traffic_share;
+    if shared <= 0.0 || players.is_empty() {
+        return;
+    }
+    let positive: f64 = paid.iter().map(|p| p.max(0.0)).sum();
+    let by_credit = sc.economy.traffic_rule == TrafficRule::Credit && positive > 0.0;
+    for (i, &agent) in players.iter().enumerate() {
+        let x = if by_credit {
+            shared * paid[i].max(0.0) / positive
+        } else {
+            shared / players.len() as f64
+        };
+        traffic.0.push((agent, x));
+        ledger.traffic_paid += x;
     }
 }

@@ -1,11 +1,12 @@
-//! Phase 9, economy (monetisation): wallets receive their credit and pay the participation cost
-//! of the tick. The platform's income (fees, unallocated credit) and the agents' effort costs
-//! were booked by the credit and work phases; finished tasks leave the pipeline here.
+//! Phase 9, economy (monetisation): wallets receive their credit and their traffic revenue and
+//! pay the participation cost of the tick. The platform's income (fees, unallocated credit,
+//! traffic revenue kept) and the agents' effort costs were booked by the credit and work phases;
+//! finished tasks leave the pipeline here.
 
 use bevy_ecs::prelude::*;
 
 use super::agents::{Agent, Roster, Wallet};
-use super::credit::Payouts;
+use super::credit::{Payouts, TrafficPayouts};
 use super::resources::{Ledger, Params};
 use super::tasks::FinishedTasks;
 
@@ -14,6 +15,7 @@ pub fn settle_accounts(
     params: Res<Params>,
     roster: Res<Roster>,
     mut payouts: ResMut<Payouts>,
+    mut traffic: ResMut<TrafficPayouts>,
     mut finished: ResMut<FinishedTasks>,
     mut ledger: ResMut<Ledger>,
     mut wallets: Query<(&Agent, &mut Wallet)>,
@@ -21,6 +23,11 @@ pub fn settle_accounts(
     for (agent, amount) in payouts.0.drain(..) {
         if let Ok((_, mut w)) = wallets.get_mut(roster.entities[agent as usize]) {
             w.credit += amount;
+        }
+    }
+    for (agent, amount) in traffic.0.drain(..) {
+        if let Ok((_, mut w)) = wallets.get_mut(roster.entities[agent as usize]) {
+            w.traffic += amount;
         }
     }
     finished.0.clear();

@@ -94,6 +94,10 @@ pub struct Ledger {
     pub imbalance_sum: f64,
     /// Number of tasks in `imbalance_sum`.
     pub imbalance_tasks: u64,
+    /// Traffic revenue earned by the platform (per task served).
+    pub traffic_revenue: f64,
+    /// Traffic revenue passed on to agents.
+    pub traffic_paid: f64,
     /// Sum over paid tasks with `D > 0` of `Σ_i |paid_i - φ_i| / D` (φ: true Shapley values).
     pub task_error_sum: f64,
     /// Number of tasks in `task_error_sum`.
