@@ -417,19 +417,39 @@ fn draft(c: &mut Vec<Problem>, entries: Vec<Entry>) -> Option<Draft> {
             continue;
         }
         let values: Vec<ParamValue> = list.iter().map(ParamValue::from_toml).collect();
-        for (i, v) in values.iter().enumerate() {
-            if values[..i].iter().any(|w| w.same(v)) {
-                c.push(Problem::new(
-                    at.index(i),
-                    format!("value {} of `{key}` is repeated", v.canonical()),
-                ));
-                ok = false;
-            }
-        }
         d.axis.keys.push(key);
         d.axis.values.push(values);
         d.lists.push(at);
         d.raw.push(list);
+    }
+    // Positions must be distinct: the values of a single key, the value tuples of zipped keys
+    // (whose keys may repeat a value, e.g. a count shared by several strategies).
+    if ok {
+        for i in 0..d.axis.len() {
+            let same = |j: usize| d.axis.values.iter().all(|vs| vs[j].same(&vs[i]));
+            if (0..i).any(same) {
+                let (at, what) = if d.axis.keys.len() == 1 {
+                    let v = d.axis.values[0][i].canonical();
+                    let key = &d.axis.keys[0];
+                    (
+                        d.lists[0].index(i),
+                        format!("value {v} of `{key}` is repeated"),
+                    )
+                } else {
+                    let tuple: Vec<String> =
+                        d.axis.values.iter().map(|vs| vs[i].canonical()).collect();
+                    (
+                        parent(&d.lists[0]),
+                        format!(
+                            "zipped values ({}) at position {i} are repeated",
+                            tuple.join(", ")
+                        ),
+                    )
+                };
+                c.push(Problem::new(at, what));
+                ok = false;
+            }
+        }
     }
     ok.then_some(d)
 }
