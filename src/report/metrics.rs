@@ -11,7 +11,10 @@
 //!   - audit costs; `traffic_revenue` and `traffic_paid` are those two amounts;
 //! - `payoff_mean_<s>` = mean over owners of strategy s of (credit - costs), where an owner is an
 //!   agent, or a `sybil(k)` owner with the sum over its k identities;
-//! - `share_final_<s>` = share of strategy s in the final population of agents (identities);
+//! - `share_final_<s>` = share of strategy s in the final population of agents (identities
+//!   present at the end: agents that left are not counted);
+//! - `agents_final` = agents present at the end; `retention_rate` = share of the initial agents
+//!   still present; `agents_entered`, `agents_left` = entrants and leavers over the run;
 //! - `freerider_payoff_ratio` = mean payoff of owners not playing `honest` / mean payoff of
 //!   `honest` agents;
 //! - `effort_mean_final` = mean over the final agents of the effort their strategy puts into a
@@ -32,7 +35,7 @@
 use bevy_ecs::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::sim::agents::{Agent, AgentStrategy, Up, Wallet};
+use crate::sim::agents::{Agent, AgentStrategy, Member, Up, Wallet};
 use crate::sim::credit::Fairness;
 use crate::sim::resources::Ledger;
 use crate::strategy::STRATEGIES;
@@ -137,26 +140,39 @@ pub fn gini(xs: &[f64]) -> f64 {
 /// The metrics of the run in `world`.
 pub fn summarise(world: &mut World) -> Metrics {
     let l = world.resource::<Ledger>().clone();
-    let mut q = world.query::<(&Agent, &AgentStrategy, &Wallet, &Up)>();
+    let mut q = world.query::<(&Agent, &AgentStrategy, &Wallet, &Up, &Member)>();
     let k = STRATEGIES.len();
     // Shares count agents; payoffs count owners (a `sybil(k)` owner once, with the sum over its
     // identities; every other agent is its own owner).
     let rows: Vec<(u32, u32, usize, bool, f64)> = q
         .iter(world)
-        .map(|(a, s, w, _)| {
+        .map(|(a, s, w, _, _)| {
             let i = crate::sim::record::strategy_index(s.0.name());
             (a.id, a.owner, i, s.0.behaviour().is_honest(), w.payoff())
         })
         .collect();
-    let effort_final: f64 = q
-        .iter(world)
-        .map(|(_, s, _, _)| s.0.behaviour().work().effort)
-        .sum();
-    let n = rows.len();
+    // Shares, efforts and head counts are of the present population; payoffs include the agents
+    // that left (what they earned is final).
+    let (mut present, mut effort_final) = (0usize, 0.0);
+    let (mut initial, mut retained, mut entered, mut left) = (0usize, 0usize, 0usize, 0usize);
     let mut count = vec![0usize; k];
-    let mut owner_payoff = vec![0.0; n];
-    for &(_, owner, i, _, p) in &rows {
-        count[i] += 1;
+    for (_, s, _, _, m) in q.iter(world) {
+        if m.joined == 0 {
+            initial += 1;
+            retained += usize::from(m.present());
+        } else {
+            entered += 1;
+        }
+        if !m.present() {
+            left += 1;
+            continue;
+        }
+        present += 1;
+        effort_final += s.0.behaviour().work().effort;
+        count[crate::sim::record::strategy_index(s.0.name())] += 1;
+    }
+    let mut owner_payoff = vec![0.0; rows.len()];
+    for &(_, owner, _, _, p) in &rows {
         owner_payoff[owner as usize] += p;
     }
     let mut payoffs = Vec::new();
@@ -254,7 +270,7 @@ pub fn summarise(world: &mut World) -> Metrics {
     for (i, def) in STRATEGIES.iter().enumerate() {
         m.push(
             format!("share_final_{}", def.name),
-            ratio(count[i] as f64, n as f64),
+            ratio(count[i] as f64, present as f64),
         );
     }
     m.push(
@@ -265,8 +281,11 @@ pub fn summarise(world: &mut World) -> Metrics {
         ),
     );
     m.push("gini_payoff", gini(&payoffs));
-    m.push("effort_mean_final", ratio(effort_final, n as f64));
-    m.push("agents_final", n as f64);
+    m.push("effort_mean_final", ratio(effort_final, present as f64));
+    m.push("agents_final", present as f64);
+    m.push("retention_rate", ratio(retained as f64, initial as f64));
+    m.push("agents_entered", entered as f64);
+    m.push("agents_left", left as f64);
     m
 }
 

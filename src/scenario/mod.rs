@@ -200,6 +200,14 @@ pub struct Adaptation {
     pub mu: f64,
     /// The strategies mutation draws from.
     pub strategies: Vec<Strategy>,
+    /// Profit per round below which an adaptive agent leaves.
+    pub exit_threshold: Option<f64>,
+    /// Mean entrants per round.
+    pub entry_rate: f64,
+    /// Entrants' strategies.
+    pub entry_strategies: Vec<Strategy>,
+    /// Index of the group whose parameters entrants take.
+    pub entry_group: usize,
 }
 
 /// Test aids: never set in a real scenario.

@@ -77,6 +77,16 @@ pub struct RawAdaptation {
     pub mu: Option<f64>,
     /// The strategies mutation draws from (default: those the adaptive groups start with).
     pub strategies: Option<Vec<String>>,
+    /// An adaptive agent whose profit over the last round is below this leaves the population
+    /// for good (default: nobody leaves).
+    pub exit_threshold: Option<f64>,
+    /// Mean number of agents that join at each round (Poisson; ≥ 0; default 0).
+    pub entry_rate: Option<f64>,
+    /// The strategies of entrants, drawn uniformly (default: `strategies`).
+    pub entry_strategies: Option<Vec<String>>,
+    /// The group whose parameters (skills, costs, capacity) entrants take (default: the first
+    /// adaptive group).
+    pub entry_group: Option<String>,
 }
 
 /// Test aids (see [`RawScenario::debug`]).

@@ -474,34 +474,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         let beta = c.num(ap.key("beta"), &mut a.beta, 1.0, 0.0, 1e6);
         let mu = c.prob(ap.key("mu"), &mut a.mu, 0.0);
         let strategies = match &a.strategies {
-            Some(list) => {
-                if list.is_empty() {
-                    c.problems.push(
-                        Problem::new(ap.key("strategies"), "the list of strategies is empty")
-                            .help("name at least one strategy, or remove the key"),
-                    );
-                }
-                list.iter()
-                    .enumerate()
-                    .filter_map(|(i, text)| {
-                        let at = ap.key("strategies").index(i);
-                        match Strategy::parse(text) {
-                            Ok(Strategy::Sybil(_)) => {
-                                c.problems.push(Problem::new(
-                                    at,
-                                    "agents cannot mutate into `sybil(k)` (an owner of several identities)",
-                                ));
-                                None
-                            }
-                            Ok(s) => Some(s),
-                            Err(e) => {
-                                c.problems.push(Problem::new(at, e));
-                                None
-                            }
-                        }
-                    })
-                    .collect()
-            }
+            Some(list) => strategy_list(&mut c, &ap, "strategies", list),
             None => {
                 let mut pool: Vec<Strategy> = Vec::new();
                 for g in groups.iter().filter(|g| g.adaptive && g.count > 0) {
@@ -512,11 +485,51 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
                 pool
             }
         };
+        let entry_strategies = match &a.entry_strategies {
+            Some(list) => strategy_list(&mut c, &ap, "entry_strategies", list),
+            None => strategies.clone(),
+        };
+        if let Some(t) = a.exit_threshold
+            && !t.is_finite()
+        {
+            c.problems.push(Problem::new(
+                ap.key("exit_threshold"),
+                "expected a finite number",
+            ));
+        }
+        let entry_rate = c.num(ap.key("entry_rate"), &mut a.entry_rate, 0.0, 0.0, 1e6);
+        let entry_group = match &a.entry_group {
+            Some(name) => match groups.iter().position(|g| &g.name == name) {
+                Some(i) => i,
+                None => {
+                    let hint = suggest(name, groups.iter().map(|g| g.name.as_str()))
+                        .map(|s| format!("did you mean `{s}`? "))
+                        .unwrap_or_default();
+                    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+                    c.problems.push(
+                        Problem::new(ap.key("entry_group"), format!("no group is named `{name}`"))
+                            .help(format!("{hint}groups: {}", names.join(", "))),
+                    );
+                    0
+                }
+            },
+            None => groups.iter().position(|g| g.adaptive).unwrap_or(0),
+        };
+        if entry_rate > 0.0 && entry_strategies.is_empty() {
+            c.problems.push(
+                Problem::new(ap.key("entry_rate"), "entrants have no strategy to take")
+                    .help("list `entry_strategies` (no group is adaptive)"),
+            );
+        }
         Adaptation {
             every,
             beta,
             mu,
             strategies,
+            exit_threshold: a.exit_threshold,
+            entry_rate,
+            entry_strategies,
+            entry_group,
         }
     });
     let debug = match raw.debug.as_mut().and_then(|d| d.panic_at_tick) {
@@ -556,6 +569,36 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         debug,
         resolved: to_json(&raw),
     })
+}
+
+/// Parses a list of strategies an agent may adopt (no `sybil(k)`), reporting each bad entry.
+fn strategy_list(c: &mut Checker, at: &KeyPath, key: &str, list: &[String]) -> Vec<Strategy> {
+    if list.is_empty() {
+        c.problems.push(
+            Problem::new(at.key(key), "the list of strategies is empty")
+                .help("name at least one strategy, or remove the key"),
+        );
+    }
+    list.iter()
+        .enumerate()
+        .filter_map(|(i, text)| {
+            let p = at.key(key).index(i);
+            match Strategy::parse(text) {
+                Ok(Strategy::Sybil(_)) => {
+                    c.problems.push(Problem::new(
+                        p,
+                        "agents cannot adopt `sybil(k)` (an owner of several identities)",
+                    ));
+                    None
+                }
+                Ok(s) => Some(s),
+                Err(e) => {
+                    c.problems.push(Problem::new(p, e));
+                    None
+                }
+            }
+        })
+        .collect()
 }
 
 fn validate_group(

@@ -1,17 +1,24 @@
 //! Phase 10, adaptation: strategy revision by pairwise imitation with the Fermi rule.
 //!
-//! At the end of every `every`-th tick (ticks `every - 1`, `2 every - 1`, ...), each agent of an
-//! adaptive group, in id order, revises (stream `adaptation`): with probability `mu` it adopts a
-//! strategy drawn uniformly from the mutation pool; otherwise it picks another adaptive agent j
-//! uniformly and adopts j's strategy with probability `1 / (1 + exp(-beta (π_j - π_i)))`, where π
-//! is each agent's profit (credit less costs) since the previous round. Revisions are
-//! synchronous: every agent compares the strategies held at the start of the round.
+//! At the end of every `every`-th tick (ticks `every - 1`, `2 every - 1`, ...) a round: first,
+//! every present adaptive agent whose profit π since the previous round is below
+//! `exit_threshold` leaves for good; then each remaining adaptive agent, in id order, revises
+//! (stream `adaptation`): with probability `mu` it adopts a strategy drawn uniformly from the
+//! mutation pool; otherwise it picks another remaining adaptive agent j uniformly and adopts j's
+//! strategy with probability `1 / (1 + exp(-beta (π_j - π_i)))`. Revisions are synchronous:
+//! every agent compares the strategies held at the start of the round. Last, Poisson(`entry_rate`)
+//! entrants join ([`admit_entrants`]) with strategies drawn uniformly from `entry_strategies` and
+//! the parameters of `entry_group`.
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{AgentStrategy, Roster, Wallet};
+use rand_distr::{Distribution, Poisson};
+
+use super::agents::{Agent, AgentStrategy, Load, Member, Reputation, Roster, Skills, Up, Wallet};
+use super::credit::Fairness;
 use super::resources::{Clock, Params, Streams};
 use crate::dist::{below, chance};
+use crate::strategy::Strategy;
 
 /// Each agent's payoff at the previous revision round, by agent id.
 #[derive(Resource, Debug, Default)]
@@ -32,7 +39,7 @@ pub fn revise_strategies(
     roster: Res<Roster>,
     mut streams: ResMut<Streams>,
     mut revisions: ResMut<Revisions>,
-    mut agents: Query<(&mut AgentStrategy, &Wallet)>,
+    mut agents: Query<(&mut AgentStrategy, &Wallet, &mut Member, &mut Up)>,
 ) {
     let sc = &params.0;
     let Some(a) = &sc.adaptation else {
@@ -46,17 +53,25 @@ pub fn revise_strategies(
     let mut strategy = Vec::with_capacity(n);
     let mut profit = Vec::with_capacity(n);
     let mut payoff = Vec::with_capacity(n);
+    let mut present = Vec::with_capacity(n);
     for (id, &e) in roster.entities.iter().enumerate() {
-        let Ok((s, w)) = agents.get(e) else {
+        let Ok((s, w, m, _)) = agents.get(e) else {
             return;
         };
         strategy.push(s.0);
         payoff.push(w.payoff());
         profit.push(w.payoff() - revisions.last[id]);
+        present.push(m.present());
     }
-    let pool: Vec<usize> = (0..n)
-        .filter(|&i| sc.groups[roster.groups[i] as usize].adaptive)
-        .collect();
+    let adaptive = |i: usize| present[i] && sc.groups[roster.groups[i] as usize].adaptive;
+    // Exit: adaptive agents whose profit over the round is below the threshold.
+    let mut leaving = vec![false; n];
+    if let Some(t) = a.exit_threshold {
+        for i in (0..n).filter(|&i| adaptive(i)) {
+            leaving[i] = profit[i] < t;
+        }
+    }
+    let pool: Vec<usize> = (0..n).filter(|&i| adaptive(i) && !leaving[i]).collect();
     let rng = &mut streams.adaptation;
     let mut next = strategy.clone();
     for (k, &i) in pool.iter().enumerate() {
@@ -78,13 +93,87 @@ pub fn revise_strategies(
         }
     }
     for (id, &e) in roster.entities.iter().enumerate() {
-        if let Ok((mut s, _)) = agents.get_mut(e)
-            && s.0 != next[id]
-        {
-            s.0 = next[id];
+        if let Ok((mut s, _, mut m, mut up)) = agents.get_mut(e) {
+            if s.0 != next[id] {
+                s.0 = next[id];
+            }
+            if leaving[id] {
+                m.left = Some(clock.tick);
+                up.0 = false;
+            }
         }
     }
     revisions.last = payoff;
+}
+
+/// Admits the round's entrants (after [`revise_strategies`], on the same ticks): Poisson
+/// (`entry_rate`) new agents with the next ids, strategies drawn uniformly from
+/// `entry_strategies`, skills drawn from `entry_group`'s distributions (stream `adaptation`),
+/// its costs and capacity, the initial reputation and an empty wallet.
+pub fn admit_entrants(world: &mut World) {
+    let sc = world.resource::<Params>().0.clone();
+    let Some(a) = &sc.adaptation else {
+        return;
+    };
+    let tick = world.resource::<Clock>().tick;
+    if !(tick + 1).is_multiple_of(a.every) || a.entry_rate <= 0.0 || a.entry_strategies.is_empty() {
+        return;
+    }
+    let g = a.entry_group;
+    let group = &sc.groups[g];
+    let entrants: Vec<(Strategy, Box<[f64]>)> = {
+        let mut streams = world.resource_mut::<Streams>();
+        let rng = &mut streams.adaptation;
+        let count = match Poisson::new(a.entry_rate) {
+            Ok(p) => p.sample(rng) as u64,
+            Err(_) => 0,
+        };
+        (0..count)
+            .map(|_| {
+                let strategy =
+                    a.entry_strategies[below(rng, a.entry_strategies.len() as u64) as usize];
+                let skill = group
+                    .skill
+                    .iter()
+                    .map(|d| d.sample(rng, 0.0, 1.0))
+                    .collect();
+                (strategy, skill)
+            })
+            .collect()
+    };
+    for (strategy, skill) in entrants {
+        let id = world.resource::<Roster>().entities.len() as u32;
+        let e = world
+            .spawn((
+                Agent {
+                    id,
+                    group: g as u16,
+                    owner: id,
+                },
+                AgentStrategy(strategy),
+                Skills::new(&skill),
+                Reputation(sc.experience.initial_reputation),
+                Wallet::default(),
+                Load {
+                    held: 0,
+                    capacity: group.capacity,
+                },
+                Up(true),
+                Member {
+                    joined: tick + 1,
+                    left: None,
+                },
+            ))
+            .id();
+        let mut roster = world.resource_mut::<Roster>();
+        roster.entities.push(e);
+        roster.groups.push(g as u16);
+        let mut fairness = world.resource_mut::<Fairness>();
+        fairness.credit.push(0.0);
+        fairness.truth.push(0.0);
+        fairness.took_part.push(false);
+        world.resource_mut::<Revisions>().last.push(0.0);
+    }
 }
 
 #[cfg(test)]

@@ -120,6 +120,23 @@ impl Load {
 #[derive(Component, Debug, Clone, Copy)]
 pub struct Up(pub bool);
 
+/// When the agent joined the population and, if it has, when it left (adaptation's exit). An
+/// agent that left is also down and is never up again.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct Member {
+    /// Tick it joined (0 for the initial population).
+    pub joined: u32,
+    /// Tick it left, if it has.
+    pub left: Option<u32>,
+}
+
+impl Member {
+    /// Whether the agent is still in the population.
+    pub fn present(&self) -> bool {
+        self.left.is_none()
+    }
+}
+
 /// Agent id → entity.
 #[derive(Resource, Debug, Default)]
 pub struct Roster {
@@ -157,6 +174,7 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
                         capacity: group.capacity,
                     },
                     Up(true),
+                    Member::default(),
                 ))
                 .id();
             roster.entities.push(e);

@@ -55,7 +55,7 @@ pub enum Phase {
     Credit,
     /// Monetisation.
     Economy,
-    /// Strategy revision by imitation (exit and entry: a later step).
+    /// Exit, strategy revision by imitation, entry.
     Adaptation,
     /// Experience management.
     Experience,
@@ -100,7 +100,9 @@ pub fn schedule(strict: bool) -> Schedule {
         value::realise_value.in_set(Phase::Value),
         credit::allocate_credit.in_set(Phase::Credit),
         economy::settle_accounts.in_set(Phase::Economy),
-        adaptation::revise_strategies.in_set(Phase::Adaptation),
+        (adaptation::revise_strategies, adaptation::admit_entrants)
+            .chain()
+            .in_set(Phase::Adaptation),
         experience::update_experience.in_set(Phase::Experience),
         record::record_tick.in_set(Phase::Record),
     ));

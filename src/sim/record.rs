@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, AgentStrategy, Up, Wallet};
+use super::agents::{Agent, AgentStrategy, Member, Up, Wallet};
 use super::resources::{Clock, TickCounters};
 use crate::strategy::STRATEGIES;
 
@@ -26,7 +26,7 @@ pub struct Series {
     pub bytes: Vec<u64>,
     /// Agents up at the end of the tick.
     pub agents_up: Vec<u32>,
-    /// Per strategy of [`STRATEGIES`], in that order: share of the population.
+    /// Per strategy of [`STRATEGIES`], in that order: share of the present population.
     pub share: Vec<Vec<f64>>,
     /// Per strategy: mean payoff so far of its owners (agents; a `sybil(k)` owner counts once
     /// with all its identities' payoffs), NaN when it has none.
@@ -38,7 +38,7 @@ pub fn record_tick(
     clock: Res<Clock>,
     mut counters: ResMut<TickCounters>,
     mut series: ResMut<Series>,
-    agents: Query<(&Agent, &AgentStrategy, &Wallet, &Up)>,
+    agents: Query<(&Agent, &AgentStrategy, &Wallet, &Up, &Member)>,
 ) {
     let c = std::mem::take(&mut *counters);
     let s = &mut *series;
@@ -53,11 +53,14 @@ pub fn record_tick(
     let (mut count, mut owners, mut payoff) = (vec![0u64; k], vec![0u64; k], vec![0.0f64; k]);
     let mut up = 0u32;
     let mut n = 0u64;
-    for (agent, strategy, wallet, u) in &agents {
+    for (agent, strategy, wallet, u, member) in &agents {
         let i = strategy_index(strategy.0.name());
-        count[i] += 1;
         owners[i] += u64::from(agent.id == agent.owner);
         payoff[i] += wallet.payoff();
+        if !member.present() {
+            continue;
+        }
+        count[i] += 1;
         up += u32::from(u.0);
         n += 1;
     }
