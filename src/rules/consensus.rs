@@ -7,6 +7,9 @@
 //! - `first`: the earliest answer.
 //! - `majority`: the most frequent answer (plurality); a tie goes to the answer whose supporters
 //!   have the larger total reputation, then to the answer given by the smallest agent id.
+//! - `reputation_weighted`: the answer whose supporters have the largest total reputation (each
+//!   answer weighs its author's reputation when it answered); a tie goes to the more frequent
+//!   answer, then to the smallest agent id.
 //! - `verified`: the coordinator checks answers against the truth in arrival order and keeps the
 //!   first correct one; with no correct answer there is no result.
 
@@ -21,6 +24,8 @@ pub enum ConsensusRule {
     Majority,
     /// The first answer that checks out.
     Verified,
+    /// Plurality weighted by reputation, ties by count then id.
+    ReputationWeighted,
 }
 
 /// How each rule is written.
@@ -40,6 +45,11 @@ pub const CONSENSUS_RULES: &[SpecDef] = &[
         doc: "the coordinator checks answers and keeps a correct one",
         params: &[],
     },
+    SpecDef {
+        name: "reputation_weighted",
+        doc: "the answer with the largest total reputation of its supporters; ties by count, then by id",
+        params: &[],
+    },
 ];
 
 impl ConsensusRule {
@@ -50,6 +60,7 @@ impl ConsensusRule {
             ConsensusRule::First,
             ConsensusRule::Majority,
             ConsensusRule::Verified,
+            ConsensusRule::ReputationWeighted,
         ][i])
     }
 }
@@ -77,7 +88,7 @@ pub fn decide(
     match rule {
         ConsensusRule::First => (0..ballots.len()).find(|&i| include(i)),
         ConsensusRule::Verified => (0..ballots.len()).find(|&i| include(i) && ballots[i].correct),
-        ConsensusRule::Majority => {
+        ConsensusRule::Majority | ConsensusRule::ReputationWeighted => {
             // (count, reputation sum, smallest id) per label, over the included ballots; the
             // winner's first ballot is returned.
             let mut best: Option<(usize, usize, f64, u32)> = None; // (index, count, rep, min id)
@@ -99,8 +110,11 @@ pub fn decide(
                 }
                 let better = match best {
                     None => true,
-                    Some((_, c, r, id)) => {
+                    Some((_, c, r, id)) if rule == ConsensusRule::Majority => {
                         count > c || (count == c && (rep > r || (rep == r && min_id < id)))
+                    }
+                    Some((_, c, r, id)) => {
+                        rep > r || (rep == r && (count > c || (count == c && min_id < id)))
                     }
                 };
                 if better {
@@ -156,5 +170,24 @@ mod tests {
             decide(ConsensusRule::Majority, &ballots, |i| i == 0),
             Some(0)
         );
+    }
+
+    #[test]
+    fn reputation_weighted_follows_total_reputation() {
+        use ConsensusRule::ReputationWeighted as W;
+        // One trusted answer (0.9) beats two doubtful ones (0.3 + 0.3 = 0.6), which would win a
+        // plurality.
+        let ballots = [b(2, 5, 0.9), b(0, 3, 0.3), b(0, 1, 0.3)];
+        assert_eq!(decide(W, &ballots, |_| true), Some(0));
+        assert_eq!(decide(ConsensusRule::Majority, &ballots, |_| true), Some(1));
+        // Equal totals: the more frequent answer, then the smallest id.
+        let ballots = [b(2, 5, 0.5), b(0, 3, 0.25), b(0, 1, 0.25)];
+        assert_eq!(decide(W, &ballots, |_| true), Some(1));
+        let ballots = [b(2, 5, 0.5), b(0, 3, 0.5)];
+        assert_eq!(decide(W, &ballots, |_| true), Some(1));
+        // Coalitions: only included ballots weigh.
+        let ballots = [b(2, 5, 0.9), b(0, 3, 0.3), b(0, 1, 0.3)];
+        assert_eq!(decide(W, &ballots, |i| i != 0), Some(1));
+        assert_eq!(ConsensusRule::parse("reputation_weighted"), Ok(W));
     }
 }

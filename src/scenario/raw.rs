@@ -169,7 +169,7 @@ pub struct RawAssignment {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConsensus {
-    /// `first`, `majority` or `verified` (default `majority`).
+    /// `first`, `majority`, `verified` or `reputation_weighted` (default `majority`).
     pub rule: Option<String>,
     /// Cost to the platform of checking one answer under `verified` (≥ 0; default 0).
     pub audit_cost: Option<f64>,

@@ -47,7 +47,7 @@ pub fn form_consensus(
                     }
                     found
                 }
-                ConsensusRule::Majority => false,
+                ConsensusRule::Majority | ConsensusRule::ReputationWeighted => false,
             };
             if !(ready || all_in || past_deadline) {
                 continue;

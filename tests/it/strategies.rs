@@ -395,3 +395,18 @@ fn traffic_revenue_is_booked_and_shared_by_the_stated_rule() {
     assert!(shirker_gain(&by_credit) < 0.6 * shirker_gain(&eq));
     assert!(honest_gain(&by_credit) > honest_gain(&eq));
 }
+
+#[test]
+fn reputation_weighted_consensus_learns_to_outvote_byzantine_majorities() {
+    // The coordinator's reputation of an agent is an exponentially weighted mean of its
+    // observed correctness (rate 0.1, judged by ground truth). The honest worker is always
+    // right, so its reputation tends to 1; the poisoners are always wrong, so theirs tends to 0.
+    // Once 1 > 2 × (a poisoner's reputation), a reputation-weighted vote keeps the honest answer
+    // that a plain majority never keeps: after the first few dozen subtasks, every subtask is
+    // right.
+    let majority = byzantine_majority("majority");
+    let weighted = byzantine_majority("reputation_weighted");
+    assert_eq!(metric(&majority, "subtask_accuracy"), 0.0);
+    let accuracy = metric(&weighted, "subtask_accuracy");
+    assert!(accuracy > 0.9, "reputation_weighted: {accuracy}");
+}
