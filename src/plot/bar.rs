@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::data::{Arranged, Summaries, arrange};
 use super::line::tick_label;
-use super::{FAMILY, Figure, Swatch, colour, draw_legend, padded, with_legend};
+use super::{FAMILY, Figure, Swatch, colour, coloured, draw_legend, padded, with_legend};
 use crate::experiment::{Plan, PlotSpec};
 
 /// Share of a group's width taken by its bars.
@@ -98,14 +98,12 @@ impl Figure for Bars {
             chart.draw_series(whiskers).map_err(err)?;
         }
         if let (Some(panel), Some(key)) = (legend, &self.series_key) {
-            let entries: Vec<(String, RGBColor)> = self
-                .data
-                .series_labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.clone(), colour(i)))
-                .collect();
-            draw_legend(&panel, key, &entries, Swatch::Box)?;
+            draw_legend(
+                &panel,
+                key,
+                &coloured(&self.data.series_labels),
+                Swatch::Box,
+            )?;
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{Arranged, Stat, Summaries, arrange};
-use super::{FAMILY, Figure, Swatch, colour, draw_legend, padded, short, with_legend};
+use super::{FAMILY, Figure, Swatch, colour, coloured, draw_legend, padded, short, with_legend};
 use crate::experiment::{Plan, PlotSpec};
 
 /// Decades a logarithmic vertical axis spans at most, below its largest value.
@@ -169,14 +169,12 @@ impl Figure for Line {
                 .map_err(err)?;
         }
         if let (Some(panel), Some(key)) = (legend, &self.series_key) {
-            let entries: Vec<(String, RGBColor)> = self
-                .data
-                .series_labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.clone(), colour(i)))
-                .collect();
-            draw_legend(&panel, key, &entries, Swatch::Line)?;
+            draw_legend(
+                &panel,
+                key,
+                &coloured(&self.data.series_labels),
+                Swatch::Line,
+            )?;
         }
         Ok(())
     }

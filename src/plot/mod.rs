@@ -48,6 +48,15 @@ pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// Each label with the colour of its series, in order.
+pub fn coloured(labels: &[String]) -> Vec<(String, RGBColor)> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clone(), colour(i)))
+        .collect()
+}
+
 static REGISTER: Once = Once::new();
 
 /// Registers the bundled font under [`FAMILY`] (once per process).

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use polars::prelude::*;
 
 use super::line::tick_label;
-use super::{FAMILY, Figure, Swatch, colour, draw_legend, with_legend};
+use super::{FAMILY, Figure, Swatch, colour, coloured, draw_legend, with_legend};
 use crate::experiment::{Plan, PlotSpec};
 use crate::report::stats::t975;
 use crate::strategy::STRATEGIES;
@@ -155,13 +155,8 @@ impl Figure for Shares {
                 .map_err(err)?;
         }
         if let Some(panel) = legend {
-            let entries: Vec<(String, RGBColor)> = self
-                .curves
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.name.clone(), colour(i)))
-                .collect();
-            draw_legend(&panel, "strategy", &entries, Swatch::Line)?;
+            let names: Vec<String> = self.curves.iter().map(|c| c.name.clone()).collect();
+            draw_legend(&panel, "strategy", &coloured(&names), Swatch::Line)?;
         }
         Ok(())
     }
