@@ -29,6 +29,7 @@
 //! - `credit_task_error` = mean over paid tasks with distributable value D > 0 of
 //!   `Σ_i |paid_i - φ_i| / D`, the L1 distance, per task and relative to its value, between the
 //!   allocation and the task's true Shapley values (0 for exact Shapley under ground truth);
+//! - `faults_fired` = faults that fired over the run (per tick in the time series);
 //! - `credit_sampled_share` = share of credited tasks whose allocation was sampled;
 //! - `credit_evaluations` = coalition values computed by the mechanism and the truth.
 
@@ -228,6 +229,7 @@ pub fn summarise(world: &mut World) -> Metrics {
         "platform_revenue",
         l.platform_fees + l.credit_unallocated + l.traffic_revenue - l.traffic_paid - l.audit_costs,
     );
+    m.push("faults_fired", l.faults_fired as f64);
     m.push("traffic_revenue", l.traffic_revenue);
     m.push("traffic_paid", l.traffic_paid);
     m.push("credit_paid", l.credit_paid);

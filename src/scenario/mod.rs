@@ -53,6 +53,8 @@ pub struct Scenario {
     pub economy: Economy,
     /// Learning and reputation.
     pub experience: Experience,
+    /// Faults.
+    pub faults: Faults,
     /// Strategy revision, if on.
     pub adaptation: Option<Adaptation>,
     /// Test aids.
@@ -187,6 +189,13 @@ pub struct Experience {
     pub reputation_rate: f64,
     /// Initial reputation.
     pub initial_reputation: f64,
+}
+
+/// Faults.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Faults {
+    /// Probability that a worked answer is never delivered.
+    pub drop_probability: f64,
 }
 
 /// Strategy revision by pairwise imitation (the Fermi rule) with mutation.

@@ -53,6 +53,9 @@ pub struct RawScenario {
     /// Learning and reputation.
     #[serde(default)]
     pub experience: RawExperience,
+    /// Faults (phase 1 and the phases they strike).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faults: Option<RawFaults>,
     /// Strategy revision by imitation (phase 10); off unless this table is present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adaptation: Option<RawAdaptation>,
@@ -87,6 +90,16 @@ pub struct RawAdaptation {
     /// The group whose parameters (skills, costs, capacity) entrants take (default: the first
     /// adaptive group).
     pub entry_group: Option<String>,
+}
+
+/// Faults.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFaults {
+    /// Transient fault: each worked answer fails to be delivered (the worker worked and paid for
+    /// it, but the answer never reaches the coordinator) with this probability, independently,
+    /// in [0, 1] (default 0).
+    pub drop_probability: Option<f64>,
 }
 
 /// Test aids (see [`RawScenario::debug`]).

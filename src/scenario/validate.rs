@@ -10,7 +10,7 @@ use super::error::{KeyPath, Problem};
 use super::raw::{RawDist, RawGroup, RawScenario, RawSkill};
 use super::spec::suggest;
 use super::{
-    Adaptation, Assignment, Consensus, Credit, Debug, Economy, Experience, Group, Messages,
+    Adaptation, Assignment, Consensus, Credit, Debug, Economy, Experience, Faults, Group, Messages,
     Scenario, Tasks, TrafficRule, to_json,
 };
 use crate::credit::MechanismKind;
@@ -468,6 +468,16 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         ),
     };
 
+    let faults = match raw.faults.as_mut() {
+        Some(f) => Faults {
+            drop_probability: c.prob(
+                root.key("faults").key("drop_probability"),
+                &mut f.drop_probability,
+                0.0,
+            ),
+        },
+        None => Faults::default(),
+    };
     let adaptation = raw.adaptation.as_mut().map(|a| {
         let ap = root.key("adaptation");
         let every = c.int(ap.key("every"), &mut a.every, 10, 1, u32::MAX as i64) as u32;
@@ -565,6 +575,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         },
         economy,
         experience,
+        faults,
         adaptation,
         debug,
         resolved: to_json(&raw),

@@ -26,6 +26,8 @@ pub struct Series {
     pub bytes: Vec<u64>,
     /// Agents up at the end of the tick.
     pub agents_up: Vec<u32>,
+    /// Faults fired in the tick.
+    pub faults: Vec<u64>,
     /// Per strategy of [`STRATEGIES`], in that order: share of the present population.
     pub share: Vec<Vec<f64>>,
     /// Per strategy: mean payoff so far of its owners (agents; a `sybil(k)` owner counts once
@@ -49,6 +51,7 @@ pub fn record_tick(
     s.value.push(c.value);
     s.messages.push(c.messages);
     s.bytes.push(c.bytes);
+    s.faults.push(c.faults);
     let k = STRATEGIES.len();
     let (mut count, mut owners, mut payoff) = (vec![0u64; k], vec![0u64; k], vec![0.0f64; k]);
     let mut up = 0u32;

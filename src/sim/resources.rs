@@ -33,6 +33,8 @@ pub struct Streams {
     pub work: SimRng,
     /// Strategy revision (`"adaptation"`).
     pub adaptation: SimRng,
+    /// Faults (`"faults"`).
+    pub faults: SimRng,
 }
 
 impl Streams {
@@ -45,6 +47,7 @@ impl Streams {
             network: stream(seed, "network"),
             work: stream(seed, "work"),
             adaptation: stream(seed, "adaptation"),
+            faults: stream(seed, "faults"),
         }
     }
 }
@@ -94,6 +97,8 @@ pub struct Ledger {
     pub imbalance_sum: f64,
     /// Number of tasks in `imbalance_sum`.
     pub imbalance_tasks: u64,
+    /// Faults fired.
+    pub faults_fired: u64,
     /// Traffic revenue earned by the platform (per task served).
     pub traffic_revenue: f64,
     /// Traffic revenue passed on to agents.
@@ -119,4 +124,6 @@ pub struct TickCounters {
     pub bytes: u64,
     /// Value realised.
     pub value: f64,
+    /// Faults fired.
+    pub faults: u64,
 }

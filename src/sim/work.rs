@@ -8,7 +8,8 @@
 //! colluding, the label of the first member of its group on the subtask, at no effort (solving,
 //! if it is the first). Practice is noted
 //! for the experience phase. The answer goes back to the coordinator as a message (`star`) or
-//! straight to the subtask (`single`). A worker that is down drops the assignment.
+//! straight to the subtask (`single`), unless a transient fault (`faults.drop_probability`, stream
+//! `faults`) loses it. A worker that is down drops the assignment.
 
 use bevy_ecs::prelude::*;
 
@@ -135,6 +136,14 @@ pub fn do_work(
         };
         st.slots[slot as usize].state = SlotState::Worked;
         load.held -= 1;
+        // A transient fault: the answer is lost before it leaves the worker. The coordinator is
+        // not told; it waits for the answer until the subtask resolves otherwise.
+        let p = sc.faults.drop_probability;
+        if p > 0.0 && chance(&mut streams.faults, p) {
+            ledger.faults_fired += 1;
+            counters.faults += 1;
+            continue;
+        }
         match sc.topology {
             Topology::Single => {
                 st.answers.push(answer);

@@ -130,6 +130,36 @@ fn lost_messages_are_retried() {
 }
 
 #[test]
+fn transient_delivery_faults_fail_tasks_with_probability_one_minus_p_to_the_r_to_the_m() {
+    // Each worked answer is lost before delivery with probability p, independently. With honest
+    // workers of skill 1 (always right), r workers per subtask and `first` consensus, a subtask
+    // succeeds iff at least one of its r answers arrives: 1 - p^r; a task of m = 3 subtasks under
+    // `all` succeeds with probability (1 - p^r)^m. Every lost answer is one fault, counted once
+    // in the run's total and once in its tick's row of the time series.
+    let (p, r, m) = (0.3f64, 2, 3);
+    let extra = format!(
+        "value_rule = \"all\"\n[assignment]\nredundancy = {r}\n[consensus]\nrule = \"first\"\n\
+         [messages]\nloss = 0.0\n[faults]\ndrop_probability = {p}"
+    );
+    let out = sim::run(&scenario(&team(1.0, &extra)), 17);
+    let tasks = metric(&out, "tasks_completed");
+    assert_proportion(
+        "task success under transient faults",
+        metric(&out, "task_success_rate") * tasks,
+        tasks,
+        (1.0 - p.powi(r)).powi(m),
+        4.5,
+    );
+    let fired = metric(&out, "faults_fired");
+    assert!(fired > 0.0);
+    assert_eq!(out.series.faults.iter().sum::<u64>() as f64, fired);
+    // Answers worked: r per subtask of every task that arrived and was assigned (about all of
+    // them); each is lost with probability p.
+    let worked = metric(&out, "tasks_arrived") * 3.0 * f64::from(r);
+    assert!((fired / worked - p).abs() < 0.02, "{} of {worked}", fired);
+}
+
+#[test]
 fn value_rules_follow_their_formulas() {
     let s: f64 = 0.7;
     // additive: E[value] = R * s per task (R = 10).
