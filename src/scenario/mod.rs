@@ -192,10 +192,47 @@ pub struct Experience {
 }
 
 /// Faults.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Faults {
     /// Probability that a worked answer is never delivered.
     pub drop_probability: f64,
+    /// Probability per tick that an up agent crashes.
+    pub crash_probability: f64,
+    /// Probability per tick that a crashed agent is repaired (1 / mean time to repair; 0: never).
+    pub repair_probability: f64,
+    /// Scheduled events, by tick then file order.
+    pub events: Vec<FaultEvent>,
+}
+
+/// A scheduled fault event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultEvent {
+    /// The tick at whose start it fires.
+    pub tick: u32,
+    /// What it does.
+    pub kind: FaultKind,
+    /// Whom it strikes.
+    pub target: Target,
+}
+
+/// What a scheduled event does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// The targets go down.
+    Crash,
+    /// The targets come back up.
+    Recover,
+}
+
+/// Whom an event strikes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// This fraction of the present agents (rounded down), drawn uniformly.
+    Fraction(f64),
+    /// Every agent of a group.
+    Group(u16),
+    /// These agents.
+    Agents(Vec<u32>),
 }
 
 /// Strategy revision by pairwise imitation (the Fermi rule) with mutation.

@@ -100,6 +100,28 @@ pub struct RawFaults {
     /// it, but the answer never reaches the coordinator) with this probability, independently,
     /// in [0, 1] (default 0).
     pub drop_probability: Option<f64>,
+    /// Probability that an up agent crashes (goes down) in a tick, in [0, 1] (default 0).
+    pub crash_probability: Option<f64>,
+    /// Mean time to repair, in ticks: a crashed agent comes back up with probability
+    /// `1 / mean_repair_ticks` each tick (≥ 0; 0, the default, means never).
+    pub mean_repair_ticks: Option<f64>,
+    /// Scheduled fault events, fired at the start of their tick in the order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event: Vec<RawFaultEvent>,
+}
+
+/// A scheduled fault event.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFaultEvent {
+    /// The tick at whose start it fires (≥ 0).
+    pub tick: Option<i64>,
+    /// `crash` (the targets go down) or `recover` (the targets come back up).
+    pub kind: Option<String>,
+    /// Whom it strikes: a fraction of the present agents in (0, 1] (drawn at random), a group's
+    /// name, or a list of agent ids.
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub target: Option<toml::Value>,
 }
 
 /// Test aids (see [`RawScenario::debug`]).

@@ -10,8 +10,8 @@ use super::error::{KeyPath, Problem};
 use super::raw::{RawDist, RawGroup, RawScenario, RawSkill};
 use super::spec::suggest;
 use super::{
-    Adaptation, Assignment, Consensus, Credit, Debug, Economy, Experience, Faults, Group, Messages,
-    Scenario, Tasks, TrafficRule, to_json,
+    Adaptation, Assignment, Consensus, Credit, Debug, Economy, Experience, FaultEvent, FaultKind,
+    Faults, Group, Messages, Scenario, Target, Tasks, TrafficRule, to_json,
 };
 use crate::credit::MechanismKind;
 use crate::dist::Dist;
@@ -468,14 +468,117 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         ),
     };
 
+    let population: u32 = groups.iter().map(Group::agents).sum();
     let faults = match raw.faults.as_mut() {
-        Some(f) => Faults {
-            drop_probability: c.prob(
-                root.key("faults").key("drop_probability"),
-                &mut f.drop_probability,
+        Some(f) => {
+            let fp = root.key("faults");
+            let mttr = c.num(
+                fp.key("mean_repair_ticks"),
+                &mut f.mean_repair_ticks,
                 0.0,
-            ),
-        },
+                0.0,
+                1e12,
+            );
+            let mut events = Vec::new();
+            for (i, e) in f.event.iter_mut().enumerate() {
+                let ep = fp.key("event").index(i);
+                let tick = match e.tick {
+                    Some(_) => c.int(ep.key("tick"), &mut e.tick, 0, 0, u32::MAX as i64) as u32,
+                    None => {
+                        c.problems.push(
+                            Problem::new(ep.clone(), "missing key `tick`")
+                                .help("the tick at whose start the event fires"),
+                        );
+                        0
+                    }
+                };
+                let kind = match e.kind.as_deref() {
+                    Some("crash") => Some(FaultKind::Crash),
+                    Some("recover") => Some(FaultKind::Recover),
+                    Some(other) => {
+                        let hint = suggest(other, ["crash", "recover"])
+                            .map(|s| format!("did you mean `{s}`? "))
+                            .unwrap_or_default();
+                        c.problems.push(
+                            Problem::new(ep.key("kind"), format!("unknown fault event `{other}`"))
+                                .help(format!("{hint}kinds in this version: `crash`, `recover`")),
+                        );
+                        None
+                    }
+                    None => {
+                        c.problems.push(
+                            Problem::new(ep.clone(), "missing key `kind`")
+                                .help("`crash` or `recover`"),
+                        );
+                        None
+                    }
+                };
+                let tp = ep.key("target");
+                let target = match &e.target {
+                    Some(toml::Value::Float(x)) if *x > 0.0 && *x <= 1.0 => {
+                        Some(Target::Fraction(*x))
+                    }
+                    Some(toml::Value::Integer(1)) => Some(Target::Fraction(1.0)),
+                    Some(toml::Value::String(name)) => {
+                        match groups.iter().position(|g| &g.name == name) {
+                            Some(gi) => Some(Target::Group(gi as u16)),
+                            None => {
+                                let hint = suggest(name, groups.iter().map(|g| g.name.as_str()))
+                                    .map(|s| format!("did you mean `{s}`? "))
+                                    .unwrap_or_default();
+                                c.problems.push(Problem::new(tp.clone(), format!("no group is named `{name}`")).help(format!("{hint}a target is a fraction in (0, 1], a group's name or a list of agent ids")));
+                                None
+                            }
+                        }
+                    }
+                    Some(toml::Value::Array(ids)) => {
+                        let mut out = Vec::new();
+                        for (k, v) in ids.iter().enumerate() {
+                            match v.as_integer() {
+                                Some(id) if id >= 0 && id < i64::from(population) => {
+                                    out.push(id as u32)
+                                }
+                                _ => c.problems.push(Problem::new(
+                                    tp.index(k),
+                                    format!("expected an agent id in 0..{population}, found {v}"),
+                                )),
+                            }
+                        }
+                        Some(Target::Agents(out))
+                    }
+                    Some(other) => {
+                        c.problems.push(Problem::new(tp.clone(), format!("expected a fraction in (0, 1], a group's name or a list of agent ids, found {other}")));
+                        None
+                    }
+                    None => {
+                        c.problems.push(
+                            Problem::new(ep.clone(), "missing key `target`").help(
+                                "a fraction in (0, 1], a group's name or a list of agent ids",
+                            ),
+                        );
+                        None
+                    }
+                };
+                if let (Some(kind), Some(target)) = (kind, target) {
+                    events.push(FaultEvent { tick, kind, target });
+                }
+            }
+            events.sort_by_key(|e| e.tick);
+            Faults {
+                drop_probability: c.prob(fp.key("drop_probability"), &mut f.drop_probability, 0.0),
+                crash_probability: c.prob(
+                    fp.key("crash_probability"),
+                    &mut f.crash_probability,
+                    0.0,
+                ),
+                repair_probability: if mttr > 0.0 {
+                    (1.0 / mttr).min(1.0)
+                } else {
+                    0.0
+                },
+                events,
+            }
+        }
         None => Faults::default(),
     };
     let adaptation = raw.adaptation.as_mut().map(|a| {

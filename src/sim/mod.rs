@@ -17,6 +17,7 @@ pub mod credit;
 mod debug;
 mod economy;
 mod experience;
+mod faults;
 mod messages;
 pub mod network;
 pub mod record;
@@ -37,7 +38,7 @@ use resources::{Clock, Ledger, Params, Streams, TickCounters};
 /// The phases of a tick, in order (design section 2).
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {
-    /// Scheduled and random faults (a later issue fills this phase).
+    /// Scheduled and random faults.
     Faults,
     /// Task arrivals (instruction processing).
     Arrivals,
@@ -91,7 +92,9 @@ pub fn schedule(strict: bool) -> Schedule {
             .chain(),
     );
     s.add_systems((
-        debug::fail_on_purpose.in_set(Phase::Faults),
+        (debug::fail_on_purpose, faults::inject_faults)
+            .chain()
+            .in_set(Phase::Faults),
         arrivals::spawn_tasks.in_set(Phase::Arrivals),
         assign::assign_subtasks.in_set(Phase::Assign),
         messages::deliver_messages.in_set(Phase::Messages),

@@ -5,6 +5,7 @@ mod adaptation;
 mod cli;
 mod credit;
 mod determinism;
+mod faults;
 mod model;
 mod robustness;
 mod strategies;
