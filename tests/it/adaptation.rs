@@ -3,13 +3,7 @@
 
 use lamas::sim;
 
-use crate::support::scenario;
-
-fn metric(out: &sim::RunOutput, name: &str) -> f64 {
-    out.metrics
-        .get(name)
-        .unwrap_or_else(|| panic!("metric {name} missing"))
-}
+use crate::support::{metric, scenario};
 
 /// Twenty agents (15 honest, 5 shirkers) of skill 0.7 to 1, effort cost 0.5 per subtask,
 /// three workers per subtask with a majority vote, tasks worth 20; every 50 ticks each agent

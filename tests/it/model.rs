@@ -4,7 +4,7 @@
 
 use lamas::sim::{self, Simulation, schedule};
 
-use crate::support::{assert_proportion, scenario};
+use crate::support::{assert_proportion, metric, scenario};
 
 /// A star team of 60 honest workers with the given skill and room for 4 subtasks each: ample
 /// capacity, so every subtask gets its `r` workers at once; difficulty 0; a deadline of 8 ticks,
@@ -30,12 +30,6 @@ deadline = 8
 {extra}
 "#
     )
-}
-
-fn metric(out: &sim::RunOutput, name: &str) -> f64 {
-    out.metrics
-        .get(name)
-        .unwrap_or_else(|| panic!("metric {name} missing"))
 }
 
 #[test]

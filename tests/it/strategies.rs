@@ -3,13 +3,7 @@
 
 use lamas::sim;
 
-use crate::support::scenario;
-
-fn metric(out: &sim::RunOutput, name: &str) -> f64 {
-    out.metrics
-        .get(name)
-        .unwrap_or_else(|| panic!("metric {name} missing"))
-}
+use crate::support::{metric, scenario};
 
 /// One honest worker (skill 0.8, the best, so it is assigned first and works first) and one
 /// copycat share every subtask (redundancy 2, majority); no message loss; effort is free, so

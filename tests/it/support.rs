@@ -18,6 +18,13 @@ pub fn scenario(text: &str) -> Scenario {
     }
 }
 
+/// A metric of a run by name, panicking if the run does not report it.
+pub fn metric(out: &lamas::sim::RunOutput, name: &str) -> f64 {
+    out.metrics
+        .get(name)
+        .unwrap_or_else(|| panic!("metric {name} missing"))
+}
+
 /// Runs the `lamas` binary with `args` in the repository root.
 pub fn lamas(args: &[&str]) -> Output {
     lamas_with_env(args, &[])
