@@ -30,6 +30,10 @@
 //!   `Σ_i |paid_i - φ_i| / D`, the L1 distance, per task and relative to its value, between the
 //!   allocation and the task's true Shapley values (0 for exact Shapley under ground truth);
 //! - `faults_fired` = faults that fired over the run (per tick in the time series);
+//! - `orchestrator_down_ticks` = ticks that began with the root coordinator down; `failovers` =
+//!   coordinators replaced after a crash;
+//! - `availability` = mean over ticks of the share of present agents that were reachable (up,
+//!   not cut off, every coordinator on their path up) at the end of the tick;
 //! - `credit_sampled_share` = share of credited tasks whose allocation was sampled;
 //! - `credit_evaluations` = coalition values computed by the mechanism and the truth.
 
@@ -38,7 +42,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::sim::agents::{Agent, AgentStrategy, Member, Up, Wallet};
 use crate::sim::credit::Fairness;
-use crate::sim::resources::Ledger;
+use crate::sim::resources::{Clock, Ledger};
 use crate::strategy::STRATEGIES;
 
 /// Named metric values in a fixed order.
@@ -141,6 +145,7 @@ pub fn gini(xs: &[f64]) -> f64 {
 /// The metrics of the run in `world`.
 pub fn summarise(world: &mut World) -> Metrics {
     let l = world.resource::<Ledger>().clone();
+    let ticks = world.resource::<Clock>().tick;
     let mut q = world.query::<(&Agent, &AgentStrategy, &Wallet, &Up, &Member)>();
     let k = STRATEGIES.len();
     // Shares count agents; payoffs count owners (a `sybil(k)` owner once, with the sum over its
@@ -230,6 +235,12 @@ pub fn summarise(world: &mut World) -> Metrics {
         l.platform_fees + l.credit_unallocated + l.traffic_revenue - l.traffic_paid - l.audit_costs,
     );
     m.push("faults_fired", l.faults_fired as f64);
+    m.push("orchestrator_down_ticks", l.orchestrator_down_ticks as f64);
+    m.push("failovers", l.failovers as f64);
+    m.push(
+        "availability",
+        ratio(l.reachable_share_sum, f64::from(ticks)),
+    );
     m.push("traffic_revenue", l.traffic_revenue);
     m.push("traffic_paid", l.traffic_paid);
     m.push("credit_paid", l.credit_paid);

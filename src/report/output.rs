@@ -65,6 +65,7 @@ pub fn series_frame(s: &Series) -> PolarsResult<DataFrame> {
         Column::new("messages".into(), &s.messages),
         Column::new("bytes".into(), &s.bytes),
         Column::new("agents_up".into(), &s.agents_up),
+        Column::new("agents_reachable".into(), &s.agents_reachable),
         Column::new("faults_fired".into(), &s.faults),
     ];
     for (i, def) in STRATEGIES.iter().enumerate() {

@@ -5,7 +5,10 @@
 //! by exactly the rules that decided the task.
 
 pub mod consensus;
+pub mod topology;
 pub mod value;
+
+pub use topology::{TOPOLOGIES, Topology};
 
 use crate::scenario::spec::{ParamDef, SpecDef, resolve};
 
@@ -33,16 +36,6 @@ macro_rules! named_choice {
         }
     };
 }
-
-named_choice!(
-    /// How agents are organised.
-    Topology, "topology", TOPOLOGIES, [
-        /// One orchestrator assigns subtasks to workers over message links.
-        Star = "star": "one orchestrator, workers around it",
-        /// One generalist agent does every subtask itself, without messages.
-        Single = "single": "one generalist agent does everything",
-    ]
-);
 
 named_choice!(
     /// How the coordinator picks workers for a subtask.

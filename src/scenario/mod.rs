@@ -41,6 +41,8 @@ pub struct Scenario {
     pub tasks: Tasks,
     /// The organisation.
     pub topology: Topology,
+    /// Ticks a crashed coordinator stays down before a new one takes over (failover).
+    pub failover_ticks: u32,
     /// Routing of subtasks.
     pub assignment: Assignment,
     /// Combination of answers.
@@ -200,6 +202,14 @@ pub struct Faults {
     pub crash_probability: f64,
     /// Probability per tick that a crashed agent is repaired (1 / mean time to repair; 0: never).
     pub repair_probability: f64,
+    /// Probability per tick that an up coordinator crashes (replaced after the failover time).
+    pub orchestrator_crash_probability: f64,
+    /// Probability per tick that an agent not yet byzantine is taken over (turns `byzantine`).
+    pub byzantine_probability: f64,
+    /// Probability that a transmission over a link is delayed by `extra_latency` ticks.
+    pub delay_probability: f64,
+    /// The delay of a delayed transmission, in ticks.
+    pub extra_latency: u32,
     /// Scheduled events, by tick then file order.
     pub events: Vec<FaultEvent>,
 }
@@ -216,12 +226,41 @@ pub struct FaultEvent {
 }
 
 /// What a scheduled event does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FaultKind {
     /// The targets go down.
     Crash,
     /// The targets come back up.
     Recover,
+    /// The targets are cut off from the rest (unreachable) until healed.
+    Partition,
+    /// The targets are reachable again.
+    Heal,
+    /// The targets are taken over: they play `byzantine` from now on.
+    Byzantine,
+    /// Every transmission to or from a target is also lost with probability `loss`, for
+    /// `duration` ticks.
+    LossBurst {
+        /// The extra loss probability.
+        loss: f64,
+        /// Ticks it lasts.
+        duration: u32,
+    },
+    /// Coordinators crash (the root, or a fraction of all coordinators).
+    OrchestratorCrash,
+}
+
+impl FaultKind {
+    /// The kinds as written in scenario files.
+    pub const NAMES: &[&str] = &[
+        "crash",
+        "recover",
+        "partition",
+        "heal",
+        "byzantine",
+        "loss_burst",
+        "orchestrator_crash",
+    ];
 }
 
 /// Whom an event strikes.
@@ -233,6 +272,10 @@ pub enum Target {
     Group(u16),
     /// These agents.
     Agents(Vec<u32>),
+    /// Every present agent (the default of `heal` and `loss_burst`).
+    All,
+    /// The root coordinator (the default, and only agent-free target, of `orchestrator_crash`).
+    Root,
 }
 
 /// Strategy revision by pairwise imitation (the Fermi rule) with mutation.

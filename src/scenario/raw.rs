@@ -105,6 +105,18 @@ pub struct RawFaults {
     /// Mean time to repair, in ticks: a crashed agent comes back up with probability
     /// `1 / mean_repair_ticks` each tick (≥ 0; 0, the default, means never).
     pub mean_repair_ticks: Option<f64>,
+    /// Probability that an up coordinator (the orchestrator, or a sub-orchestrator of a
+    /// hierarchy) crashes in a tick, in [0, 1] (default 0); a new one takes over after
+    /// `topology.failover_ticks`.
+    pub orchestrator_crash_probability: Option<f64>,
+    /// Probability that an agent is taken over in a tick and plays `byzantine` from then on, in
+    /// [0, 1] (default 0).
+    pub byzantine_probability: Option<f64>,
+    /// Probability that a transmission over a link is delayed by `extra_latency` ticks, in
+    /// [0, 1] (default 0).
+    pub delay_probability: Option<f64>,
+    /// Extra ticks of a delayed transmission (≥ 0; default 0).
+    pub extra_latency: Option<i64>,
     /// Scheduled fault events, fired at the start of their tick in the order written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event: Vec<RawFaultEvent>,
@@ -116,12 +128,20 @@ pub struct RawFaults {
 pub struct RawFaultEvent {
     /// The tick at whose start it fires (≥ 0).
     pub tick: Option<i64>,
-    /// `crash` (the targets go down) or `recover` (the targets come back up).
+    /// `crash` (the targets go down), `recover` (they come back up), `partition` (they are cut
+    /// off), `heal` (reachable again), `byzantine` (taken over), `loss_burst` (their links lose
+    /// messages with probability `loss` for `duration` ticks) or `orchestrator_crash` (the root
+    /// coordinator, or a fraction of all coordinators, crash).
     pub kind: Option<String>,
     /// Whom it strikes: a fraction of the present agents in (0, 1] (drawn at random), a group's
-    /// name, or a list of agent ids.
+    /// name, or a list of agent ids. Optional for `heal` and `loss_burst` (every agent) and for
+    /// `orchestrator_crash` (the root; a fraction strikes that share of all coordinators).
     #[schemars(with = "Option<serde_json::Value>")]
     pub target: Option<toml::Value>,
+    /// `loss_burst` only: the extra loss probability per transmission, in [0, 1] (required).
+    pub loss: Option<f64>,
+    /// `loss_burst` only: how many ticks it lasts (≥ 1, required).
+    pub duration: Option<i64>,
 }
 
 /// Test aids (see [`RawScenario::debug`]).
@@ -185,9 +205,13 @@ pub struct RawTasks {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopology {
-    /// `star` (one orchestrator, the workers around it) or `single` (one generalist agent does
-    /// everything; the population must be one agent) (default `star`).
+    /// `star` (one orchestrator, the workers around it), `single` (one generalist agent does
+    /// everything; the population must be one agent), `hierarchical(branching)` (a tree of
+    /// sub-orchestrators; default branching 4) or `decentralized(fanout)` (no orchestrator:
+    /// subtasks are announced to `fanout` peers, who bid; default fanout 8) (default `star`).
     pub kind: Option<String>,
+    /// Ticks a crashed coordinator stays down before a new one takes over (≥ 1; default 10).
+    pub failover_ticks: Option<i64>,
 }
 
 /// Routing of subtasks to workers.

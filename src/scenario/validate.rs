@@ -54,6 +54,8 @@ pub mod defaults {
     pub const DEADLINE: i64 = 10;
     /// `topology.kind`.
     pub const TOPOLOGY: &str = "star";
+    /// `topology.failover_ticks`.
+    pub const FAILOVER_TICKS: i64 = 10;
     /// `assignment.policy`.
     pub const POLICY: &str = "best_skill";
     /// `assignment.redundancy`.
@@ -301,6 +303,13 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         d::TOPOLOGY,
         Topology::parse,
     );
+    let failover_ticks = c.int(
+        root.key("topology").key("failover_ticks"),
+        &mut raw.topology.failover_ticks,
+        d::FAILOVER_TICKS,
+        1,
+        u32::MAX as i64,
+    ) as u32;
 
     let ap = root.key("assignment");
     let a = &mut raw.assignment;
@@ -321,6 +330,17 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
                 ),
             )
             .help(format!("use a redundancy of at most {population}")),
+        );
+    }
+    if let Some(Topology::Decentralized { fanout }) = topology
+        && fanout < redundancy
+    {
+        c.problems.push(
+            Problem::new(
+                root.key("topology").key("kind"),
+                format!("an announcement to {fanout} peers cannot find the {redundancy} workers that redundancy asks for"),
+            )
+            .help(format!("use `decentralized({redundancy})` or more, or a smaller redundancy")),
         );
     }
     if topology == Some(Topology::Single) {
@@ -492,46 +512,111 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
                         0
                     }
                 };
-                let kind = match e.kind.as_deref() {
+                let name = e.kind.as_deref();
+                let mut kind = match name {
                     Some("crash") => Some(FaultKind::Crash),
                     Some("recover") => Some(FaultKind::Recover),
+                    Some("partition") => Some(FaultKind::Partition),
+                    Some("heal") => Some(FaultKind::Heal),
+                    Some("byzantine") => Some(FaultKind::Byzantine),
+                    Some("loss_burst") => Some(FaultKind::LossBurst {
+                        loss: 0.0,
+                        duration: 1,
+                    }),
+                    Some("orchestrator_crash") => Some(FaultKind::OrchestratorCrash),
                     Some(other) => {
-                        let hint = suggest(other, ["crash", "recover"])
+                        let hint = suggest(other, FaultKind::NAMES.iter().copied())
                             .map(|s| format!("did you mean `{s}`? "))
                             .unwrap_or_default();
                         c.problems.push(
                             Problem::new(ep.key("kind"), format!("unknown fault event `{other}`"))
-                                .help(format!("{hint}kinds in this version: `crash`, `recover`")),
+                                .help(format!("{hint}kinds: `{}`", FaultKind::NAMES.join("`, `"))),
                         );
                         None
                     }
                     None => {
                         c.problems.push(
                             Problem::new(ep.clone(), "missing key `kind`")
-                                .help("`crash` or `recover`"),
+                                .help(format!("one of `{}`", FaultKind::NAMES.join("`, `"))),
                         );
                         None
                     }
                 };
+                // `loss` and `duration` belong to `loss_burst` only.
+                if let Some(FaultKind::LossBurst { loss, duration }) = &mut kind {
+                    for (key, present) in [
+                        ("loss", e.loss.is_some()),
+                        ("duration", e.duration.is_some()),
+                    ] {
+                        if !present {
+                            c.problems.push(
+                                Problem::new(ep.clone(), format!("missing key `{key}`")).help(
+                                    "a `loss_burst` needs `loss` (extra loss probability) and `duration` (ticks)",
+                                ),
+                            );
+                        }
+                    }
+                    if e.loss.is_some() {
+                        *loss = c.prob(ep.key("loss"), &mut e.loss, 0.0);
+                    }
+                    if e.duration.is_some() {
+                        *duration =
+                            c.int(ep.key("duration"), &mut e.duration, 1, 1, u32::MAX as i64)
+                                as u32;
+                    }
+                } else if kind.is_some() {
+                    for (key, present) in [
+                        ("loss", e.loss.is_some()),
+                        ("duration", e.duration.is_some()),
+                    ] {
+                        if present {
+                            c.problems.push(
+                                Problem::new(
+                                    ep.key(key),
+                                    format!("`{key}` belongs to `loss_burst` events only"),
+                                )
+                                .help("remove it, or make the event a `loss_burst`"),
+                            );
+                        }
+                    }
+                }
                 let tp = ep.key("target");
-                let target = match &e.target {
-                    Some(toml::Value::Float(x)) if *x > 0.0 && *x <= 1.0 => {
+                const TARGETS: &str = "a fraction in (0, 1], a group's name or a list of agent ids";
+                let target = match (&e.target, kind) {
+                    (None, Some(FaultKind::Heal | FaultKind::LossBurst { .. })) => {
+                        Some(Target::All)
+                    }
+                    (None, Some(FaultKind::OrchestratorCrash)) => Some(Target::Root),
+                    (
+                        Some(toml::Value::String(_) | toml::Value::Array(_)),
+                        Some(FaultKind::OrchestratorCrash),
+                    ) => {
+                        c.problems.push(
+                            Problem::new(tp.clone(), "`orchestrator_crash` strikes coordinators, not agents")
+                                .help("leave `target` out (the root) or give a fraction in (0, 1] of all coordinators"),
+                        );
+                        None
+                    }
+                    (Some(toml::Value::Float(x)), _) if *x > 0.0 && *x <= 1.0 => {
                         Some(Target::Fraction(*x))
                     }
-                    Some(toml::Value::Integer(1)) => Some(Target::Fraction(1.0)),
-                    Some(toml::Value::String(name)) => {
+                    (Some(toml::Value::Integer(1)), _) => Some(Target::Fraction(1.0)),
+                    (Some(toml::Value::String(name)), _) => {
                         match groups.iter().position(|g| &g.name == name) {
                             Some(gi) => Some(Target::Group(gi as u16)),
                             None => {
                                 let hint = suggest(name, groups.iter().map(|g| g.name.as_str()))
                                     .map(|s| format!("did you mean `{s}`? "))
                                     .unwrap_or_default();
-                                c.problems.push(Problem::new(tp.clone(), format!("no group is named `{name}`")).help(format!("{hint}a target is a fraction in (0, 1], a group's name or a list of agent ids")));
+                                c.problems.push(
+                                    Problem::new(tp.clone(), format!("no group is named `{name}`"))
+                                        .help(format!("{hint}a target is {TARGETS}")),
+                                );
                                 None
                             }
                         }
                     }
-                    Some(toml::Value::Array(ids)) => {
+                    (Some(toml::Value::Array(ids)), _) => {
                         let mut out = Vec::new();
                         for (k, v) in ids.iter().enumerate() {
                             match v.as_integer() {
@@ -546,18 +631,19 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
                         }
                         Some(Target::Agents(out))
                     }
-                    Some(other) => {
-                        c.problems.push(Problem::new(tp.clone(), format!("expected a fraction in (0, 1], a group's name or a list of agent ids, found {other}")));
+                    (Some(other), _) => {
+                        c.problems.push(Problem::new(
+                            tp.clone(),
+                            format!("expected {TARGETS}, found {other}"),
+                        ));
                         None
                     }
-                    None => {
-                        c.problems.push(
-                            Problem::new(ep.clone(), "missing key `target`").help(
-                                "a fraction in (0, 1], a group's name or a list of agent ids",
-                            ),
-                        );
+                    (None, Some(_)) => {
+                        c.problems
+                            .push(Problem::new(ep.clone(), "missing key `target`").help(TARGETS));
                         None
                     }
+                    (None, None) => None,
                 };
                 if let (Some(kind), Some(target)) = (kind, target) {
                     events.push(FaultEvent { tick, kind, target });
@@ -576,6 +662,28 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
                 } else {
                     0.0
                 },
+                orchestrator_crash_probability: c.prob(
+                    fp.key("orchestrator_crash_probability"),
+                    &mut f.orchestrator_crash_probability,
+                    0.0,
+                ),
+                byzantine_probability: c.prob(
+                    fp.key("byzantine_probability"),
+                    &mut f.byzantine_probability,
+                    0.0,
+                ),
+                delay_probability: c.prob(
+                    fp.key("delay_probability"),
+                    &mut f.delay_probability,
+                    0.0,
+                ),
+                extra_latency: c.int(
+                    fp.key("extra_latency"),
+                    &mut f.extra_latency,
+                    0,
+                    0,
+                    1_000_000,
+                ) as u32,
                 events,
             }
         }
@@ -666,6 +774,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         groups,
         tasks,
         topology: topology.unwrap_or(Topology::Star),
+        failover_ticks,
         assignment: Assignment {
             policy: policy.unwrap_or(Policy::BestSkill),
             redundancy,

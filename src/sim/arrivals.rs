@@ -40,6 +40,7 @@ pub fn spawn_tasks(
                 collusion: Vec::new(),
                 waiting: 0,
                 checked: 0,
+                announce_after: 0,
                 resolution: None,
             })
             .collect();

@@ -9,14 +9,19 @@
 //! - `random`: uniformly among the available workers;
 //! - `round_robin`: the next available workers in id order after the last one assigned.
 //!
-//! A subtask for which no worker is available waits for a later tick (until its deadline). In the
-//! `star` topology each assignment is a message over the links; in `single` the agent assigns to
-//! itself and no message is sent.
+//! A subtask for which no worker is available waits for a later tick (until its deadline). A
+//! worker must also be reachable ([`super::reach`]): nothing is assigned while the root
+//! coordinator is down. In the `star` topology each assignment is a message over one link, in
+//! `hierarchical` over the `d` links of the worker's path down the tree; in `single` the agent
+//! assigns to itself and no message is sent. The `decentralized` topology has no coordinator:
+//! its subtasks are announced to peers, who bid ([`super::announce`]).
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, Load, Reputation, Roster, Skills, Up};
-use super::network::{Event, Network, book};
+use super::agents::{Agent, Load, Member, Reputation, Roster, Skills, Up};
+use super::announce;
+use super::network::{Event, Network, Route, book};
+use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Board, Slot, SlotState, SubRef};
 use super::work::Inbox;
@@ -103,13 +108,33 @@ pub fn assign_subtasks(
     mut ledger: ResMut<Ledger>,
     mut counters: ResMut<TickCounters>,
     mut cursor: ResMut<RoundRobin>,
-    mut agents: Query<(&Agent, &Skills, &Reputation, &mut Load, &Up)>,
+    reach: Res<Reach>,
+    mut agents: Query<(&Agent, &Skills, &Reputation, &mut Load, &Up, &Member)>,
 ) {
     if board.pending.is_empty() {
         return;
     }
     let sc = &params.0;
     let n = roster.entities.len();
+    if let Topology::Decentralized { fanout } = sc.topology {
+        let mut ctx = announce::Context {
+            sc,
+            now: clock.tick,
+            fanout,
+            roster: &roster,
+            reach: &reach,
+            streams: &mut streams,
+            network: &mut network,
+            ledger: &mut ledger,
+            counters: &mut counters,
+            cursor: &mut cursor.0,
+        };
+        announce::announce_subtasks(&mut ctx, &mut board, &mut agents);
+        return;
+    }
+    if reach.root_down(&sc.topology, n) {
+        return;
+    }
     let r = sc.assignment.redundancy as usize;
     let policy = sc.assignment.policy;
 
@@ -128,8 +153,8 @@ pub fn assign_subtasks(
     let mut by_domain: Vec<Vec<(f64, u32)>> = vec![Vec::new(); demand.len()];
     let mut by_reputation: Vec<(f64, u32)> = Vec::new();
     let mut pool: Vec<u32> = Vec::new();
-    for (a, skills, rep, load, up) in agents.iter() {
-        if !(up.0 && load.has_room()) {
+    for (a, skills, rep, load, up, _) in agents.iter() {
+        if !(up.0 && load.has_room() && reach.reachable(&sc.topology, a.id, n)) {
             continue;
         }
         free[a.id as usize] = load.capacity - load.held;
@@ -207,7 +232,7 @@ pub fn assign_subtasks(
             if free[id as usize] == 0 {
                 available -= 1;
             }
-            if let Ok((_, _, _, mut load, _)) = agents.get_mut(roster.entities[id as usize]) {
+            if let Ok((_, _, _, mut load, _, _)) = agents.get_mut(roster.entities[id as usize]) {
                 load.held += 1;
             }
             st.slots.push(Slot {
@@ -226,11 +251,13 @@ pub fn assign_subtasks(
         }
         let first_slot = st.slots.len() - chosen.len();
         for slot in first_slot..st.slots.len() {
+            let id = st.slots[slot].agent;
             send_assignment(
                 sc,
                 clock.tick,
-                sub,
-                slot as u8,
+                (sub, slot as u8),
+                &reach.links(&sc.messages, id, clock.tick),
+                n,
                 &mut network,
                 &mut inbox,
                 &mut streams,
@@ -242,29 +269,41 @@ pub fn assign_subtasks(
     board.pending = waiting_again;
 }
 
+/// The route from the root coordinator to a worker among `n` (or back).
+pub fn route_to_worker(sc: &crate::scenario::Scenario, n: usize) -> Route {
+    Route {
+        hops: sc.topology.hops(n),
+        delay_probability: sc.faults.delay_probability,
+        extra_latency: sc.faults.extra_latency,
+    }
+}
+
+/// Sends an assignment from the root down to its worker over `links` (straight to the inbox in
+/// `single`).
 #[allow(clippy::too_many_arguments)]
 fn send_assignment(
     sc: &crate::scenario::Scenario,
     now: u32,
-    sub: SubRef,
-    slot: u8,
+    (sub, slot): (SubRef, u8),
+    links: &crate::scenario::Messages,
+    n: usize,
     network: &mut Network,
     inbox: &mut Inbox,
     streams: &mut Streams,
     ledger: &mut Ledger,
     counters: &mut TickCounters,
 ) {
-    match sc.topology {
-        Topology::Single => inbox.0.push((sub, slot)),
-        Topology::Star => {
-            let sent = network.send(
-                &sc.messages,
-                now,
-                Event::Assignment { sub, slot },
-                Some(Event::AssignmentLost { sub, slot }),
-                &mut streams.network,
-            );
-            book(ledger, counters, sent, sc.messages.assignment_bytes);
-        }
+    if sc.topology == Topology::Single {
+        inbox.0.push((sub, slot));
+        return;
     }
+    let sent = network.send(
+        links,
+        route_to_worker(sc, n),
+        now,
+        Event::Assignment { sub, slot },
+        Some(Event::AssignmentLost { sub, slot }),
+        &mut streams.network,
+    );
+    book(ledger, counters, sent, sc.messages.assignment_bytes);
 }

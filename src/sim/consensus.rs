@@ -9,16 +9,20 @@
 //!
 //! The kept answer is chosen by [`crate::rules::consensus::decide`] over the answers that
 //! arrived; none kept means the subtask failed. Workers still holding a resolved subtask are
-//! released.
+//! released. While the root coordinator is down nothing is resolved (the subtasks past their
+//! deadline fail when a new coordinator takes over); `decentralized` peers resolve their
+//! subtasks among themselves and never stop.
 
 use bevy_ecs::prelude::*;
 
 use super::agents::{Load, Roster};
+use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params};
 use super::tasks::{Board, Finished, FinishedTasks, Resolution, SlotState};
 use crate::rules::consensus::{ConsensusRule, decide};
 
 /// Resolves what can be resolved and moves finished tasks off the board.
+#[allow(clippy::too_many_arguments)]
 pub fn form_consensus(
     params: Res<Params>,
     clock: Res<Clock>,
@@ -26,9 +30,13 @@ pub fn form_consensus(
     mut board: ResMut<Board>,
     mut finished: ResMut<FinishedTasks>,
     mut ledger: ResMut<Ledger>,
+    reach: Res<Reach>,
     mut loads: Query<&mut Load>,
 ) {
     let sc = &params.0;
+    if reach.root_down(&sc.topology, roster.entities.len()) {
+        return;
+    }
     let rule = sc.consensus.rule;
     let now = clock.tick;
     let mut done = Vec::new();

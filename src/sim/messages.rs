@@ -3,18 +3,24 @@
 //! An assignment that reaches its worker goes to the worker's inbox (dropped if its subtask was
 //! resolved meanwhile). An answer that reaches the coordinator joins its subtask's answers in
 //! arrival order (ignored if the subtask was resolved: a late answer). A lost assignment releases
-//! its worker and stops the coordinator waiting for that answer.
+//! its worker and stops the coordinator waiting for that answer. An assignment or an answer
+//! whose worker is no longer reachable when it arrives (cut off, or a coordinator on its path
+//! down: [`super::reach`]) is lost; the subtask waits for its other answers or its deadline.
 
 use bevy_ecs::prelude::*;
 
 use super::agents::{Load, Roster};
 use super::network::{Event, Network};
-use super::resources::Clock;
+use super::reach::Reach;
+use super::resources::{Clock, Params};
 use super::tasks::{Board, SlotState};
 use super::work::Inbox;
 
 /// Delivers the messages due this tick.
+#[allow(clippy::too_many_arguments)]
 pub fn deliver_messages(
+    params: Res<Params>,
+    reach: Res<Reach>,
     clock: Res<Clock>,
     roster: Res<Roster>,
     mut network: ResMut<Network>,
@@ -22,12 +28,15 @@ pub fn deliver_messages(
     mut inbox: ResMut<Inbox>,
     mut loads: Query<&mut Load>,
 ) {
+    let topology = params.0.topology;
+    let n = roster.entities.len();
     for event in network.due(clock.tick) {
         match event {
             Event::Assignment { sub, slot } => {
                 if let Some(st) = board.subtask_mut(sub)
                     && st.resolution.is_none()
                     && st.slots[slot as usize].state == SlotState::Sent
+                    && reach.reachable(&topology, st.slots[slot as usize].agent, n)
                 {
                     inbox.0.push((sub, slot));
                 }
@@ -39,6 +48,7 @@ pub fn deliver_messages(
             } => {
                 if let Some(st) = board.subtask_mut(sub)
                     && st.resolution.is_none()
+                    && reach.reachable(&topology, answer.agent, n)
                 {
                     st.answers.push(answer);
                     st.waiting = st.waiting.saturating_sub(1);

@@ -10,6 +10,7 @@
 
 pub mod adaptation;
 pub mod agents;
+mod announce;
 mod arrivals;
 mod assign;
 mod consensus;
@@ -20,6 +21,7 @@ mod experience;
 mod faults;
 mod messages;
 pub mod network;
+pub mod reach;
 pub mod record;
 pub mod resources;
 pub mod tasks;
@@ -154,6 +156,7 @@ impl Simulation {
         world.init_resource::<tasks::Board>();
         world.init_resource::<tasks::FinishedTasks>();
         world.init_resource::<network::Network>();
+        world.init_resource::<reach::Reach>();
         world.init_resource::<work::Inbox>();
         world.init_resource::<assign::RoundRobin>();
         world.init_resource::<credit::Payouts>();

@@ -8,6 +8,11 @@
 //! transmissions are drawn and counted when the message is sent. When every transmission of an
 //! assignment fails, the coordinator learns it one timeout after the last one and releases the
 //! worker; a lost answer is noticed by no one (the subtask waits for its deadline).
+//!
+//! A message that crosses several links (a [`Route`] of `hops` links: the levels of a hierarchy)
+//! is relayed hop by hop, each hop drawn as above from the tick the previous one delivered; it is
+//! lost when any hop is. With `faults.delay_probability` > 0, each delivered hop is delayed by
+//! `faults.extra_latency` more ticks with that probability.
 
 use std::collections::BTreeMap;
 
@@ -62,7 +67,66 @@ pub struct Sent {
     pub delivered_at: Option<u32>,
 }
 
-/// Draws the fate of one message sent at `now`.
+/// The links a message crosses and the random delays on them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Route {
+    /// Links crossed (≥ 1).
+    pub hops: u32,
+    /// Probability that a delivered hop is delayed.
+    pub delay_probability: f64,
+    /// Ticks of such a delay.
+    pub extra_latency: u32,
+}
+
+impl Route {
+    /// One link without delays.
+    pub const DIRECT: Route = Route {
+        hops: 1,
+        delay_probability: 0.0,
+        extra_latency: 0,
+    };
+}
+
+/// The fate of a message over a [`Route`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trip {
+    /// Transmissions made over all hops.
+    pub transmissions: u32,
+    /// `Ok(delivery tick)`, or `Err(tick at which the sender gives up)` when a hop lost it.
+    pub arrival: Result<u32, u32>,
+}
+
+/// Draws the fate of one message sent at `now` over `route`, hop by hop.
+pub fn travel(links: &Messages, route: Route, now: u32, rng: &mut SimRng) -> Trip {
+    let mut t = now;
+    let mut transmissions = 0;
+    for _ in 0..route.hops.max(1) {
+        let sent = transmit(links, t, rng);
+        transmissions += sent.transmissions;
+        match sent.delivered_at {
+            Some(at) => {
+                t = at
+                    + if chance(rng, route.delay_probability) {
+                        route.extra_latency
+                    } else {
+                        0
+                    };
+            }
+            None => {
+                return Trip {
+                    transmissions,
+                    arrival: Err(t + links.retries * links.timeout + links.timeout),
+                };
+            }
+        }
+    }
+    Trip {
+        transmissions,
+        arrival: Ok(t),
+    }
+}
+
+/// Draws the fate of one message sent at `now` over one link.
 pub fn transmit(links: &Messages, now: u32, rng: &mut SimRng) -> Sent {
     for k in 0..=links.retries {
         if !chance(rng, links.loss) {
@@ -89,26 +153,29 @@ pub fn book(ledger: &mut Ledger, counters: &mut TickCounters, transmissions: u32
 }
 
 impl Network {
-    /// Sends `event` at `now`; `on_loss` is what to deliver when every transmission fails (and
-    /// when). Returns the transmissions made.
+    /// Sends `event` at `now` over `route`; `on_loss` is what to deliver when the message is
+    /// lost (when the sender gives up). Returns the transmissions made.
     pub fn send(
         &mut self,
         links: &Messages,
+        route: Route,
         now: u32,
         event: Event,
         on_loss: Option<Event>,
         rng: &mut SimRng,
     ) -> u32 {
-        let sent = transmit(links, now, rng);
-        match (sent.delivered_at, on_loss) {
-            (Some(at), _) => self.queue.entry(at).or_default().push(event),
-            (None, Some(lost)) => {
-                let at = now + links.retries * links.timeout + links.timeout;
-                self.queue.entry(at).or_default().push(lost);
-            }
-            (None, None) => {}
+        let trip = travel(links, route, now, rng);
+        self.deliver(trip.arrival, event, on_loss);
+        trip.transmissions
+    }
+
+    /// Queues `event` for `Ok(tick)`, or `on_loss` (if any) for `Err(tick)`.
+    pub fn deliver(&mut self, arrival: Result<u32, u32>, event: Event, on_loss: Option<Event>) {
+        match (arrival, on_loss) {
+            (Ok(at), _) => self.queue.entry(at).or_default().push(event),
+            (Err(at), Some(lost)) => self.queue.entry(at).or_default().push(lost),
+            (Err(_), None) => {}
         }
-        sent.transmissions
     }
 
     /// Removes and returns the events due at or before `now`, in order.
@@ -182,6 +249,44 @@ mod tests {
                 1.0 - p
             );
         }
+    }
+
+    #[test]
+    fn a_route_is_lost_when_any_hop_is_and_adds_up_its_delays() {
+        // Each of h hops gets through with probability 1 - p^(n+1), so the route with
+        // probability (1 - p^(n+1))^h; without loss it arrives after h latencies plus, per hop,
+        // extra_latency with probability q: mean h (latency + q extra).
+        let mut rng = stream(9, "t");
+        let (p, n, h) = (0.4, 1u32, 3u32);
+        let route = Route {
+            hops: h,
+            delay_probability: 0.0,
+            extra_latency: 0,
+        };
+        let trials = 40_000;
+        let ok = (0..trials)
+            .filter(|_| travel(&links(p, n), route, 0, &mut rng).arrival.is_ok())
+            .count();
+        let expect = (1.0 - p.powi(n as i32 + 1)).powi(h as i32);
+        let se = (expect * (1.0 - expect) / f64::from(trials)).sqrt();
+        let got = ok as f64 / f64::from(trials);
+        assert!((got - expect).abs() < 4.5 * se, "{got} vs {expect}");
+
+        let delayed = Route {
+            hops: h,
+            delay_probability: 0.25,
+            extra_latency: 8,
+        };
+        let mut sum = 0u64;
+        for _ in 0..trials {
+            let trip = travel(&links(0.0, 0), delayed, 0, &mut rng);
+            assert_eq!(trip.transmissions, h);
+            sum += u64::from(trip.arrival.unwrap());
+        }
+        let mean = sum as f64 / f64::from(trials);
+        // Latency 2 per hop; delay 8 with probability 1/4: mean 3 * (2 + 2) = 12, sd per hop
+        // 8 * sqrt(3/16) ≈ 3.46, of the mean 3.46 * sqrt(3 / trials).
+        assert!((mean - 12.0).abs() < 4.5 * 3.4641 * (3.0 / f64::from(trials)).sqrt());
     }
 
     #[test]

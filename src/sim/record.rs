@@ -3,8 +3,9 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, AgentStrategy, Member, Up, Wallet};
-use super::resources::{Clock, TickCounters};
+use super::agents::{Agent, AgentStrategy, Member, Roster, Up, Wallet};
+use super::reach::Reach;
+use super::resources::{Clock, Ledger, Params, TickCounters};
 use crate::strategy::STRATEGIES;
 
 /// The time series of a run: one entry per tick in every column.
@@ -26,6 +27,9 @@ pub struct Series {
     pub bytes: Vec<u64>,
     /// Agents up at the end of the tick.
     pub agents_up: Vec<u32>,
+    /// Agents reachable at the end of the tick: present, up, not cut off, and with every
+    /// coordinator on their path up (the workers that can be given work).
+    pub agents_reachable: Vec<u32>,
     /// Faults fired in the tick.
     pub faults: Vec<u64>,
     /// Per strategy of [`STRATEGIES`], in that order: share of the present population.
@@ -36,8 +40,13 @@ pub struct Series {
 }
 
 /// Appends this tick's row and resets the tick's counters.
+#[allow(clippy::too_many_arguments)]
 pub fn record_tick(
+    params: Res<Params>,
     clock: Res<Clock>,
+    reach: Res<Reach>,
+    roster: Res<Roster>,
+    mut ledger: ResMut<Ledger>,
     mut counters: ResMut<TickCounters>,
     mut series: ResMut<Series>,
     agents: Query<(&Agent, &AgentStrategy, &Wallet, &Up, &Member)>,
@@ -55,7 +64,10 @@ pub fn record_tick(
     let k = STRATEGIES.len();
     let (mut count, mut owners, mut payoff) = (vec![0u64; k], vec![0u64; k], vec![0.0f64; k]);
     let mut up = 0u32;
+    let mut reachable = 0u32;
     let mut n = 0u64;
+    let topology = params.0.topology;
+    let everyone = roster.entities.len();
     for (agent, strategy, wallet, u, member) in &agents {
         let i = strategy_index(strategy.0.name());
         owners[i] += u64::from(agent.id == agent.owner);
@@ -65,9 +77,14 @@ pub fn record_tick(
         }
         count[i] += 1;
         up += u32::from(u.0);
+        reachable += u32::from(u.0 && reach.reachable(&topology, agent.id, everyone));
         n += 1;
     }
     s.agents_up.push(up);
+    s.agents_reachable.push(reachable);
+    if n > 0 {
+        ledger.reachable_share_sum += f64::from(reachable) / n as f64;
+    }
     if s.share.len() < k {
         s.share.resize(k, Vec::new());
         s.payoff_mean.resize(k, Vec::new());

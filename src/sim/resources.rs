@@ -99,6 +99,13 @@ pub struct Ledger {
     pub imbalance_tasks: u64,
     /// Faults fired.
     pub faults_fired: u64,
+    /// Ticks that began with the root coordinator down.
+    pub orchestrator_down_ticks: u64,
+    /// Coordinators replaced after a crash.
+    pub failovers: u64,
+    /// Sum over ticks of the share of present agents that were reachable (up, not cut off,
+    /// their coordinators up) at the end of the tick.
+    pub reachable_share_sum: f64,
     /// Traffic revenue earned by the platform (per task served).
     pub traffic_revenue: f64,
     /// Traffic revenue passed on to agents.

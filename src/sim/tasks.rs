@@ -91,6 +91,8 @@ pub struct Subtask {
     pub waiting: u32,
     /// Answers already checked under `verified`.
     pub checked: usize,
+    /// `decentralized`: the tick before which the subtask is not announced again.
+    pub announce_after: u32,
     /// Set once, by consensus.
     pub resolution: Option<Resolution>,
 }

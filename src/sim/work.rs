@@ -7,14 +7,18 @@
 //! first answer given to the subtask by anyone (a guess if none); poisoning, `(truth + 1) mod K`;
 //! colluding, the label of the first member of its group on the subtask, at no effort (solving,
 //! if it is the first). Practice is noted
-//! for the experience phase. The answer goes back to the coordinator as a message (`star`) or
-//! straight to the subtask (`single`), unless a transient fault (`faults.drop_probability`, stream
-//! `faults`) loses it. A worker that is down drops the assignment.
+//! for the experience phase. The answer goes back to the root coordinator as a message over the
+//! worker's path (one link in `star`, `d` in `hierarchical`), straight to the subtask (`single`),
+//! or in `decentralized` to the announcer and, as copies, to the subtask's other workers (one
+//! message each); unless a transient fault (`faults.drop_probability`, stream `faults`) loses it
+//! or the worker is cut off by a partition. A worker that is down drops the assignment.
 
 use bevy_ecs::prelude::*;
 
 use super::agents::{Agent, AgentStrategy, Load, Reputation, Roster, Skills, Up, Wallet};
-use super::network::{Event, Network, book};
+use super::assign::route_to_worker;
+use super::network::{Event, Network, Route, book, travel};
+use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Answer, Board, SlotState, SubRef};
 use crate::dist::{below, chance};
@@ -65,6 +69,7 @@ pub fn do_work(
     mut network: ResMut<Network>,
     mut ledger: ResMut<Ledger>,
     mut counters: ResMut<TickCounters>,
+    reach: Res<Reach>,
     mut agents: Query<(
         &Agent,
         &AgentStrategy,
@@ -77,6 +82,7 @@ pub fn do_work(
 ) {
     let sc = &params.0;
     let alpha = sc.experience.learning_rate;
+    let n = roster.entities.len();
     for (sub, slot) in std::mem::take(&mut inbox.0) {
         let Some(st) = board.subtask_mut(sub) else {
             continue;
@@ -144,19 +150,45 @@ pub fn do_work(
             counters.faults += 1;
             continue;
         }
+        // A worker cut off by a partition cannot send its answer.
+        if reach.is_cut(id) {
+            continue;
+        }
+        let links = reach.links(&sc.messages, id, clock.tick);
         match sc.topology {
             Topology::Single => {
                 st.answers.push(answer);
                 st.waiting = st.waiting.saturating_sub(1);
             }
-            Topology::Star => {
+            Topology::Star | Topology::Hierarchical { .. } => {
                 let sent = network.send(
-                    &sc.messages,
+                    &links,
+                    route_to_worker(sc, n),
                     clock.tick,
                     Event::Answer { sub, slot, answer },
                     None,
                     &mut streams.network,
                 );
+                book(&mut ledger, &mut counters, sent, sc.messages.answer_bytes);
+            }
+            Topology::Decentralized { .. } => {
+                let route = Route {
+                    hops: 1,
+                    delay_probability: sc.faults.delay_probability,
+                    extra_latency: sc.faults.extra_latency,
+                };
+                let mut sent = network.send(
+                    &links,
+                    route,
+                    clock.tick,
+                    Event::Answer { sub, slot, answer },
+                    None,
+                    &mut streams.network,
+                );
+                // Copies to the subtask's other workers, for the replicated consensus.
+                for _ in 1..st.slots.len() {
+                    sent += travel(&links, route, clock.tick, &mut streams.network).transmissions;
+                }
                 book(&mut ledger, &mut counters, sent, sc.messages.answer_bytes);
             }
         }

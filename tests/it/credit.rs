@@ -246,6 +246,7 @@ fn task(subtasks: Vec<Vec<Answer>>, rule: ConsensusRule) -> Task {
                         state: SlotState::Worked,
                     })
                     .collect(),
+                announce_after: 0,
                 resolution: Some(Resolution {
                     kept,
                     correct: kept.is_some_and(|k| answers[k].correct),

@@ -2,7 +2,7 @@
 
 use lamas::sim;
 
-use crate::support::scenario;
+use crate::support::{assert_proportion, metric, scenario};
 
 #[test]
 fn scheduled_events_fire_exactly_at_their_tick_and_are_recorded_once() {
@@ -75,4 +75,112 @@ mean_repair_ticks = 10
         (crashes / up_ticks - 0.02).abs() < 0.003,
         "{crashes} crashes in {up_ticks}"
     );
+}
+
+/// Six honest agents of skill 1, one-subtask tasks, redundancy 1, `first` consensus.
+const SURE: &str = r#"
+seed = 9
+[[population]]
+name = "workers"
+count = 6
+skill = 1.0
+[tasks]
+arrival_rate = 1.0
+subtasks = 1
+deadline = 20
+[assignment]
+redundancy = 1
+[consensus]
+rule = "first"
+"#;
+
+#[test]
+fn a_byzantine_takeover_turns_every_answer_wrong_from_its_tick() {
+    // Skill 1 and full effort: every answer is right until tick 50, when every agent is taken
+    // over and answers (truth + 1) mod K. Answers worked before tick 50 still arrive at 50.
+    let text = format!(
+        "ticks = 100\n{SURE}\n[[faults.event]]\ntick = 50\nkind = \"byzantine\"\ntarget = 1\n"
+    );
+    let out = sim::run(&scenario(&text), 9);
+    let (done, ok) = (&out.series.tasks_completed, &out.series.tasks_succeeded);
+    assert_eq!(done[..50], ok[..50]);
+    assert!(done[..50].iter().sum::<u64>() > 30);
+    assert!(done[52..].iter().sum::<u64>() > 30);
+    assert_eq!(ok[52..].iter().sum::<u64>(), 0);
+    assert_eq!(metric(&out, "share_final_byzantine"), 1.0);
+    assert_eq!(metric(&out, "faults_fired"), 1.0);
+}
+
+#[test]
+fn random_takeovers_reach_one_minus_survival_of_the_population() {
+    // An agent not yet byzantine is taken over with probability b each tick: after t ticks a
+    // share 1 - (1 - b)^t is byzantine (b = 0.01, t = 100: 0.634), binomial over 1000 agents.
+    let text = r#"
+ticks = 100
+seed = 10
+[[population]]
+name = "workers"
+count = 1000
+[tasks]
+arrival_rate = 0.1
+[faults]
+byzantine_probability = 0.01
+"#;
+    let out = sim::run(&scenario(text), 10);
+    let p = 1.0 - 0.99f64.powi(100);
+    assert_proportion(
+        "byzantine share",
+        metric(&out, "share_final_byzantine") * 1000.0,
+        1000.0,
+        p,
+        4.5,
+    );
+    assert_eq!(
+        metric(&out, "faults_fired"),
+        metric(&out, "share_final_byzantine") * 1000.0
+    );
+}
+
+#[test]
+fn a_loss_burst_multiplies_the_delivery_probabilities() {
+    // A burst of loss q on every link, with base loss p and no retries: each transmission gets
+    // through with probability (1 - p)(1 - q). A task of one subtask succeeds when its
+    // assignment and its answer both do: ((1 - p)(1 - q))² = (0.8 · 0.5)² = 0.16.
+    let text = format!(
+        "ticks = 3000\n{SURE}\n[messages]\nloss = 0.2\nretries = 0\n\
+         [[faults.event]]\ntick = 0\nkind = \"loss_burst\"\nloss = 0.5\nduration = 5000\n"
+    );
+    let out = sim::run(&scenario(&text), 9);
+    let done = metric(&out, "tasks_completed");
+    let ok = metric(&out, "task_success_rate") * done;
+    assert_proportion("tasks through a burst", ok, done, 0.16, 4.5);
+}
+
+#[test]
+fn a_total_loss_burst_stops_every_answer_sent_during_it() {
+    // Loss 1 from tick 20 for 10 ticks, no retries: every message sent in ticks 20..30 is lost,
+    // so no task succeeds between the last answer sent before the burst (arriving at tick 20)
+    // and the first sent after it (sent at 30 at the earliest, arriving at 31).
+    let text = format!(
+        "ticks = 60\n{SURE}\n[messages]\nretries = 0\n\
+         [[faults.event]]\ntick = 20\nkind = \"loss_burst\"\nloss = 1.0\nduration = 10\n"
+    );
+    let out = sim::run(&scenario(&text), 9);
+    let ok = &out.series.tasks_succeeded;
+    assert!(ok[..21].iter().sum::<u64>() > 10);
+    assert_eq!(ok[21..31].iter().sum::<u64>(), 0);
+    assert!(ok[31..].iter().sum::<u64>() > 10);
+}
+
+#[test]
+fn random_delays_add_their_mean_to_every_hop() {
+    // A star task of one subtask under `first` crosses two links (assignment, answer), each of
+    // latency 1 and delayed by L = 5 more ticks with probability q = 0.3: mean latency
+    // 2 (1 + qL) = 5, with a standard deviation of L·sqrt(2q(1 - q)) ≈ 3.2 per task.
+    let text =
+        format!("ticks = 2000\n{SURE}\n[faults]\ndelay_probability = 0.3\nextra_latency = 5\n");
+    let out = sim::run(&scenario(&text), 9);
+    let n = metric(&out, "tasks_completed");
+    let latency = metric(&out, "mean_latency_ticks");
+    assert!((latency - 5.0).abs() < 4.5 * 3.24 / n.sqrt(), "{latency}");
 }

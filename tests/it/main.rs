@@ -11,3 +11,4 @@ mod robustness;
 mod strategies;
 mod support;
 mod sweep;
+mod topologies;
