@@ -213,28 +213,34 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
     let base = scenario::from_doc(base_doc.clone(), &sc_text, &scenario_path, &applied)
         .map_err(|e| bad(relocate(e, &labels, &set_table, "")))?;
 
-    // Each axis value alone, then each cell.
+    // Each axis value alone (the values of zipped keys together, position by position), then
+    // each cell.
     for d in &drafts {
-        for (k, key) in d.axis.keys.iter().enumerate() {
-            // A problem every value shares (an unknown key) is reported once, at the first.
-            let mut said: Vec<String> = Vec::new();
-            for (i, value) in d.raw[k].iter().enumerate() {
+        // A problem every value shares (an unknown key) is reported once, at the first.
+        let mut said: Vec<String> = Vec::new();
+        let positions = d.raw.first().map_or(0, Vec::len);
+        for i in 0..positions {
+            let mut doc = base_doc.clone();
+            let mut labels = Vec::new();
+            let mut applied = Vec::new();
+            for (k, key) in d.axis.keys.iter().enumerate() {
                 let at = d.lists[k].index(i);
-                let mut doc = base_doc.clone();
-                match set_value(&mut doc, key, value.clone()) {
+                match set_value(&mut doc, key, d.raw[k][i].clone()) {
                     Err(msg) => c.push(Problem::new(at, msg)),
                     Ok(sp) => {
-                        let label = vec![(at.to_string(), at.clone())];
-                        let applied = vec![(sp, at.to_string())];
-                        if let Err(e) = scenario::from_doc(doc, &sc_text, &scenario_path, &applied)
-                        {
-                            for p in relocate(e, &label, &at, "") {
-                                if !said.contains(&p.message) {
-                                    said.push(p.message.clone());
-                                    c.push(p);
-                                }
-                            }
-                        }
+                        labels.push((at.to_string(), at.clone()));
+                        applied.push((sp, at.to_string()));
+                    }
+                }
+            }
+            if labels.len() < d.axis.keys.len() {
+                continue;
+            }
+            if let Err(e) = scenario::from_doc(doc, &sc_text, &scenario_path, &applied) {
+                for p in relocate(e, &labels, &labels[0].1, "") {
+                    if !said.contains(&p.message) {
+                        said.push(p.message.clone());
+                        c.push(p);
                     }
                 }
             }

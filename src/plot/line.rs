@@ -70,9 +70,20 @@ pub fn tick_label(v: f64, categories: Option<&[String]>, log: bool) -> String {
                 String::new()
             }
         }
-        None if log => short(10f64.powf(v)),
+        // Ticks on a log axis fall at round logarithms (10^0.6 = 3.98...): two significant
+        // digits are what a reader can use.
+        None if log => short(two_digits(10f64.powf(v))),
         None => short(v),
     }
+}
+
+/// `x` rounded to two significant digits.
+fn two_digits(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(1 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 impl Figure for Line {
@@ -177,5 +188,20 @@ impl Figure for Line {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_ticks_read_with_two_significant_digits() {
+        assert_eq!(tick_label(4f64.log10() - 0.0009, None, true), "4");
+        assert_eq!(tick_label(0.8, None, true), "6.3");
+        assert_eq!(tick_label(2.2, None, true), "160");
+        assert_eq!(tick_label(2.0, None, true), "100");
+        assert_eq!(tick_label(-1.0, None, true), "0.1");
+        assert_eq!(tick_label(1.5, None, false), "1.5");
     }
 }

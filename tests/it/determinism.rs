@@ -53,3 +53,43 @@ fn same_seed_same_files_in_two_processes_whatever_the_threads() {
         assert_eq!(a, b, "{f} differs between two processes");
     }
 }
+
+#[test]
+fn every_topology_under_every_fault_is_a_pure_function_of_the_seed() {
+    let base = std::fs::read_to_string(root().join("scenarios/resilience.toml")).unwrap();
+    let faults = r#"
+orchestrator_crash_probability = 0.01
+byzantine_probability = 0.001
+delay_probability = 0.1
+extra_latency = 3
+drop_probability = 0.02
+event = [
+  { tick = 50, kind = "partition", target = 0.25 },
+  { tick = 80, kind = "heal" },
+  { tick = 90, kind = "loss_burst", loss = 0.5, duration = 20, target = "workers" },
+  { tick = 120, kind = "orchestrator_crash", target = 1 },
+  { tick = 150, kind = "byzantine", target = [1, 2] },
+  { tick = 160, kind = "crash", target = 0.5 },
+  { tick = 170, kind = "recover", target = 1 },
+]
+"#;
+    for topology in ["star", "hierarchical(2)", "decentralized(5)"] {
+        let text = format!("{base}{faults}")
+            .replace("kind = \"star\"", &format!("kind = \"{topology}\""))
+            .replace("ticks = 1000", "ticks = 300");
+        let sc = scenario(&text);
+        let a = sim::run(&sc, 5);
+        let b = sim::run(&sc, 5);
+        assert_eq!(
+            format!("{:?}", a.metrics),
+            format!("{:?}", b.metrics),
+            "{topology}"
+        );
+        // Debug output compares the NaN payoffs of absent strategies as equal.
+        assert!(
+            format!("{:?}", a.series) == format!("{:?}", b.series),
+            "{topology}"
+        );
+        assert!(a.metrics.get("faults_fired").unwrap() > 7.0, "{topology}");
+    }
+}
