@@ -210,6 +210,8 @@ pub struct Faults {
     pub delay_probability: f64,
     /// The delay of a delayed transmission, in ticks.
     pub extra_latency: u32,
+    /// The distribution of each agent's link's extra loss probability (`None`: no extra loss).
+    pub link_loss: Option<Dist>,
     /// Scheduled events, by tick then file order.
     pub events: Vec<FaultEvent>,
 }

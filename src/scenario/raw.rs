@@ -117,6 +117,9 @@ pub struct RawFaults {
     pub delay_probability: Option<f64>,
     /// Extra ticks of a delayed transmission (≥ 0; default 0).
     pub extra_latency: Option<i64>,
+    /// Extra loss probability of each agent's link, drawn once per agent (stream `links`): a
+    /// number or a distribution on [0, 1] such as `uniform(0, 0.2)` (default 0).
+    pub link_loss: Option<RawDist>,
     /// Scheduled fault events, fired at the start of their tick in the order written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event: Vec<RawFaultEvent>,

@@ -677,6 +677,13 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
                     &mut f.delay_probability,
                     0.0,
                 ),
+                link_loss: match f.link_loss.as_ref() {
+                    None => None,
+                    Some(d) => match c.dist(fp.key("link_loss"), d, 0.0, 1.0, false) {
+                        Dist::Fixed(0.0) => None,
+                        d => Some(d),
+                    },
+                },
                 extra_latency: c.int(
                     fp.key("extra_latency"),
                     &mut f.extra_latency,

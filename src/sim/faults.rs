@@ -2,7 +2,9 @@
 //! (the transient loss of answers strikes in phase 5, see [`super::work`]; loss bursts and delays
 //! strike on the links, see [`super::reach`] and [`super::network`]).
 //!
-//! First, every coordinator whose failover time has come is replaced (it is up again). Scheduled
+//! First, every coordinator whose failover time has come is replaced (it is up again), and
+//! agents new to the run draw their link's loss from `faults.link_loss` (stream `links`, in id
+//! order). Scheduled
 //! events then fire in tick then file order. A target is a fraction x of the present agents
 //! (⌊x·n⌋ of them, drawn uniformly without replacement from stream `faults`), a group, listed
 //! agent ids, or every present agent; agents that left the population are never struck.
@@ -60,6 +62,9 @@ pub fn inject_faults(
     let n = roster.entities.len();
     let topology = sc.topology;
     ledger.failovers += reach.fail_over(now) as u64;
+    if let Some(dist) = &f.link_loss {
+        reach.draw_link_losses(dist, n, &mut streams.links);
+    }
     let random = f.crash_probability > 0.0
         || f.repair_probability > 0.0
         || f.orchestrator_crash_probability > 0.0

@@ -26,6 +26,8 @@ pub struct Reach {
     cut: Vec<bool>,
     /// Per agent id: (extra loss probability, first tick without it) of a loss burst.
     burst: Vec<(f64, u32)>,
+    /// Per agent id: the extra loss probability of its link (`faults.link_loss`), drawn once.
+    link_loss: Vec<f64>,
 }
 
 impl Reach {
@@ -81,6 +83,19 @@ impl Reach {
         self.burst[i] = (loss, until);
     }
 
+    /// Draws the link loss of the agents `link_loss` does not cover yet, in id order, up to
+    /// `n` agents.
+    pub fn draw_link_losses(
+        &mut self,
+        dist: &crate::dist::Dist,
+        n: usize,
+        rng: &mut crate::rng::SimRng,
+    ) {
+        while self.link_loss.len() < n {
+            self.link_loss.push(dist.sample(rng, 0.0, 1.0));
+        }
+    }
+
     /// Whether worker `id` can be reached through the coordinators of `topology` (it is not cut
     /// off and its path to the root is up); whether it is up is the caller's business.
     pub fn reachable(&self, topology: &Topology, id: u32, n: usize) -> bool {
@@ -88,15 +103,25 @@ impl Reach {
             && (self.down.is_empty() || !topology.path(id, n).any(|node| self.node_down(node)))
     }
 
-    /// The links to and from agent `id` at tick `now`: a loss burst adds an independent loss,
-    /// so a transmission gets through with probability `(1 - loss) (1 - burst)`.
+    /// The links to and from agent `id` at tick `now`: its link's own loss ℓ and a loss burst
+    /// b add independent losses, so a transmission gets through with probability
+    /// `(1 - loss) (1 - ℓ) (1 - b)`.
     pub fn links(&self, base: &Messages, id: u32, now: u32) -> Messages {
-        match self.burst.get(id as usize) {
-            Some(&(extra, until)) if now < until && extra > 0.0 => Messages {
-                loss: 1.0 - (1.0 - base.loss) * (1.0 - extra),
-                ..*base
-            },
-            _ => *base,
+        let mut through = 1.0;
+        if let Some(&(extra, until)) = self.burst.get(id as usize)
+            && now < until
+        {
+            through *= 1.0 - extra;
+        }
+        if let Some(&own) = self.link_loss.get(id as usize) {
+            through *= 1.0 - own;
+        }
+        if through == 1.0 {
+            return *base;
+        }
+        Messages {
+            loss: 1.0 - (1.0 - base.loss) * through,
+            ..*base
         }
     }
 }

@@ -35,6 +35,8 @@ pub struct Streams {
     pub adaptation: SimRng,
     /// Faults (`"faults"`).
     pub faults: SimRng,
+    /// Each agent's link loss (`"links"`).
+    pub links: SimRng,
 }
 
 impl Streams {
@@ -48,6 +50,7 @@ impl Streams {
             work: stream(seed, "work"),
             adaptation: stream(seed, "adaptation"),
             faults: stream(seed, "faults"),
+            links: stream(seed, "links"),
         }
     }
 }

@@ -184,3 +184,35 @@ fn random_delays_add_their_mean_to_every_hop() {
     let latency = metric(&out, "mean_latency_ticks");
     assert!((latency - 5.0).abs() < 4.5 * 3.24 / n.sqrt(), "{latency}");
 }
+
+#[test]
+fn heterogeneous_links_lose_by_their_own_drawn_loss() {
+    // Each agent's link draws an extra loss ℓ ~ uniform(0, 0.4) once. A one-subtask task given
+    // to a uniformly random agent, without retries, succeeds when its assignment and its answer
+    // both get through: E[(1 - ℓ)²] = ∫₀^0.4 (1 - x)² dx / 0.4 = (1 - 0.6³) / 1.2 = 0.6533.
+    // 400 agents (the sample mean of (1 - ℓ)² has a standard error near 0.009) and about 3000
+    // tasks (binomial standard error near 0.009): within 0.05.
+    let text = r#"
+ticks = 1000
+seed = 12
+[[population]]
+name = "workers"
+count = 400
+skill = 1.0
+[tasks]
+arrival_rate = 3.0
+subtasks = 1
+deadline = 20
+[assignment]
+policy = "random"
+[consensus]
+rule = "first"
+[messages]
+retries = 0
+[faults]
+link_loss = "uniform(0, 0.4)"
+"#;
+    let out = sim::run(&scenario(text), 12);
+    let rate = metric(&out, "task_success_rate");
+    assert!((rate - 0.784 / 1.2).abs() < 0.05, "{rate}");
+}
