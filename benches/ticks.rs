@@ -1,4 +1,5 @@
-//! Ticks per second of a star team of 1,000 and 100,000 agents, and memory per agent.
+//! Ticks per second of a star team of 1,000 and 100,000 agents, memory per agent, and the cost
+//! of each topology's message pattern for a team of 1,000.
 //!
 //! The team works at steady state: `N / 20` tasks arrive per tick, each of 3 subtasks with one
 //! worker, so about 15% of the agents are given a subtask every tick and every agent pays its
@@ -36,6 +37,10 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOC: Counting = Counting;
 
 fn team(n: u32) -> scenario::Scenario {
+    team_in(n, "star")
+}
+
+fn team_in(n: u32, topology: &str) -> scenario::Scenario {
     let text = format!(
         r#"
 ticks = 1000000
@@ -50,6 +55,8 @@ arrival_rate = {rate}
 subtasks = 3
 domains = 4
 deadline = 10
+[topology]
+kind = "{topology}"
 [assignment]
 policy = "best_skill"
 redundancy = 1
@@ -85,5 +92,21 @@ fn star_team(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, star_team);
+/// The same team of 1,000 in each topology: the hierarchy relays over 5 levels of 4, the
+/// decentralized team announces every subtask to 8 peers who bid.
+fn topologies(c: &mut Criterion) {
+    let mut g = c.benchmark_group("topology_tick");
+    g.sample_size(10);
+    for topology in ["star", "hierarchical(4)", "decentralized(8)"] {
+        let mut sim = Simulation::new(&team_in(1_000, topology), 1);
+        for _ in 0..20 {
+            sim.step();
+        }
+        g.throughput(Throughput::Elements(1_000));
+        g.bench_function(topology, |b| b.iter(|| sim.step()));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, star_team, topologies);
 criterion_main!(benches);
