@@ -15,6 +15,7 @@ pub mod experiment_cmd;
 pub mod gamefile;
 pub mod manifest;
 pub mod plot;
+pub mod privacy;
 pub mod progress;
 pub mod report;
 pub mod reproduce;
