@@ -100,11 +100,62 @@ pub const DISTRIBUTIONS: &[SpecDef] = &[
     },
 ];
 
+const NONNEGATIVE: ParamDef = ParamDef {
+    name: "",
+    min: 0.0,
+    max: f64::INFINITY,
+    integer: false,
+    default: None,
+};
+
+/// The distributions of non-negative quantities (private values), as written in scenario
+/// files: the same as [`DISTRIBUTIONS`] with uniform and normal parameters ≥ 0 unbounded above.
+pub const VALUE_DISTRIBUTIONS: &[SpecDef] = &[
+    SpecDef {
+        name: "uniform",
+        doc: "uniform on [low, high)",
+        params: &[
+            ParamDef {
+                name: "low",
+                ..NONNEGATIVE
+            },
+            ParamDef {
+                name: "high",
+                ..NONNEGATIVE
+            },
+        ],
+    },
+    DISTRIBUTIONS[1],
+    SpecDef {
+        name: "normal",
+        doc: "Normal(mean, sd), clipped to [0, ∞)",
+        params: &[
+            ParamDef {
+                name: "mean",
+                ..NONNEGATIVE
+            },
+            ParamDef {
+                name: "sd",
+                ..NONNEGATIVE
+            },
+        ],
+    },
+];
+
 impl Dist {
-    /// Parses a distribution written as a call; checks that `low ≤ high`.
+    /// Parses a distribution on [0, 1] written as a call; checks that `low ≤ high`.
     pub fn parse(text: &str) -> Result<Dist, String> {
-        let (i, v) = resolve(text, "distribution", DISTRIBUTIONS)?;
-        Ok(match DISTRIBUTIONS[i].name {
+        Self::parse_in(text, DISTRIBUTIONS)
+    }
+
+    /// Parses a distribution of a non-negative quantity ([`VALUE_DISTRIBUTIONS`]).
+    pub fn parse_nonnegative(text: &str) -> Result<Dist, String> {
+        Self::parse_in(text, VALUE_DISTRIBUTIONS)
+    }
+
+    fn parse_in(text: &str, registry: &[SpecDef]) -> Result<Dist, String> {
+        let (i, v) = resolve(text, "distribution", registry)?;
+        Ok(match registry[i].name {
             "uniform" => {
                 if v[0] > v[1] {
                     return Err(format!(

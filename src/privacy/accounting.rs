@@ -22,6 +22,42 @@ pub enum Composition {
     },
 }
 
+impl Composition {
+    /// Parses `sequential` or `advanced(delta_slack)`.
+    pub fn parse(text: &str) -> Result<Composition, String> {
+        use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+        const DEFS: &[SpecDef] = &[
+            SpecDef {
+                name: "sequential",
+                doc: "k releases of ε spend kε",
+                params: &[],
+            },
+            SpecDef {
+                name: "advanced",
+                doc: "the advanced composition theorem with slack δ'",
+                params: &[ParamDef {
+                    name: "delta_slack",
+                    min: 0.0,
+                    max: 1.0,
+                    integer: false,
+                    default: Some(1e-6),
+                }],
+            },
+        ];
+        let (i, v) = resolve(text, "composition", DEFS)?;
+        if i == 0 {
+            return Ok(Composition::Sequential);
+        }
+        if !(v[0] > 0.0 && v[0] < 1.0) {
+            return Err(format!(
+                "`delta_slack` of `advanced` must be in (0, 1), found {}",
+                v[0]
+            ));
+        }
+        Ok(Composition::Advanced { delta_slack: v[0] })
+    }
+}
+
 /// An agent's budget.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Budget {

@@ -30,6 +30,13 @@
 //!   `Σ_i |paid_i - φ_i| / D`, the L1 distance, per task and relative to its value, between the
 //!   allocation and the task's true Shapley values (0 for exact Shapley under ground truth);
 //! - `faults_fired` = faults that fired over the run (per tick in the time series);
+//! - `private_tasks`, `private_success_rate` = private tasks resolved, and the share whose
+//!   aggregate was within tolerance; `privacy_error_mean` = mean over private tasks with a report
+//!   of |aggregate - true aggregate|; `epsilon_spent_mean`, `epsilon_spent_max` = ε spent per
+//!   agent (mean over every agent of the run, and the largest); `values_exposed` = private values
+//!   the coordinator saw in the clear; `privacy_refusals` = participants that shared nothing,
+//!   their budget spent; `privacy_messages`, `privacy_compute_seconds` = the protocols' extra
+//!   messages (also in `messages_total`) and modelled compute;
 //! - `orchestrator_down_ticks` = ticks that began with the root coordinator down; `failovers` =
 //!   coordinators replaced after a crash;
 //! - `availability` = mean over ticks of the share of present agents that were reachable (up,
@@ -42,6 +49,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::sim::agents::{Agent, AgentStrategy, Member, Up, Wallet};
 use crate::sim::credit::Fairness;
+use crate::sim::private::PrivacyAccounts;
 use crate::sim::resources::{Clock, Ledger};
 use crate::strategy::STRATEGIES;
 
@@ -146,6 +154,17 @@ pub fn gini(xs: &[f64]) -> f64 {
 pub fn summarise(world: &mut World) -> Metrics {
     let l = world.resource::<Ledger>().clone();
     let ticks = world.resource::<Clock>().tick;
+    // ε spent per agent of the initial and entered population (0 for agents that never shared).
+    let (epsilon_spent_mean, epsilon_spent_max) = {
+        let spent = &world.resource::<PrivacyAccounts>().epsilon;
+        let n = world
+            .resource::<crate::sim::agents::Roster>()
+            .entities
+            .len();
+        let total: f64 = spent.iter().sum();
+        let max = spent.iter().copied().fold(0.0, f64::max);
+        (ratio(total, n as f64), max)
+    };
     let mut q = world.query::<(&Agent, &AgentStrategy, &Wallet, &Up, &Member)>();
     let k = STRATEGIES.len();
     // Shares count agents; payoffs count owners (a `sybil(k)` owner once, with the sum over its
@@ -235,6 +254,21 @@ pub fn summarise(world: &mut World) -> Metrics {
         l.platform_fees + l.credit_unallocated + l.traffic_revenue - l.traffic_paid - l.audit_costs,
     );
     m.push("faults_fired", l.faults_fired as f64);
+    m.push("private_tasks", l.private_tasks as f64);
+    m.push(
+        "private_success_rate",
+        ratio(l.private_succeeded as f64, l.private_tasks as f64),
+    );
+    m.push(
+        "privacy_error_mean",
+        ratio(l.privacy_error_sum, l.privacy_error_tasks as f64),
+    );
+    m.push("epsilon_spent_mean", epsilon_spent_mean);
+    m.push("epsilon_spent_max", epsilon_spent_max);
+    m.push("values_exposed", l.values_exposed as f64);
+    m.push("privacy_refusals", l.privacy_refusals as f64);
+    m.push("privacy_messages", l.privacy_messages as f64);
+    m.push("privacy_compute_seconds", l.privacy_compute_seconds);
     m.push("orchestrator_down_ticks", l.orchestrator_down_ticks as f64);
     m.push("failovers", l.failovers as f64);
     m.push(

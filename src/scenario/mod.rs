@@ -57,6 +57,8 @@ pub struct Scenario {
     pub experience: Experience,
     /// Faults.
     pub faults: Faults,
+    /// Private aggregation tasks, if on.
+    pub privacy: Option<Privacy>,
     /// Strategy revision, if on.
     pub adaptation: Option<Adaptation>,
     /// Test aids.
@@ -278,6 +280,34 @@ pub enum Target {
     All,
     /// The root coordinator (the default, and only agent-free target, of `orchestrator_crash`).
     Root,
+}
+
+/// Private aggregation tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Privacy {
+    /// Share of arriving tasks that are private.
+    pub share: f64,
+    /// Sum or mean.
+    pub aggregate: Aggregate,
+    /// Participants per private task.
+    pub participants: u32,
+    /// Distribution of a participant's private value.
+    pub values: Dist,
+    /// Largest error of a successful task.
+    pub tolerance: f64,
+    /// The privacy mechanism.
+    pub mechanism: crate::privacy::PrivacyKind,
+    /// Each agent's budget.
+    pub budget: crate::privacy::accounting::Budget,
+}
+
+/// What a private task computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// The sum of the participants' values.
+    Sum,
+    /// Their mean.
+    Mean,
 }
 
 /// Strategy revision by pairwise imitation (the Fermi rule) with mutation.

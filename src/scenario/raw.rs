@@ -56,6 +56,9 @@ pub struct RawScenario {
     /// Faults (phase 1 and the phases they strike).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faults: Option<RawFaults>,
+    /// Private aggregation tasks (phase 2 onwards); off unless this table is present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<RawPrivacy>,
     /// Strategy revision by imitation (phase 10); off unless this table is present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adaptation: Option<RawAdaptation>,
@@ -123,6 +126,35 @@ pub struct RawFaults {
     /// Scheduled fault events, fired at the start of their tick in the order written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event: Vec<RawFaultEvent>,
+}
+
+/// Private aggregation tasks.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrivacy {
+    /// Share of arriving tasks that are private, in [0, 1] (default 1).
+    pub share: Option<f64>,
+    /// `sum` (a `private_sum` task) or `mean` (`private_mean`) (default `sum`).
+    pub aggregate: Option<String>,
+    /// Participants (data holders) per private task (≥ 1, at most the population; default 5, or
+    /// the population if smaller).
+    pub participants: Option<i64>,
+    /// Each participant's private value: a number ≥ 0 or a distribution such as
+    /// `uniform(0, 10)` (default `uniform(0, 10)`).
+    pub values: Option<RawDist>,
+    /// A private task succeeds when the aggregate the coordinator computes is within this of the
+    /// true aggregate (≥ 0; default 1).
+    pub tolerance: Option<f64>,
+    /// `none`, `laplace(epsilon, bound)`, `gaussian(epsilon, delta, bound)`,
+    /// `secure_aggregation` or `homomorphic(ciphertext_bytes, encrypt_ms, add_ms, decrypt_ms)`
+    /// (default `none`).
+    pub mechanism: Option<String>,
+    /// Each agent's ε budget (> 0; default: unlimited).
+    pub budget: Option<f64>,
+    /// Each agent's δ budget, in (0, 1] (default 1).
+    pub budget_delta: Option<f64>,
+    /// How releases compose: `sequential` or `advanced(delta_slack)` (default `sequential`).
+    pub composition: Option<String>,
 }
 
 /// A scheduled fault event.

@@ -10,8 +10,8 @@ use super::error::{KeyPath, Problem};
 use super::raw::{RawDist, RawGroup, RawScenario, RawSkill};
 use super::spec::suggest;
 use super::{
-    Adaptation, Assignment, Consensus, Credit, Debug, Economy, Experience, FaultEvent, FaultKind,
-    Faults, Group, Messages, Scenario, Target, Tasks, TrafficRule, to_json,
+    Adaptation, Aggregate, Assignment, Consensus, Credit, Debug, Economy, Experience, FaultEvent,
+    FaultKind, Faults, Group, Messages, Privacy, Scenario, Target, Tasks, TrafficRule, to_json,
 };
 use crate::credit::MechanismKind;
 use crate::dist::Dist;
@@ -167,6 +167,7 @@ impl Checker {
                     ))
                 }
             }
+            RawDist::Text(t) if hi > 1.0 => Dist::parse_nonnegative(t),
             RawDist::Text(t) => Dist::parse(t),
         };
         parsed.unwrap_or_else(|e| {
@@ -696,6 +697,119 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         }
         None => Faults::default(),
     };
+    let privacy = raw.privacy.as_mut().map(|p| {
+        let pp = root.key("privacy");
+        let share = c.prob(pp.key("share"), &mut p.share, 1.0);
+        let aggregate = match p.aggregate.get_or_insert_with(|| "sum".into()).as_str() {
+            "sum" => Aggregate::Sum,
+            "mean" => Aggregate::Mean,
+            other => {
+                let hint = suggest(other, ["sum", "mean"])
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                c.problems.push(
+                    Problem::new(pp.key("aggregate"), format!("unknown aggregate `{other}`"))
+                        .help(format!("{hint}`sum` or `mean`")),
+                );
+                Aggregate::Sum
+            }
+        };
+        // Default: 5 participants, or the whole population when it is smaller.
+        let default_participants = i64::from(population.clamp(1, 5));
+        let participants = c.int(
+            pp.key("participants"),
+            &mut p.participants,
+            default_participants,
+            1,
+            1_000_000,
+        ) as u32;
+        if population > 0 && participants > population {
+            c.problems.push(
+                Problem::new(
+                    pp.key("participants"),
+                    format!("{participants} participants per private task, but the population has {population} agents"),
+                )
+                .help(format!("use at most {population}")),
+            );
+        }
+        if let Some(Topology::Decentralized { fanout }) = topology
+            && fanout < participants
+        {
+            c.problems.push(
+                Problem::new(
+                    pp.key("participants"),
+                    format!("an announcement to {fanout} peers cannot find {participants} participants"),
+                )
+                .help(format!("use `decentralized({participants})` or more")),
+            );
+        }
+        if topology == Some(Topology::Single) && participants > 1 {
+            c.problems.push(Problem::new(
+                pp.key("participants"),
+                "topology `single` has one agent, so a private task has 1 participant",
+            ));
+        }
+        let values = c.dist(
+            pp.key("values"),
+            p.values
+                .get_or_insert_with(|| RawDist::Text("uniform(0, 10)".into())),
+            0.0,
+            f64::INFINITY,
+            false,
+        );
+        let tolerance = c.num(pp.key("tolerance"), &mut p.tolerance, 1.0, 0.0, f64::INFINITY);
+        let mechanism = c
+            .choice(
+                pp.key("mechanism"),
+                &mut p.mechanism,
+                "none",
+                crate::privacy::PrivacyKind::parse,
+            )
+            .unwrap_or(crate::privacy::PrivacyKind::None(crate::privacy::NoPrivacy));
+        let epsilon = match p.budget {
+            Some(b) if !(b > 0.0 && b.is_finite()) => {
+                c.problems.push(Problem::new(
+                    pp.key("budget"),
+                    format!("expected an ε budget > 0, found {b}"),
+                ));
+                f64::INFINITY
+            }
+            Some(b) => b,
+            None => f64::INFINITY,
+        };
+        let delta = match p.budget_delta {
+            Some(d) if !(d > 0.0 && d <= 1.0) => {
+                c.problems.push(Problem::new(
+                    pp.key("budget_delta"),
+                    format!("expected a δ budget in (0, 1], found {d}"),
+                ));
+                1.0
+            }
+            Some(d) => d,
+            None => 1.0,
+        };
+        let composition = c
+            .choice(
+                pp.key("composition"),
+                &mut p.composition,
+                "sequential",
+                crate::privacy::accounting::Composition::parse,
+            )
+            .unwrap_or(crate::privacy::accounting::Composition::Sequential);
+        Privacy {
+            share,
+            aggregate,
+            participants,
+            values,
+            tolerance,
+            mechanism,
+            budget: crate::privacy::accounting::Budget {
+                epsilon,
+                delta,
+                composition,
+            },
+        }
+    });
     let adaptation = raw.adaptation.as_mut().map(|a| {
         let ap = root.key("adaptation");
         let every = c.int(ap.key("every"), &mut a.every, 10, 1, u32::MAX as i64) as u32;
@@ -795,6 +909,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         economy,
         experience,
         faults,
+        privacy,
         adaptation,
         debug,
         resolved: to_json(&raw),

@@ -57,7 +57,6 @@ pub fn announce_subtasks(
 ) {
     let sc = ctx.sc;
     let n = ctx.roster.entities.len();
-    let r = sc.assignment.redundancy as usize;
     let route = Route {
         hops: 1,
         delay_probability: sc.faults.delay_probability,
@@ -133,7 +132,7 @@ pub fn announce_subtasks(
             waiting_again.push_back(sub);
             continue;
         }
-        let k = r.min(bids.len());
+        let k = (st.want as usize).min(bids.len());
         match sc.assignment.policy {
             Policy::BestSkill | Policy::Reputation => {
                 bids.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

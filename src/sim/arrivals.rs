@@ -3,14 +3,16 @@
 //! The number of tasks arriving in a tick is Poisson with mean `tasks.arrival_rate`. Each task
 //! has reward R, deadline `tick + tasks.deadline`, and `m` subtasks, each with a domain uniform
 //! over the D domains, a difficulty drawn from `tasks.difficulty`, and a correct answer uniform
-//! over the K answers. Every subtask joins the queue of subtasks waiting for workers.
+//! over the K answers. Every subtask joins the queue of subtasks waiting for workers. With
+//! `[privacy]`, each task is private with probability `privacy.share` (drawn first, from the
+//! same stream): one subtask (domain 0, difficulty 0) for `privacy.participants` data holders.
 
 use bevy_ecs::prelude::*;
 use rand_distr::{Distribution, Poisson};
 
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Board, Subtask, Task};
-use crate::dist::below;
+use crate::dist::{below, chance};
 
 /// Draws this tick's arrivals and puts their subtasks in the queue.
 pub fn spawn_tasks(
@@ -27,8 +29,38 @@ pub fn spawn_tasks(
         Ok(p) if t.arrival_rate > 0.0 => p.sample(rng) as u64,
         _ => 0,
     };
+    let privacy = params.0.privacy.as_ref();
+    let redundancy = params.0.assignment.redundancy;
     for _ in 0..arrivals {
         let id = board.next_id();
+        if let Some(p) = privacy
+            && chance(rng, p.share)
+        {
+            board.pending.push_back((id, 0));
+            board.insert(Task {
+                id,
+                arrived: clock.tick,
+                deadline: clock.tick + t.deadline,
+                subtasks: vec![Subtask {
+                    domain: 0,
+                    difficulty: 0.0,
+                    truth: 0,
+                    slots: Vec::new(),
+                    answers: Vec::new(),
+                    first_label: None,
+                    collusion: Vec::new(),
+                    waiting: 0,
+                    checked: 0,
+                    announce_after: 0,
+                    want: p.participants,
+                    private: Some(Vec::new()),
+                    resolution: None,
+                }],
+                open: 1,
+                private: true,
+            });
+            continue;
+        }
         let subtasks: Vec<Subtask> = (0..t.subtasks)
             .map(|_| Subtask {
                 domain: below(rng, u64::from(t.domains)) as u16,
@@ -41,6 +73,8 @@ pub fn spawn_tasks(
                 waiting: 0,
                 checked: 0,
                 announce_after: 0,
+                want: redundancy,
+                private: None,
                 resolution: None,
             })
             .collect();
@@ -53,6 +87,7 @@ pub fn spawn_tasks(
             deadline: clock.tick + t.deadline,
             subtasks,
             open: t.subtasks,
+            private: false,
         });
     }
     ledger.tasks_arrived += arrivals;

@@ -142,7 +142,7 @@ pub fn assign_subtasks(
     let mut demand = vec![0usize; sc.tasks.domains as usize];
     for &sub in &board.pending {
         if let Some(st) = board.subtask(sub).filter(|st| st.resolution.is_none()) {
-            demand[st.domain as usize] += r;
+            demand[st.domain as usize] += st.want as usize;
         }
     }
 
@@ -197,6 +197,7 @@ pub fn assign_subtasks(
             continue;
         }
         chosen.clear();
+        let r = st.want as usize;
         match policy {
             Policy::BestSkill => by_domain[st.domain as usize].pick(r, &free, &mut chosen),
             Policy::Reputation => by_reputation.pick(r, &free, &mut chosen),

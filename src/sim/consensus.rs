@@ -9,15 +9,18 @@
 //!
 //! The kept answer is chosen by [`crate::rules::consensus::decide`] over the answers that
 //! arrived; none kept means the subtask failed. Workers still holding a resolved subtask are
-//! released. While the root coordinator is down nothing is resolved (the subtasks past their
+//! released. A private task is resolved by [`super::private`]'s rule instead. While the root
+//! coordinator is down nothing is resolved (the subtasks past their
 //! deadline fail when a new coordinator takes over); `decentralized` peers resolve their
 //! subtasks among themselves and never stop.
 
 use bevy_ecs::prelude::*;
 
 use super::agents::{Load, Roster};
+use super::network::book;
+use super::private;
 use super::reach::Reach;
-use super::resources::{Clock, Ledger, Params};
+use super::resources::{Clock, Ledger, Params, TickCounters};
 use super::tasks::{Board, Finished, FinishedTasks, Resolution, SlotState};
 use crate::rules::consensus::{ConsensusRule, decide};
 
@@ -31,10 +34,12 @@ pub fn form_consensus(
     mut finished: ResMut<FinishedTasks>,
     mut ledger: ResMut<Ledger>,
     reach: Res<Reach>,
+    mut counters: ResMut<TickCounters>,
     mut loads: Query<&mut Load>,
 ) {
     let sc = &params.0;
-    if reach.root_down(&sc.topology, roster.entities.len()) {
+    let n = roster.entities.len();
+    if reach.root_down(&sc.topology, n) {
         return;
     }
     let rule = sc.consensus.rule;
@@ -44,6 +49,51 @@ pub fn form_consensus(
         let past_deadline = now >= task.deadline;
         for st in task.subtasks.iter_mut().filter(|s| s.resolution.is_none()) {
             let all_in = !st.slots.is_empty() && st.waiting == 0;
+            if let (Some(held), Some(p)) = (st.private.as_ref(), sc.privacy.as_ref()) {
+                if !(all_in || past_deadline) {
+                    continue;
+                }
+                let reports: Vec<f64> = st.answers.iter().filter_map(|a| a.report).collect();
+                let truth = private::aggregate(p.aggregate, held.iter().map(|&(_, x)| x));
+                let estimate = private::aggregate(p.aggregate, reports.iter().copied());
+                let error = (estimate - truth).abs();
+                let correct = !held.is_empty() && !reports.is_empty() && error <= p.tolerance;
+                if !reports.is_empty() && !held.is_empty() {
+                    ledger.privacy_error_sum += error;
+                    ledger.privacy_error_tasks += 1;
+                }
+                let k = held.len() as u64;
+                if k > 0 {
+                    let o = p
+                        .mechanism
+                        .mechanism()
+                        .overhead(k, private::layout(&sc.topology, n));
+                    ledger.privacy_messages += o.messages;
+                    ledger.privacy_compute_seconds += o.compute_seconds;
+                    book(
+                        &mut ledger,
+                        &mut counters,
+                        o.messages as u32,
+                        sc.messages.answer_bytes,
+                    );
+                }
+                ledger.private_tasks += 1;
+                ledger.private_succeeded += u64::from(correct);
+                st.resolution = Some(Resolution {
+                    kept: None,
+                    correct,
+                });
+                for slot in st.slots.iter_mut().filter(|s| s.state == SlotState::Sent) {
+                    slot.state = SlotState::Released;
+                    if let Ok(mut load) = loads.get_mut(roster.entities[slot.agent as usize]) {
+                        load.held -= 1;
+                    }
+                }
+                task.open -= 1;
+                ledger.subtasks_resolved += 1;
+                ledger.subtasks_correct += u64::from(correct);
+                continue;
+            }
             let ready = match rule {
                 ConsensusRule::First => !st.answers.is_empty(),
                 ConsensusRule::Verified => {

@@ -19,6 +19,10 @@
 //! platform. `|Σx_raw - v(N)| / v(N)` is recorded as the budget imbalance (x_raw: Banzhaf's raw
 //! index, LOO's marginals).
 //!
+//! A private task's game is instead the data game of its reports (see `DataGame`): the
+//! coordinator judges contributions by what it receives, noisy or not, whatever
+//! `credit.observation` says.
+//!
 //! Fairness: the *truth game* of the task is the same game judged by ground truth; its Shapley
 //! value (exact up to [`TRUTH_EXACT_LIMIT`] participants, else [`TRUTH_SAMPLES`] antithetic
 //! permutations) is each participant's true contribution, and sums to D. Per agent, credit paid
@@ -102,11 +106,22 @@ struct GameSubtask {
     judged: Vec<bool>,
 }
 
+/// The data game of a private task: `v(S) = scale · Σ_{i∈S} w_i / Σ_N w_i` if the task
+/// succeeded (0 otherwise), with `w_i` a participant's contribution to the aggregate as the
+/// coordinator sees it (its report, floored at 0; 0 if it shared nothing) or, in the truth game,
+/// its true value; `v(S) = scale · |S|/n` when every weight is 0.
+struct DataGame {
+    observed: Vec<f64>,
+    truth: Vec<f64>,
+    success: bool,
+}
+
 /// The cooperative game of a finished task.
 pub struct TaskGame {
     /// Agent id of each player, ascending.
     pub players: Vec<u32>,
     subtasks: Vec<GameSubtask>,
+    data: Option<DataGame>,
     rule: ConsensusRule,
     value_rule: ValueRule,
     scale: f64,
@@ -129,6 +144,33 @@ impl TaskGame {
             .collect();
         players.sort_unstable();
         players.dedup();
+        if let Some(held) = task.subtasks.first().and_then(|s| s.private.as_ref()) {
+            let s = &task.subtasks[0];
+            let n = players.len();
+            let (mut observed, mut truth) = (vec![0.0; n], vec![0.0; n]);
+            for a in &s.answers {
+                if let (Ok(p), Some(r)) = (players.binary_search(&a.agent), a.report) {
+                    observed[p] += r.max(0.0);
+                }
+            }
+            for &(agent, x) in held {
+                if let Ok(p) = players.binary_search(&agent) {
+                    truth[p] += x;
+                }
+            }
+            return TaskGame {
+                players,
+                subtasks: Vec::new(),
+                data: Some(DataGame {
+                    observed,
+                    truth,
+                    success: s.resolution.is_some_and(|r| r.correct),
+                }),
+                rule,
+                value_rule,
+                scale,
+            };
+        }
         let subtasks = task
             .subtasks
             .iter()
@@ -177,6 +219,7 @@ impl TaskGame {
         TaskGame {
             players,
             subtasks,
+            data: None,
             rule,
             value_rule,
             scale,
@@ -196,6 +239,11 @@ impl TaskGame {
                     judged: s.ballots.iter().map(|b| b.correct).collect(),
                 })
                 .collect(),
+            data: self.data.as_ref().map(|d| DataGame {
+                observed: d.truth.clone(),
+                truth: d.truth.clone(),
+                success: d.success,
+            }),
             rule: self.rule,
             value_rule: self.value_rule,
             scale: self.scale,
@@ -212,8 +260,11 @@ impl TaskGame {
         })
     }
 
-    /// Per player: answers judged correct.
+    /// Per player: answers judged correct (in a private task: its observed contribution).
     pub fn quality(&self) -> Vec<f64> {
+        if let Some(d) = &self.data {
+            return d.observed.clone();
+        }
         let mut q = vec![0.0; self.players.len()];
         for s in &self.subtasks {
             for (&p, &j) in s.owner.iter().zip(&s.judged) {
@@ -269,6 +320,20 @@ impl TaskGame {
     }
 
     fn eval(&self, member: impl Fn(usize) -> bool) -> f64 {
+        if let Some(d) = &self.data {
+            if !d.success {
+                return 0.0;
+            }
+            let total: f64 = d.observed.iter().sum();
+            let n = d.observed.len();
+            let (part, whole) = if total > 0.0 {
+                let part: f64 = (0..n).filter(|&p| member(p)).map(|p| d.observed[p]).sum();
+                (part, total)
+            } else {
+                ((0..n).filter(|&p| member(p)).count() as f64, n as f64)
+            };
+            return self.scale * part / whole;
+        }
         let correct = self
             .subtasks
             .iter()
@@ -386,8 +451,9 @@ pub fn allocate_credit(
         let allocation = mechanism.allocate(&game, &facts, &mut streams.credit);
         time.0 += started.elapsed().as_secs_f64();
         // Judged by the truth, the task's game is its truth game, and an exact Shapley allocation
-        // of it is already its true contribution: it is not computed twice.
-        let ground_truth = sc.credit.observation.is_ground_truth();
+        // of it is already its true contribution: it is not computed twice. A private task's game
+        // is always what the coordinator observes (the reports), whatever the observation mode.
+        let ground_truth = sc.credit.observation.is_ground_truth() && !f.task.private;
         let reusable = ground_truth
             && matches!(sc.credit.mechanism, MechanismKind::Shapley(_))
             && allocation.as_ref().is_ok_and(|a| a.samples == 0);

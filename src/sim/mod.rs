@@ -21,6 +21,7 @@ mod experience;
 mod faults;
 mod messages;
 pub mod network;
+pub mod private;
 pub mod reach;
 pub mod record;
 pub mod resources;
@@ -157,6 +158,7 @@ impl Simulation {
         world.init_resource::<tasks::FinishedTasks>();
         world.init_resource::<network::Network>();
         world.init_resource::<reach::Reach>();
+        world.init_resource::<private::PrivacyAccounts>();
         world.init_resource::<work::Inbox>();
         world.init_resource::<assign::RoundRobin>();
         world.init_resource::<credit::Payouts>();

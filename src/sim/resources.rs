@@ -37,6 +37,8 @@ pub struct Streams {
     pub faults: SimRng,
     /// Each agent's link loss (`"links"`).
     pub links: SimRng,
+    /// Private values and privacy noise (`"privacy"`).
+    pub privacy: SimRng,
 }
 
 impl Streams {
@@ -51,6 +53,7 @@ impl Streams {
             adaptation: stream(seed, "adaptation"),
             faults: stream(seed, "faults"),
             links: stream(seed, "links"),
+            privacy: stream(seed, "privacy"),
         }
     }
 }
@@ -102,6 +105,22 @@ pub struct Ledger {
     pub imbalance_tasks: u64,
     /// Faults fired.
     pub faults_fired: u64,
+    /// Private tasks resolved, and of those, succeeded.
+    pub private_tasks: u64,
+    /// Private tasks that succeeded.
+    pub private_succeeded: u64,
+    /// Sum over private tasks with at least one report of |aggregate - true aggregate|.
+    pub privacy_error_sum: f64,
+    /// Private tasks in `privacy_error_sum`.
+    pub privacy_error_tasks: u64,
+    /// Private values the coordinator saw in the clear.
+    pub values_exposed: u64,
+    /// Participants that shared nothing, their budget spent.
+    pub privacy_refusals: u64,
+    /// Extra messages of the privacy protocols (included in `messages`).
+    pub privacy_messages: u64,
+    /// Modelled compute of the privacy protocols, seconds.
+    pub privacy_compute_seconds: f64,
     /// Ticks that began with the root coordinator down.
     pub orchestrator_down_ticks: u64,
     /// Coordinators replaced after a crash.

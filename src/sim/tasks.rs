@@ -47,6 +47,9 @@ pub struct Answer {
     pub reputation: f64,
     /// The effort the worker claimed.
     pub claim: f64,
+    /// Private tasks: what the participant released for the aggregate (`None`: it shared
+    /// nothing, its budget being spent).
+    pub report: Option<f64>,
 }
 
 impl Answer {
@@ -93,6 +96,11 @@ pub struct Subtask {
     pub checked: usize,
     /// `decentralized`: the tick before which the subtask is not announced again.
     pub announce_after: u32,
+    /// Workers wanted: the redundancy, or a private task's participants.
+    pub want: u32,
+    /// Private tasks: (participant, its true private value) of every participant that worked,
+    /// in working order; `None` for an ordinary subtask.
+    pub private: Option<Vec<(u32, f64)>>,
     /// Set once, by consensus.
     pub resolution: Option<Resolution>,
 }
@@ -110,6 +118,8 @@ pub struct Task {
     pub subtasks: Vec<Subtask>,
     /// Subtasks not yet resolved.
     pub open: u32,
+    /// Whether it is a private aggregation task (one subtask whose participants hold data).
+    pub private: bool,
 }
 
 /// Open tasks and the queue of subtasks waiting for workers.

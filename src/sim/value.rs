@@ -1,6 +1,7 @@
 //! Phase 7, value: a finished task realises `R * f(outcomes)` by the value rule, where a
 //! subtask's outcome is whether its kept answer is truly correct. The task succeeds when `f = 1`;
-//! its latency is the finishing tick minus the arrival tick.
+//! its latency is the finishing tick minus the arrival tick. A private task realises R when its
+//! aggregate was within tolerance, else nothing.
 
 use bevy_ecs::prelude::*;
 
@@ -24,7 +25,12 @@ pub fn realise_value(
             .iter()
             .filter(|s| s.resolution.is_some_and(|r| r.correct))
             .count();
-        let fraction = t.value_rule.fraction(correct, m);
+        // A private task (one subtask) is worth its reward when its aggregate is accurate.
+        let fraction = if f.task.private {
+            correct as f64
+        } else {
+            t.value_rule.fraction(correct, m)
+        };
         f.value = t.reward * fraction;
         f.success = fraction >= 1.0;
         ledger.tasks_completed += 1;

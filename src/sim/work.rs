@@ -18,10 +18,12 @@ use bevy_ecs::prelude::*;
 use super::agents::{Agent, AgentStrategy, Load, Reputation, Roster, Skills, Up, Wallet};
 use super::assign::route_to_worker;
 use super::network::{Event, Network, Route, book, travel};
+use super::private::{self, PrivacyAccounts};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Answer, Board, SlotState, SubRef};
 use crate::dist::{below, chance};
+use crate::privacy::accounting::spent;
 use crate::rules::Topology;
 use crate::strategy::Answering;
 
@@ -70,6 +72,7 @@ pub fn do_work(
     mut ledger: ResMut<Ledger>,
     mut counters: ResMut<TickCounters>,
     reach: Res<Reach>,
+    mut accounts: ResMut<PrivacyAccounts>,
     mut agents: Query<(
         &Agent,
         &AgentStrategy,
@@ -100,6 +103,59 @@ pub fn do_work(
             continue;
         }
         let mut work = strategy.0.behaviour().work();
+        // A private task: the participant releases its private value (module `private`).
+        if let (Some(held), Some(p)) = (st.private.as_mut(), sc.privacy.as_ref()) {
+            let cost = sc.groups[agent.group as usize].effort_cost * work.effort;
+            wallet.effort_costs += cost;
+            ledger.effort_costs += cost;
+            let x = p.values.sample(&mut streams.privacy, 0.0, f64::MAX);
+            held.push((id, x));
+            let (eps, delta) = p.mechanism.mechanism().cost();
+            accounts.reserve(id);
+            let i = id as usize;
+            let report = if p.budget.allows(accounts.releases[i], eps, delta) {
+                accounts.releases[i] += 1;
+                let (e, d) = spent(p.budget.composition, accounts.releases[i], eps, delta);
+                accounts.epsilon[i] = e;
+                accounts.delta[i] = d;
+                let r = p.mechanism.release(x, &mut streams.privacy);
+                ledger.values_exposed += u64::from(r.exposed);
+                Some(r.reported)
+            } else {
+                ledger.privacy_refusals += 1;
+                None
+            };
+            st.slots[slot as usize].state = SlotState::Worked;
+            load.held -= 1;
+            let answer = Answer {
+                label: 0,
+                agent: id,
+                correct: false,
+                reputation: rep.0,
+                claim: work.claim,
+                report,
+            };
+            let layout = private::layout(&sc.topology, n);
+            let extra = p
+                .mechanism
+                .mechanism()
+                .overhead(1, layout)
+                .extra_bytes_per_value;
+            let delay = private::round_delay(p, layout, sc.messages.latency);
+            send_answer(
+                sc,
+                &reach,
+                (sub, slot, answer),
+                (clock.tick, delay, sc.messages.answer_bytes + extra, 0),
+                n,
+                &mut network,
+                &mut streams,
+                &mut ledger,
+                &mut counters,
+                st,
+            );
+            continue;
+        }
         // A colluder whose group already answered this subtask copies that label at no effort.
         let agreed = match work.answering {
             Answering::Collude { group } => st
@@ -139,58 +195,91 @@ pub fn do_work(
             correct: label == st.truth,
             reputation: rep.0,
             claim: work.claim,
+            report: None,
         };
         st.slots[slot as usize].state = SlotState::Worked;
         load.held -= 1;
-        // A transient fault: the answer is lost before it leaves the worker. The coordinator is
-        // not told; it waits for the answer until the subtask resolves otherwise.
-        let p = sc.faults.drop_probability;
-        if p > 0.0 && chance(&mut streams.faults, p) {
-            ledger.faults_fired += 1;
-            counters.faults += 1;
-            continue;
+        // In `decentralized`, copies go to the subtask's other workers (replicated consensus).
+        let copies = st.slots.len() as u32 - 1;
+        send_answer(
+            sc,
+            &reach,
+            (sub, slot, answer),
+            (clock.tick, 0, sc.messages.answer_bytes, copies),
+            n,
+            &mut network,
+            &mut streams,
+            &mut ledger,
+            &mut counters,
+            st,
+        );
+    }
+}
+
+/// Sends a worked answer to the coordinator: `(now, delay, bytes, copies)` are the tick, the
+/// ticks before it leaves, its size, and (in `decentralized`) the copies sent to other workers.
+/// A transient fault (`faults.drop_probability`) loses it before it leaves, unnoticed: the
+/// coordinator waits for it until the subtask resolves otherwise; a worker cut off by a
+/// partition cannot send it.
+#[allow(clippy::too_many_arguments)]
+fn send_answer(
+    sc: &crate::scenario::Scenario,
+    reach: &Reach,
+    (sub, slot, answer): (SubRef, u8, Answer),
+    (now, delay, bytes, copies): (u32, u32, u64, u32),
+    n: usize,
+    network: &mut Network,
+    streams: &mut Streams,
+    ledger: &mut Ledger,
+    counters: &mut TickCounters,
+    st: &mut crate::sim::tasks::Subtask,
+) {
+    let p = sc.faults.drop_probability;
+    if p > 0.0 && chance(&mut streams.faults, p) {
+        ledger.faults_fired += 1;
+        counters.faults += 1;
+        return;
+    }
+    let id = answer.agent;
+    if reach.is_cut(id) {
+        return;
+    }
+    let links = reach.links(&sc.messages, id, now);
+    let event = Event::Answer { sub, slot, answer };
+    match sc.topology {
+        Topology::Single => {
+            st.answers.push(answer);
+            st.waiting = st.waiting.saturating_sub(1);
         }
-        // A worker cut off by a partition cannot send its answer.
-        if reach.is_cut(id) {
-            continue;
+        Topology::Star | Topology::Hierarchical { .. } => {
+            let sent = network.send(
+                &links,
+                route_to_worker(sc, n),
+                now + delay,
+                event,
+                None,
+                &mut streams.network,
+            );
+            book(ledger, counters, sent, bytes);
         }
-        let links = reach.links(&sc.messages, id, clock.tick);
-        match sc.topology {
-            Topology::Single => {
-                st.answers.push(answer);
-                st.waiting = st.waiting.saturating_sub(1);
+        Topology::Decentralized { .. } => {
+            let route = Route {
+                hops: 1,
+                delay_probability: sc.faults.delay_probability,
+                extra_latency: sc.faults.extra_latency,
+            };
+            let mut sent = network.send(
+                &links,
+                route,
+                now + delay,
+                event,
+                None,
+                &mut streams.network,
+            );
+            for _ in 0..copies {
+                sent += travel(&links, route, now, &mut streams.network).transmissions;
             }
-            Topology::Star | Topology::Hierarchical { .. } => {
-                let sent = network.send(
-                    &links,
-                    route_to_worker(sc, n),
-                    clock.tick,
-                    Event::Answer { sub, slot, answer },
-                    None,
-                    &mut streams.network,
-                );
-                book(&mut ledger, &mut counters, sent, sc.messages.answer_bytes);
-            }
-            Topology::Decentralized { .. } => {
-                let route = Route {
-                    hops: 1,
-                    delay_probability: sc.faults.delay_probability,
-                    extra_latency: sc.faults.extra_latency,
-                };
-                let mut sent = network.send(
-                    &links,
-                    route,
-                    clock.tick,
-                    Event::Answer { sub, slot, answer },
-                    None,
-                    &mut streams.network,
-                );
-                // Copies to the subtask's other workers, for the replicated consensus.
-                for _ in 1..st.slots.len() {
-                    sent += travel(&links, route, clock.tick, &mut streams.network).transmissions;
-                }
-                book(&mut ledger, &mut counters, sent, sc.messages.answer_bytes);
-            }
+            book(ledger, counters, sent, bytes);
         }
     }
 }

@@ -225,6 +225,7 @@ fn answer(agent: u32, label: u16, truth: u16, claim: f64) -> Answer {
         correct: label == truth,
         reputation: 0.5,
         claim,
+        report: None,
     }
 }
 
@@ -247,6 +248,8 @@ fn task(subtasks: Vec<Vec<Answer>>, rule: ConsensusRule) -> Task {
                     })
                     .collect(),
                 announce_after: 0,
+                want: 1,
+                private: None,
                 resolution: Some(Resolution {
                     kept,
                     correct: kept.is_some_and(|k| answers[k].correct),
@@ -265,6 +268,7 @@ fn task(subtasks: Vec<Vec<Answer>>, rule: ConsensusRule) -> Task {
         deadline: 10,
         subtasks,
         open: 0,
+        private: false,
     }
 }
 

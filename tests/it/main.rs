@@ -7,6 +7,7 @@ mod credit;
 mod determinism;
 mod faults;
 mod model;
+mod privacy;
 mod robustness;
 mod strategies;
 mod support;
