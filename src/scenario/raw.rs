@@ -149,6 +149,13 @@ pub struct RawPrivacy {
     /// `secure_aggregation` or `homomorphic(ciphertext_bytes, encrypt_ms, add_ms, decrypt_ms)`
     /// (default `none`).
     pub mechanism: Option<String>,
+    /// ε of a mechanism that takes one and does not state it in its call (so that ε can be
+    /// swept as a number: `mechanism = "laplace"`, `epsilon = 0.5`, `bound = 10`).
+    pub epsilon: Option<f64>,
+    /// δ of a mechanism that takes one and does not state it.
+    pub delta: Option<f64>,
+    /// Clipping bound of a mechanism that takes one and does not state it.
+    pub bound: Option<f64>,
     /// Each agent's ε budget (> 0; default: unlimited).
     pub budget: Option<f64>,
     /// Each agent's δ budget, in (0, 1] (default 1).

@@ -758,13 +758,20 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
             false,
         );
         let tolerance = c.num(pp.key("tolerance"), &mut p.tolerance, 1.0, 0.0, f64::INFINITY);
+        // `epsilon`, `delta` and `bound` keys fill the parameters the call leaves out.
+        let table = [("epsilon", p.epsilon), ("delta", p.delta), ("bound", p.bound)];
         let mechanism = c
-            .choice(
-                pp.key("mechanism"),
-                &mut p.mechanism,
-                "none",
-                crate::privacy::PrivacyKind::parse,
-            )
+            .choice(pp.key("mechanism"), &mut p.mechanism, "none", |text| {
+                crate::privacy::PrivacyKind::parse(&fill_parameters(text, &table)?).map_err(|e| {
+                    match e.split_once("needs its parameter `") {
+                        Some((_, rest)) => {
+                            let name = rest.split('`').next().unwrap_or("");
+                            format!("{e}, or set `privacy.{name}`")
+                        }
+                        None => e,
+                    }
+                })
+            })
             .unwrap_or(crate::privacy::PrivacyKind::None(crate::privacy::NoPrivacy));
         let epsilon = match p.budget {
             Some(b) if !(b > 0.0 && b.is_finite()) => {
@@ -914,6 +921,39 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         debug,
         resolved: to_json(&raw),
     })
+}
+
+/// `text` (a privacy mechanism's call) with the parameters it leaves out, by name or position,
+/// taken from `table` where the table has them: `laplace` with `epsilon = 1`, `bound = 10`
+/// becomes `laplace(epsilon = 1, bound = 10)`. Keys of parameters the mechanism does not take are
+/// ignored.
+fn fill_parameters(text: &str, table: &[(&str, Option<f64>)]) -> Result<String, String> {
+    use super::spec::{Arg, Spec};
+    let mut spec = Spec::parse(text)?;
+    let Some(def) = crate::privacy::PRIVACY_MECHANISMS
+        .iter()
+        .find(|d| d.name == spec.name)
+    else {
+        return Ok(text.to_string());
+    };
+    let positional = spec.args.iter().filter(|a| a.key.is_none()).count();
+    for (i, param) in def.params.iter().enumerate() {
+        let given = i < positional
+            || spec
+                .args
+                .iter()
+                .any(|a| a.key.as_deref() == Some(param.name));
+        if given {
+            continue;
+        }
+        if let Some((_, Some(v))) = table.iter().find(|(k, _)| *k == param.name) {
+            spec.args.push(Arg {
+                key: Some(param.name.to_string()),
+                value: *v,
+            });
+        }
+    }
+    Ok(spec.to_string())
 }
 
 /// Parses a list of strategies an agent may adopt (no `sybil(k)`), reporting each bad entry.

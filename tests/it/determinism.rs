@@ -72,6 +72,12 @@ event = [
   { tick = 160, kind = "crash", target = 0.5 },
   { tick = 170, kind = "recover", target = 1 },
 ]
+[privacy]
+share = 0.4
+participants = 3
+tolerance = 5
+mechanism = "gaussian(2, 1e-5, 10)"
+budget = 30
 "#;
     for topology in ["star", "hierarchical(2)", "decentralized(5)"] {
         let text = format!("{base}{faults}")

@@ -156,3 +156,20 @@ fn private_tasks_mix_with_ordinary_ones_by_their_share() {
     let n = metric(&out, "tasks_completed");
     assert_proportion("private share", metric(&out, "private_tasks"), n, 0.3, 4.5);
 }
+
+#[test]
+fn table_keys_fill_the_parameters_a_call_leaves_out() {
+    // `mechanism = "laplace"` with `epsilon` and `bound` keys is `laplace(epsilon, bound)`; a
+    // parameter written in the call wins over the key.
+    let call = scenario(&private(3, "laplace(2, 10)", 1.0, ""));
+    let keys = scenario(&private(3, "laplace", 1.0, "epsilon = 2\nbound = 10"));
+    let mixed = scenario(&private(3, "laplace(2)", 1.0, "epsilon = 7\nbound = 10"));
+    assert_eq!(
+        call.privacy.as_ref().unwrap().mechanism,
+        keys.privacy.as_ref().unwrap().mechanism
+    );
+    assert_eq!(
+        call.privacy.as_ref().unwrap().mechanism,
+        mixed.privacy.as_ref().unwrap().mechanism
+    );
+}
