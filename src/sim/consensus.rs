@@ -49,71 +49,65 @@ pub fn form_consensus(
         let past_deadline = now >= task.deadline;
         for st in task.subtasks.iter_mut().filter(|s| s.resolution.is_none()) {
             let all_in = !st.slots.is_empty() && st.waiting == 0;
-            if let (Some(held), Some(p)) = (st.private.as_ref(), sc.privacy.as_ref()) {
-                if !(all_in || past_deadline) {
-                    continue;
-                }
-                let reports: Vec<f64> = st.answers.iter().filter_map(|a| a.report).collect();
-                let truth = private::aggregate(p.aggregate, held.iter().map(|&(_, x)| x));
-                let estimate = private::aggregate(p.aggregate, reports.iter().copied());
-                let error = (estimate - truth).abs();
-                let correct = !held.is_empty() && !reports.is_empty() && error <= p.tolerance;
-                if !reports.is_empty() && !held.is_empty() {
-                    ledger.privacy_error_sum += error;
-                    ledger.privacy_error_tasks += 1;
-                }
-                let k = held.len() as u64;
-                if k > 0 {
-                    let o = p
-                        .mechanism
-                        .mechanism()
-                        .overhead(k, private::layout(&sc.topology, n));
-                    ledger.privacy_messages += o.messages;
-                    ledger.privacy_compute_seconds += o.compute_seconds;
-                    book(
-                        &mut ledger,
-                        &mut counters,
-                        o.messages as u32,
-                        sc.messages.answer_bytes,
-                    );
-                }
-                ledger.private_tasks += 1;
-                ledger.private_succeeded += u64::from(correct);
-                st.resolution = Some(Resolution {
-                    kept: None,
-                    correct,
-                });
-                for slot in st.slots.iter_mut().filter(|s| s.state == SlotState::Sent) {
-                    slot.state = SlotState::Released;
-                    if let Ok(mut load) = loads.get_mut(roster.entities[slot.agent as usize]) {
-                        load.held -= 1;
+            let resolution =
+                if let (Some(held), Some(p)) = (st.private.as_ref(), sc.privacy.as_ref()) {
+                    if !(all_in || past_deadline) {
+                        continue;
                     }
-                }
-                task.open -= 1;
-                ledger.subtasks_resolved += 1;
-                ledger.subtasks_correct += u64::from(correct);
-                continue;
-            }
-            let ready = match rule {
-                ConsensusRule::First => !st.answers.is_empty(),
-                ConsensusRule::Verified => {
-                    let mut found = false;
-                    while st.checked < st.answers.len() && !found {
-                        ledger.audit_costs += sc.consensus.audit_cost;
-                        found = st.answers[st.checked].correct;
-                        st.checked += 1;
+                    let reports: Vec<f64> = st.answers.iter().filter_map(|a| a.report).collect();
+                    let truth = private::aggregate(p.aggregate, held.iter().map(|&(_, x)| x));
+                    let estimate = private::aggregate(p.aggregate, reports.iter().copied());
+                    let error = (estimate - truth).abs();
+                    let correct = !held.is_empty() && !reports.is_empty() && error <= p.tolerance;
+                    if !reports.is_empty() && !held.is_empty() {
+                        ledger.privacy_error_sum += error;
+                        ledger.privacy_error_tasks += 1;
                     }
-                    found
-                }
-                ConsensusRule::Majority | ConsensusRule::ReputationWeighted => false,
-            };
-            if !(ready || all_in || past_deadline) {
-                continue;
-            }
-            let ballots: Vec<_> = st.answers.iter().map(|a| a.ballot()).collect();
-            let kept = decide(rule, &ballots, |_| true);
-            let correct = kept.is_some_and(|i| st.answers[i].correct);
-            st.resolution = Some(Resolution { kept, correct });
+                    let k = held.len() as u64;
+                    if k > 0 {
+                        let o = p
+                            .mechanism
+                            .mechanism()
+                            .overhead(k, private::layout(&sc.topology, n));
+                        ledger.privacy_messages += o.messages;
+                        ledger.privacy_compute_seconds += o.compute_seconds;
+                        book(
+                            &mut ledger,
+                            &mut counters,
+                            o.messages as u32,
+                            sc.messages.answer_bytes,
+                        );
+                    }
+                    ledger.private_tasks += 1;
+                    ledger.private_succeeded += u64::from(correct);
+                    Resolution {
+                        kept: None,
+                        correct,
+                    }
+                } else {
+                    let ready = match rule {
+                        ConsensusRule::First => !st.answers.is_empty(),
+                        ConsensusRule::Verified => {
+                            let mut found = false;
+                            while st.checked < st.answers.len() && !found {
+                                ledger.audit_costs += sc.consensus.audit_cost;
+                                found = st.answers[st.checked].correct;
+                                st.checked += 1;
+                            }
+                            found
+                        }
+                        ConsensusRule::Majority | ConsensusRule::ReputationWeighted => false,
+                    };
+                    if !(ready || all_in || past_deadline) {
+                        continue;
+                    }
+                    let ballots: Vec<_> = st.answers.iter().map(|a| a.ballot()).collect();
+                    let kept = decide(rule, &ballots, |_| true);
+                    let correct = kept.is_some_and(|i| st.answers[i].correct);
+                    Resolution { kept, correct }
+                };
+            let correct = resolution.correct;
+            st.resolution = Some(resolution);
             for slot in st.slots.iter_mut().filter(|s| s.state == SlotState::Sent) {
                 slot.state = SlotState::Released;
                 if let Ok(mut load) = loads.get_mut(roster.entities[slot.agent as usize]) {
