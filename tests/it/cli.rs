@@ -225,6 +225,39 @@ fn validate_accepts_every_canonical_experiment() {
 }
 
 #[test]
+fn every_figure_of_the_study_is_drawn_from_a_committed_experiment() {
+    // docs/results.md shows `../results/<id>/plots/<name>.png`: the file must be committed, the
+    // experiment file must declare a plot of that name, and the manifest must name a revision.
+    let text = std::fs::read_to_string(root().join("docs/results.md")).unwrap();
+    let mut figures = 0;
+    for piece in text.split("](../results/").skip(1) {
+        let link = piece.split(')').next().unwrap();
+        let (id, rest) = link.split_once("/plots/").expect("a plot link");
+        let name = rest.strip_suffix(".png").expect("a PNG figure");
+        assert!(
+            root().join("results").join(link).is_file(),
+            "{link} is not committed"
+        );
+        let exp = std::fs::read_to_string(root().join(format!("experiments/{id}/experiment.toml")))
+            .unwrap_or_else(|_| panic!("no experiment `{id}`"));
+        assert!(
+            exp.contains(&format!("name = \"{name}\"")),
+            "{id} declares no plot `{name}`"
+        );
+        let manifest =
+            std::fs::read_to_string(root().join(format!("results/{id}/manifest.json"))).unwrap();
+        let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        let rev = m["git_revision"].as_str().unwrap_or("");
+        assert!(
+            rev.len() == 40 && rev.chars().all(|c| c.is_ascii_hexdigit()),
+            "{id}: revision {rev:?}"
+        );
+        figures += 1;
+    }
+    assert!(figures >= 9, "only {figures} figures in docs/results.md");
+}
+
+#[test]
 fn every_scenario_is_listed_in_the_scenarios_readme() {
     let readme = std::fs::read_to_string(root().join("scenarios/README.md")).unwrap();
     for f in std::fs::read_dir(root().join("scenarios")).unwrap() {
