@@ -194,9 +194,12 @@ impl PrivacyKind {
             if x > 0.0 {
                 Ok(x)
             } else {
-                Err(format!(
-                    "`{what}` of `{name}` must be > 0, found {x} (a privacy loss of 0 would need infinite noise)"
-                ))
+                let why = if what == "epsilon" {
+                    " (a privacy loss of 0 would need infinite noise)"
+                } else {
+                    " (values are clipped to [0, bound])"
+                };
+                Err(format!("`{what}` of `{name}` must be > 0, found {x}{why}"))
             }
         };
         Ok(match i {
