@@ -95,9 +95,6 @@ impl PrivacyMechanism for Gaussian {
     fn overhead(&self, _k: u64, _layout: Layout) -> Overhead {
         Overhead::default()
     }
-    fn noise_sd(&self) -> f64 {
-        self.sigma
-    }
 }
 
 #[cfg(test)]

@@ -66,9 +66,6 @@ impl PrivacyMechanism for Homomorphic {
             compute_seconds: ms / 1000.0,
         }
     }
-    fn noise_sd(&self) -> f64 {
-        0.0
-    }
 }
 
 #[cfg(test)]

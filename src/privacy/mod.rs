@@ -82,8 +82,6 @@ pub trait PrivacyMechanism {
     fn cost(&self) -> (f64, f64);
     /// The protocol overhead of aggregating `k` values in `layout`.
     fn overhead(&self, k: u64, layout: Layout) -> Overhead;
-    /// The standard deviation of the noise added to one value (0 for exact mechanisms).
-    fn noise_sd(&self) -> f64;
 }
 
 /// The registry of privacy mechanisms.
@@ -251,8 +249,6 @@ pub trait PrivacyDyn {
     fn cost(&self) -> (f64, f64);
     /// See [`PrivacyMechanism::overhead`].
     fn overhead(&self, k: u64, layout: Layout) -> Overhead;
-    /// See [`PrivacyMechanism::noise_sd`].
-    fn noise_sd(&self) -> f64;
 }
 
 impl<T: PrivacyMechanism> PrivacyDyn for T {
@@ -267,9 +263,6 @@ impl<T: PrivacyMechanism> PrivacyDyn for T {
     }
     fn overhead(&self, k: u64, layout: Layout) -> Overhead {
         PrivacyMechanism::overhead(self, k, layout)
-    }
-    fn noise_sd(&self) -> f64 {
-        PrivacyMechanism::noise_sd(self)
     }
 }
 

@@ -28,7 +28,4 @@ impl PrivacyMechanism for NoPrivacy {
     fn overhead(&self, _k: u64, _layout: Layout) -> Overhead {
         Overhead::default()
     }
-    fn noise_sd(&self) -> f64 {
-        0.0
-    }
 }

@@ -56,9 +56,6 @@ impl PrivacyMechanism for SecureAggregation {
             compute_seconds: pairs as f64 * KEY_AGREEMENT_MS / 1000.0,
         }
     }
-    fn noise_sd(&self) -> f64 {
-        0.0
-    }
 }
 
 #[cfg(test)]

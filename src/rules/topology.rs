@@ -94,16 +94,6 @@ impl Topology {
         })
     }
 
-    /// The name as written in a scenario file (without parameters).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Topology::Star => "star",
-            Topology::Single => "single",
-            Topology::Hierarchical { .. } => "hierarchical",
-            Topology::Decentralized { .. } => "decentralized",
-        }
-    }
-
     /// Whether the topology has coordinators (every one but `decentralized`).
     pub fn has_coordinators(&self) -> bool {
         !matches!(self, Topology::Decentralized { .. })

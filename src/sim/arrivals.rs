@@ -33,62 +33,27 @@ pub fn spawn_tasks(
     let redundancy = params.0.assignment.redundancy;
     for _ in 0..arrivals {
         let id = board.next_id();
+        let deadline = clock.tick + t.deadline;
         if let Some(p) = privacy
             && chance(rng, p.share)
         {
             board.pending.push_back((id, 0));
-            board.insert(Task {
-                id,
-                arrived: clock.tick,
-                deadline: clock.tick + t.deadline,
-                subtasks: vec![Subtask {
-                    domain: 0,
-                    difficulty: 0.0,
-                    truth: 0,
-                    slots: Vec::new(),
-                    answers: Vec::new(),
-                    first_label: None,
-                    collusion: Vec::new(),
-                    waiting: 0,
-                    checked: 0,
-                    announce_after: 0,
-                    want: p.participants,
-                    private: Some(Vec::new()),
-                    resolution: None,
-                }],
-                open: 1,
-                private: true,
-            });
+            let subtasks = vec![Subtask::private(p.participants)];
+            board.insert(Task::new(id, clock.tick, deadline, subtasks, true));
             continue;
         }
         let subtasks: Vec<Subtask> = (0..t.subtasks)
-            .map(|_| Subtask {
-                domain: below(rng, u64::from(t.domains)) as u16,
-                difficulty: t.difficulty.sample(rng, 0.0, 1.0),
-                truth: below(rng, u64::from(t.answers)) as u16,
-                slots: Vec::new(),
-                answers: Vec::new(),
-                first_label: None,
-                collusion: Vec::new(),
-                waiting: 0,
-                checked: 0,
-                announce_after: 0,
-                want: redundancy,
-                private: None,
-                resolution: None,
+            .map(|_| {
+                let domain = below(rng, u64::from(t.domains)) as u16;
+                let difficulty = t.difficulty.sample(rng, 0.0, 1.0);
+                let truth = below(rng, u64::from(t.answers)) as u16;
+                Subtask::new(domain, difficulty, truth, redundancy)
             })
             .collect();
         for s in 0..t.subtasks {
             board.pending.push_back((id, s as u8));
         }
-        board.insert(Task {
-            id,
-            arrived: clock.tick,
-            deadline: clock.tick + t.deadline,
-            subtasks,
-            open: t.subtasks,
-            private: false,
-        });
+        board.insert(Task::new(id, clock.tick, deadline, subtasks, false));
     }
     ledger.tasks_arrived += arrivals;
     counters.arrived += arrivals;

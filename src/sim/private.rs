@@ -67,12 +67,16 @@ pub fn layout(topology: &Topology, n: usize) -> Layout {
     }
 }
 
-/// Ticks the mechanism's extra rounds add before a report arrives: each round is a round trip
-/// of `hops` links of `latency` ticks.
-pub fn round_delay(p: &Privacy, layout: Layout, latency: u32) -> u32 {
+/// What a report costs on its way in `topology` over `n` agents: its extra bytes (the
+/// mechanism's ciphertext expansion) and the ticks the mechanism's extra rounds add before it
+/// leaves (each round a round trip over the participant's links: `rounds · 2 · hops · latency`,
+/// hops = 1 peer to peer).
+pub fn report_cost(p: &Privacy, topology: &Topology, n: usize, latency: u32) -> (u64, u32) {
+    let layout = layout(topology, n);
     let hops = match layout {
         Layout::Server { hops } => hops,
         Layout::PeerToPeer => 1,
     };
-    p.mechanism.mechanism().overhead(1, layout).rounds * 2 * hops * latency
+    let o = p.mechanism.mechanism().overhead(1, layout);
+    (o.extra_bytes_per_value, o.rounds * 2 * hops * latency)
 }

@@ -105,6 +105,35 @@ pub struct Subtask {
     pub resolution: Option<Resolution>,
 }
 
+impl Subtask {
+    /// A subtask not yet assigned, wanting `want` workers.
+    pub fn new(domain: u16, difficulty: f64, truth: u16, want: u32) -> Self {
+        Subtask {
+            domain,
+            difficulty,
+            truth,
+            slots: Vec::new(),
+            answers: Vec::new(),
+            first_label: None,
+            collusion: Vec::new(),
+            waiting: 0,
+            checked: 0,
+            announce_after: 0,
+            want,
+            private: None,
+            resolution: None,
+        }
+    }
+
+    /// A private task's subtask for `participants` data holders (domain 0, difficulty 0).
+    pub fn private(participants: u32) -> Self {
+        Subtask {
+            private: Some(Vec::new()),
+            ..Subtask::new(0, 0.0, 0, participants)
+        }
+    }
+}
+
 /// A task.
 #[derive(Debug, Clone)]
 pub struct Task {
@@ -133,6 +162,26 @@ pub struct Board {
     base: u64,
     /// Subtasks not yet assigned, first come first served.
     pub pending: VecDeque<SubRef>,
+}
+
+impl Task {
+    /// A task arriving at `arrived` with its deadline `deadline` and `subtasks`, none resolved.
+    pub fn new(
+        id: u64,
+        arrived: u32,
+        deadline: u32,
+        subtasks: Vec<Subtask>,
+        private: bool,
+    ) -> Self {
+        Task {
+            id,
+            arrived,
+            deadline,
+            open: subtasks.len() as u32,
+            subtasks,
+            private,
+        }
+    }
 }
 
 impl Board {

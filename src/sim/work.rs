@@ -86,6 +86,11 @@ pub fn do_work(
     let sc = &params.0;
     let alpha = sc.experience.learning_rate;
     let n = roster.entities.len();
+    // A private report's extra bytes and delay depend only on the scenario and the team size.
+    let report_cost = sc
+        .privacy
+        .as_ref()
+        .map(|p| private::report_cost(p, &sc.topology, n, sc.messages.latency));
     for (sub, slot) in std::mem::take(&mut inbox.0) {
         let Some(st) = board.subtask_mut(sub) else {
             continue;
@@ -135,13 +140,7 @@ pub fn do_work(
                 claim: work.claim,
                 report,
             };
-            let layout = private::layout(&sc.topology, n);
-            let extra = p
-                .mechanism
-                .mechanism()
-                .overhead(1, layout)
-                .extra_bytes_per_value;
-            let delay = private::round_delay(p, layout, sc.messages.latency);
+            let (extra, delay) = report_cost.unwrap_or((0, 0));
             send_answer(
                 sc,
                 &reach,

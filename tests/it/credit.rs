@@ -237,9 +237,6 @@ fn task(subtasks: Vec<Vec<Answer>>, rule: ConsensusRule) -> Task {
             let ballots: Vec<_> = answers.iter().map(|a| a.ballot()).collect();
             let kept = lamas::rules::consensus::decide(rule, &ballots, |_| true);
             Subtask {
-                domain: 0,
-                difficulty: 0.0,
-                truth: 0,
                 slots: answers
                     .iter()
                     .map(|a| Slot {
@@ -247,28 +244,19 @@ fn task(subtasks: Vec<Vec<Answer>>, rule: ConsensusRule) -> Task {
                         state: SlotState::Worked,
                     })
                     .collect(),
-                announce_after: 0,
-                want: 1,
-                private: None,
                 resolution: Some(Resolution {
                     kept,
                     correct: kept.is_some_and(|k| answers[k].correct),
                 }),
                 answers,
-                first_label: None,
-                collusion: Vec::new(),
-                waiting: 0,
-                checked: 0,
+                ..Subtask::new(0, 0.0, 0, 1)
             }
         })
         .collect();
+    // Every subtask is already resolved.
     Task {
-        id: 0,
-        arrived: 0,
-        deadline: 10,
-        subtasks,
         open: 0,
-        private: false,
+        ..Task::new(0, 0, 10, subtasks, false)
     }
 }
 
