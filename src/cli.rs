@@ -13,7 +13,10 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use crate::manifest::RunManifest;
+use std::sync::Arc;
+
+use crate::llm::{Mode, Models, Stop};
+use crate::manifest::{LlmManifest, RunManifest};
 use crate::progress::Progress;
 use crate::report::output::{json_bytes, parquet_bytes, prepare_dir, series_frame, write_all};
 use crate::scenario::{self, InputError};
@@ -45,6 +48,11 @@ pub enum Command {
         /// Output folder (default: `runs/<scenario name>-s<seed>`).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// How model-backed workers' calls are answered: `replay` from the scenario's cassette
+        /// (a missing call is an error), `record` (calls the cassette lacks go to the endpoints
+        /// and are added to it), `live` (every call to the endpoints, nothing recorded).
+        #[arg(long, value_enum, default_value_t = Mode::Replay, value_name = "MODE")]
+        llm: Mode,
     },
     /// Sweep an experiment: every cell of its grid × its replicates, in parallel; write
     /// runs.parquet, summary.csv/.parquet, timings.csv, manifest.json and plots/.
@@ -117,6 +125,10 @@ pub enum Command {
         /// Overrides to check along with a scenario file.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
+        /// The mode the scenario's model calls would run in: its cassette must exist and be
+        /// valid to `replay` (the default), be valid if it exists to `record`.
+        #[arg(long, value_enum, default_value_t = Mode::Replay, value_name = "MODE")]
+        llm: Mode,
     },
     /// Print the JSON Schema of scenario or experiment files (for editors).
     Schema {
@@ -238,7 +250,7 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::Validate { file, set } if crate::experiment::is_experiment(&file) => {
+        Command::Validate { file, set, .. } if crate::experiment::is_experiment(&file) => {
             if !set.is_empty() {
                 return Err(Failure::Input(Box::new(Message(
                     "--set applies to scenario files; an experiment sets keys with `set`".into(),
@@ -261,8 +273,9 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::Validate { file, set } => {
+        Command::Validate { file, set, llm } => {
             let sc = scenario::load(&file, &set)?;
+            check_cassette(&sc, &file, &set, llm)?;
             println!(
                 "{}: valid scenario `{}` ({} agents in {} group{}, {} ticks)",
                 file.display(),
@@ -310,7 +323,8 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             set,
             seed,
             out,
-        } => run(&file, &set, seed, out),
+            llm,
+        } => run(&file, &set, seed, out, llm),
     }
 }
 
@@ -319,27 +333,45 @@ fn run(
     set: &[String],
     seed: Option<u64>,
     out: Option<PathBuf>,
+    mode: Mode,
 ) -> Result<(), Failure> {
     let sc = scenario::load(file, set)?;
+    let models = open_models(&sc, file, set, mode)?;
     let seed = seed.unwrap_or(sc.seed);
     let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-s{seed}", sc.name)));
+    let existed = out.exists();
     prepare_dir(&out).map_err(|e| Failure::Input(Box::new(Message(e.to_string()))))?;
 
     let started = Instant::now();
-    let output = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate(&sc, seed)))
-        .map_err(|_| {
-            Failure::Run(format!(
-                "the run of `{}` with seed {seed} failed (an internal error)",
-                file.display()
-            ))
-        })?;
+    let output = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        simulate(&sc, seed, models.clone())
+    }))
+    .map_err(|_| {
+        Failure::Run(format!(
+            "the run of `{}` with seed {seed} failed (an internal error)",
+            file.display()
+        ))
+    })?;
+    let output = output.map_err(|stop| {
+        if !existed {
+            let _ = std::fs::remove_dir(&out); // only if still empty
+        }
+        stopped(&stop, file, set, seed)
+    })?;
     let wall = started.elapsed().as_secs_f64();
+    if let Some(c) = models.as_ref().and_then(|m| m.cassette())
+        && mode == Mode::Record
+    {
+        c.compact().map_err(|e| {
+            Failure::Run(format!("sorting the cassette {}: {e}", c.path().display()))
+        })?;
+    }
 
     let mut df = series_frame(&output.series)
         .map_err(|e| Failure::Run(format!("building the time series: {e}")))?;
     let parquet = parquet_bytes(&mut df)
         .map_err(|e| Failure::Run(format!("encoding timeseries.parquet: {e}")))?;
-    let manifest = RunManifest::new(
+    let mut manifest = RunManifest::new(
         &sc,
         &file.display().to_string(),
         set,
@@ -347,6 +379,7 @@ fn run(
         wall,
         output.credit_seconds,
     );
+    manifest.llm = models.as_deref().map(LlmManifest::new);
     write_all(
         &out,
         &[
@@ -373,15 +406,92 @@ fn run(
 }
 
 /// Runs the simulation tick by tick, reporting progress on stderr ([`Progress`]).
-fn simulate(sc: &scenario::Scenario, seed: u64) -> sim::RunOutput {
+fn simulate(
+    sc: &scenario::Scenario,
+    seed: u64,
+    models: Option<Arc<Models>>,
+) -> Result<sim::RunOutput, sim::RunStop> {
     let progress = Progress::new(u64::from(sc.ticks), "ticks", &sc.name);
-    let mut simulation = sim::Simulation::new(sc, seed);
+    let mut simulation = match models {
+        Some(m) => sim::Simulation::with_models(sc, seed, m),
+        None => sim::Simulation::new(sc, seed),
+    };
     while simulation.tick() < sc.ticks {
-        simulation.step();
+        simulation.try_step()?;
         progress.inc();
     }
     progress.finish();
-    simulation.finish()
+    simulation.try_finish()
+}
+
+/// The models of a scenario with model-backed groups, opened in `mode` (the cassette read or
+/// locked, the API keys read); `None` for a scenario without them. A cassette that cannot be
+/// read is reported at the scenario's `llm.cassette` key.
+pub fn open_models(
+    sc: &scenario::Scenario,
+    file: &Path,
+    set: &[String],
+    mode: Mode,
+) -> Result<Option<Arc<Models>>, Failure> {
+    match &sc.llm {
+        Some(setup) if sc.groups.iter().any(|g| g.llm.is_some()) => Models::open(setup, mode)
+            .map(Some)
+            .map_err(|e| cassette_problem(e, file, set).into()),
+        _ => Ok(None),
+    }
+}
+
+/// Checks, without opening it for recording, the cassette a scenario's calls would use in
+/// `mode`: replaying needs it to exist and be valid; recording needs it valid if it exists.
+pub fn check_cassette(
+    sc: &scenario::Scenario,
+    file: &Path,
+    set: &[String],
+    mode: Mode,
+) -> Result<(), Failure> {
+    match &sc.llm {
+        Some(setup) if mode != Mode::Live && sc.groups.iter().any(|g| g.llm.is_some()) => {
+            crate::llm::Cassette::check(&setup.cassette, mode == Mode::Replay)
+                .map_err(|e| cassette_problem(e, file, set).into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A cassette that cannot be read, placed at the scenario's `llm.cassette` key; other errors
+/// (a cassette's bad lines, placed in the cassette) as they are.
+fn cassette_problem(e: InputError, file: &Path, set: &[String]) -> InputError {
+    match e {
+        InputError::Read { path, reason } => scenario::problem_in(
+            file,
+            set,
+            scenario::Problem::new(
+                scenario::KeyPath::root().key("llm").key("cassette"),
+                format!("cannot use the cassette {}: {reason}", path.display()),
+            )
+            .help("record it against the model endpoints with `--llm record`, or name another file in llm.cassette"),
+        ),
+        other => other,
+    }
+}
+
+/// The failure of a run that stopped: a call missing from the cassette is bad input (exit 2,
+/// with the command that records it); an endpoint that failed is a failed run (exit 1).
+fn stopped(stop: &sim::RunStop, file: &Path, set: &[String], seed: u64) -> Failure {
+    match stop.stop.as_ref() {
+        Stop::Missing { .. } => {
+            let mut cmd = format!("lamas run {}", file.display());
+            for s in set {
+                cmd.push_str(&format!(" --set '{s}'"));
+            }
+            Failure::Input(Box::new(Message(format!(
+                "{}: {stop}; the run stops at the first tick with a missing call, so later ticks may need more. \
+                 Record the missing calls against the model endpoints with:\n  {cmd} --seed {seed} --llm record",
+                file.display()
+            ))))
+        }
+        _ => Failure::Run(format!("{}: {stop}", file.display())),
+    }
 }
 
 /// The metrics as an aligned two-column table.

@@ -6,6 +6,7 @@
 //! split by a [`credit`] mechanism, and agents learn. The run's metrics and time series are
 //! written by [`report`]. See `ARCHITECTURE.md` for the map and `docs/model.md` for the model.
 
+pub mod bank;
 pub mod cli;
 pub mod credit;
 pub mod credit_cmd;
@@ -13,6 +14,7 @@ pub mod dist;
 pub mod experiment;
 pub mod experiment_cmd;
 pub mod gamefile;
+pub mod llm;
 pub mod manifest;
 pub mod plot;
 pub mod privacy;

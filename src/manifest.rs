@@ -48,6 +48,37 @@ pub struct RunManifest {
     pub credit_seconds: f64,
     /// The files written beside the manifest.
     pub files: Vec<&'static str>,
+    /// How the model calls were answered, if the scenario has model-backed workers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub llm: Option<LlmManifest>,
+}
+
+/// The model calls of a run: the mode and the cassette they were answered from.
+#[derive(Debug, Clone, Serialize)]
+pub struct LlmManifest {
+    /// `replay`, `record` or `live`.
+    pub mode: &'static str,
+    /// The cassette (none when live).
+    pub cassette: Option<String>,
+    /// SHA-256 of the cassette's bytes after the run.
+    pub cassette_sha256: Option<String>,
+    /// Calls in the cassette after the run.
+    pub cassette_calls: Option<usize>,
+}
+
+impl LlmManifest {
+    /// The manifest entry of `models` after a run (the API keys are never part of it).
+    pub fn new(models: &crate::llm::Models) -> Self {
+        let c = models.cassette();
+        LlmManifest {
+            mode: models.mode().name(),
+            cassette: c.map(|c| c.path().display().to_string()),
+            cassette_sha256: c
+                .and_then(|c| std::fs::read(c.path()).ok())
+                .map(|b| sha256_hex(&b)),
+            cassette_calls: c.map(crate::llm::Cassette::len),
+        }
+    }
 }
 
 impl RunManifest {
@@ -74,6 +105,7 @@ impl RunManifest {
             wall_seconds,
             credit_seconds,
             files: vec!["timeseries.parquet", "summary.json", "manifest.json"],
+            llm: None,
         }
     }
 }

@@ -42,7 +42,13 @@
 //! - `availability` = mean over ticks of the share of present agents that were reachable (up,
 //!   not cut off, every coordinator on their path up) at the end of the tick;
 //! - `credit_sampled_share` = share of credited tasks whose allocation was sampled;
-//! - `credit_evaluations` = coalition values computed by the mechanism and the truth.
+//! - `credit_evaluations` = coalition values computed by the mechanism and the truth;
+//! - with model-backed groups only: `llm_answers` = answers workers got from their models (one
+//!   per worker and subtask, even when identical requests were one call), `llm_accuracy` = the
+//!   share of them that were right, `llm_unparseable` = replies that could not be read as an
+//!   answer (counted wrong), `llm_prompt_tokens`, `llm_completion_tokens` = their tokens (from
+//!   the endpoint's `usage`), `llm_cost` = their token cost, `llm_latency_mean_ms` = their mean
+//!   recorded latency.
 
 use bevy_ecs::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -333,7 +339,23 @@ pub fn summarise(world: &mut World) -> Metrics {
     m.push("retention_rate", ratio(retained as f64, initial as f64));
     m.push("agents_entered", entered as f64);
     m.push("agents_left", left as f64);
+    let sc = &world.resource::<crate::sim::resources::Params>().0;
+    if sc.groups.iter().any(|g| g.llm.is_some()) {
+        push_llm(&mut m, &l);
+    }
     m
+}
+
+/// The metrics of model-backed workers (only for scenarios that have some).
+fn push_llm(m: &mut Metrics, l: &Ledger) {
+    let answers = l.llm_answers as f64;
+    m.push("llm_answers", answers);
+    m.push("llm_accuracy", ratio(l.llm_correct as f64, answers));
+    m.push("llm_unparseable", l.llm_unparseable as f64);
+    m.push("llm_prompt_tokens", l.llm_prompt_tokens as f64);
+    m.push("llm_completion_tokens", l.llm_completion_tokens as f64);
+    m.push("llm_cost", l.llm_cost);
+    m.push("llm_latency_mean_ms", ratio(l.llm_latency_ms, answers));
 }
 
 #[cfg(test)]

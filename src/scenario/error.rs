@@ -231,6 +231,86 @@ impl InputError {
     }
 }
 
+/// A problem at a line and column of a file that is not TOML (a JSONL file of items, a
+/// cassette): 1-based `line` and `column` (in characters), and the problem, whose key path names
+/// the record and key (`[4].answer` for line 5's `answer`).
+#[derive(Debug, Clone)]
+pub struct LineProblem {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+/// A JSON parser's message without its "at line L column C" (the place is given separately).
+pub fn json_message(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    match m.rfind(" at line ") {
+        Some(i) => m[..i].to_string(),
+        None => m,
+    }
+}
+
+/// At most this many problems of a line-oriented file are shown; a last one counts the rest.
+pub const MAX_LINE_PROBLEMS: usize = 20;
+
+impl InputError {
+    /// The problems of the line-oriented file `path` (its content `text`), each placed at its
+    /// line and column; beyond [`MAX_LINE_PROBLEMS`], one more problem says how many were left
+    /// out.
+    pub fn in_lines(path: &Path, text: &str, mut problems: Vec<LineProblem>) -> Self {
+        let source = Arc::new(NamedSource::new(
+            path.display().to_string(),
+            text.to_string(),
+        ));
+        let extra = problems.len().saturating_sub(MAX_LINE_PROBLEMS);
+        problems.truncate(MAX_LINE_PROBLEMS);
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let mut placed: Vec<PlacedProblem> = problems
+            .into_iter()
+            .map(|p| {
+                let line_start = starts.get(p.line.saturating_sub(1)).copied();
+                let span = line_start.map(|s| {
+                    let line = &text[s..];
+                    let end = line.find('\n').unwrap_or(line.len());
+                    let col = line[..end]
+                        .char_indices()
+                        .nth(p.column.saturating_sub(1))
+                        .map_or(end, |(i, _)| i);
+                    s + col..s + end.max(col)
+                });
+                PlacedProblem {
+                    problem: p.problem,
+                    source: source.clone(),
+                    span,
+                    line_col: Some((p.line, p.column)),
+                    from_flag: None,
+                }
+            })
+            .collect();
+        if extra > 0 {
+            placed.push(PlacedProblem {
+                problem: Problem::new(
+                    KeyPath::root(),
+                    format!("{extra} more problems like these were not shown"),
+                ),
+                source,
+                span: None,
+                line_col: None,
+                from_flag: None,
+            });
+        }
+        InputError::Invalid(Box::new(Located {
+            path: path.to_path_buf(),
+            problems: placed,
+        }))
+    }
+}
+
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

@@ -23,7 +23,7 @@ use crate::rules::consensus::ConsensusRule;
 use crate::rules::value::ValueRule;
 use crate::rules::{Observation, Policy, Topology};
 use crate::strategy::Strategy;
-pub use error::{InputError, KeyPath, Problem};
+pub use error::{InputError, KeyPath, LineProblem, Problem};
 use raw::RawScenario;
 
 /// A valid scenario: every parameter of a run but the seed's override.
@@ -61,6 +61,10 @@ pub struct Scenario {
     pub privacy: Option<Privacy>,
     /// Strategy revision, if on.
     pub adaptation: Option<Adaptation>,
+    /// The task bank, if subtasks are real items.
+    pub bank: Option<crate::bank::Bank>,
+    /// The model profiles and the cassette, if any group is backed by a model.
+    pub llm: Option<crate::llm::LlmSetup>,
     /// Test aids.
     pub debug: Debug,
     /// The scenario as resolved (defaults filled in, overrides applied), for manifests.
@@ -86,6 +90,8 @@ pub struct Group {
     pub capacity: u32,
     /// Whether its agents revise their strategy (adaptation).
     pub adaptive: bool,
+    /// The index of the model profile that answers for its agents (`None`: simulated).
+    pub llm: Option<u16>,
 }
 
 impl Group {
@@ -396,8 +402,59 @@ pub fn from_doc(
         || "scenario".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    validate::validate(&raw, &default_name)
-        .map_err(|problems| InputError::located(path, text, problems, applied))
+    let mut scenario = validate::validate(&raw, &default_name)
+        .map_err(|problems| InputError::located(path, text, problems, applied))?;
+    attach_files(&mut scenario, path, text, applied)?;
+    Ok(scenario)
+}
+
+/// A problem found after loading (with a file the scenario names), placed in the scenario file
+/// at `problem`'s key path, or at the `--set` flag that gave the key.
+pub fn problem_in(path: &Path, overrides: &[String], problem: Problem) -> InputError {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let applied = toml::from_str::<toml::Table>(&text)
+        .ok()
+        .and_then(|mut doc| overrides::apply(&mut doc, overrides).ok())
+        .unwrap_or_default();
+    InputError::located(path, &text, vec![problem], &applied)
+}
+
+/// Reads the files a scenario names, relative to its own folder: the bank's items (every
+/// problem placed in the items file; a file that cannot be read, at the `bank.file` key) and
+/// the cassette's path (read later, by the command that runs the scenario).
+fn attach_files(
+    scenario: &mut Scenario,
+    path: &Path,
+    text: &str,
+    applied: &[(KeyPath, String)],
+) -> Result<(), InputError> {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    if let Some(bank) = scenario.bank.as_mut()
+        && let Some(file) = &bank.file_path
+    {
+        let items_path = dir.join(file);
+        let items = match crate::bank::file::load(&items_path) {
+            Ok(items) => items,
+            Err(InputError::Read { reason, .. }) => {
+                let at = KeyPath::root().key("bank").key("file");
+                let problem = Problem::new(
+                    at,
+                    format!(
+                        "cannot read the items file {}: {reason}",
+                        items_path.display()
+                    ),
+                )
+                .help("give a JSONL file's path relative to the scenario file");
+                return Err(InputError::located(path, text, vec![problem], applied));
+            }
+            Err(e) => return Err(e),
+        };
+        bank.file = Some(std::sync::Arc::new(items));
+    }
+    if let Some(llm) = scenario.llm.as_mut() {
+        llm.cassette = dir.join(&llm.cassette);
+    }
+    Ok(())
 }
 
 /// The JSON Schema of scenario files, for editors (`#:schema` in the first line of a file).

@@ -62,6 +62,14 @@ pub struct RawScenario {
     /// Strategy revision by imitation (phase 10); off unless this table is present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adaptation: Option<RawAdaptation>,
+    /// The task bank: subtasks drawn from real items with known answers (generated families or
+    /// the user's own file), which language models can answer; off unless this table is present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank: Option<RawBank>,
+    /// Language models: the profiles that back LLM workers (`population[].llm`) and the cassette
+    /// their calls are recorded in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm: Option<RawLlm>,
     /// Test aids. `panic_at_tick` deliberately aborts the run with an internal error when that
     /// tick starts, to test how `lamas sweep` handles a run that fails; never set it otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +101,80 @@ pub struct RawAdaptation {
     /// The group whose parameters (skills, costs, capacity) entrants take (default: the first
     /// adaptive group).
     pub entry_group: Option<String>,
+}
+
+/// The task bank.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBank {
+    /// Generated item families: `addition(max_digits)`, `multiplication(max_digits)`,
+    /// `comparison(max_digits)`, `choice(max_digits)` (K lettered options) or
+    /// `multistep(max_digits)` (one step per subtask). Each task draws one source (a family, or
+    /// the file) uniformly; each source is a skill domain, in this order, the file last.
+    /// Default `["addition(2)"]` without a file, none with one.
+    pub families: Option<Vec<String>>,
+    /// A JSONL file of the user's items (`prompt`, `answer`, optional `options`, `format`,
+    /// `difficulty`), relative to the scenario file.
+    pub file: Option<String>,
+}
+
+/// Language models.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLlm {
+    /// The cassette that records every model call (JSONL), relative to the scenario file
+    /// (default: `<scenario file name>.cassette.jsonl` beside it).
+    pub cassette: Option<String>,
+    /// The model profiles; a group names one with `llm = "name"`.
+    #[serde(default)]
+    pub profile: Vec<RawProfile>,
+}
+
+/// A model profile: an OpenAI-compatible endpoint, a model, a persona and sampling parameters.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    /// Name, unique among the profiles (required).
+    pub name: Option<String>,
+    /// Base URL of the endpoint, e.g. `http://127.0.0.1:8080/v1` (required); calls go to
+    /// `{base_url}/chat/completions`.
+    pub base_url: Option<String>,
+    /// Name of the environment variable that holds the API key, if the endpoint needs one. The
+    /// key itself never goes in a file.
+    pub api_key_env: Option<String>,
+    /// Not allowed: API keys are read from the environment (`api_key_env`).
+    #[serde(default, skip_serializing)]
+    #[schemars(skip)]
+    pub api_key: Option<toml::Value>,
+    /// The model's name as the endpoint knows it (required).
+    pub model: Option<String>,
+    /// The system prompt: the agent's persona or "skill" (default: none).
+    pub system: Option<String>,
+    /// The user message; `{question}` is replaced by the item's question and `{instruction}` by
+    /// how to write the answer (default `"{question}\n{instruction}"`).
+    pub template: Option<String>,
+    /// Sampling temperature in [0, 2] (default 0).
+    pub temperature: Option<f64>,
+    /// Sampling seed (default 1).
+    pub seed: Option<u64>,
+    /// `profile` (every agent sends the profile's seed: identical agents make identical calls)
+    /// or `agent` (the seed plus the agent's id: agents sample independently) (default
+    /// `profile`).
+    pub seed_by: Option<String>,
+    /// Most tokens of a reply (1..=32768; default 32).
+    pub max_tokens: Option<i64>,
+    /// Seconds a call may take, in (0, 3600] (default 60).
+    pub timeout: Option<f64>,
+    /// Calls of this profile in flight at once (1..=256; default 4).
+    pub concurrency: Option<i64>,
+    /// Attempts after the first when the endpoint is unreachable, times out or answers HTTP 429
+    /// or 5xx (0..=10; default 2).
+    pub retries: Option<i64>,
+    /// Cost of one prompt token, in the economy's money, added to the worker's effort cost
+    /// (≥ 0; default 0).
+    pub cost_per_input_token: Option<f64>,
+    /// Cost of one reply token (≥ 0; default 0).
+    pub cost_per_output_token: Option<f64>,
 }
 
 /// Faults.
@@ -215,6 +297,10 @@ pub struct RawGroup {
     pub participation_cost: Option<f64>,
     /// Number of subtasks an agent can hold at once (≥ 1; default 1).
     pub capacity: Option<i64>,
+    /// The model profile (`[[llm.profile]]` name) that answers for the group's agents; without
+    /// it, they are simulated workers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm: Option<String>,
     /// Whether the group's agents revise their strategy in the adaptation phase (default true;
     /// `sybil(k)` groups never do). Only matters when `[adaptation]` is present.
     #[serde(default, skip_serializing_if = "Option::is_none")]

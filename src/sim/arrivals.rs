@@ -6,6 +6,9 @@
 //! over the K answers. Every subtask joins the queue of subtasks waiting for workers. With
 //! `[privacy]`, each task is private with probability `privacy.share` (drawn first, from the
 //! same stream): one subtask (domain 0, difficulty 0) for `privacy.participants` data holders.
+//! With a `[bank]`, each task instead draws a source of the bank and its items (same stream):
+//! every subtask asks an item, whose difficulty and true answer are the subtask's, and its
+//! domain is the source's index.
 
 use bevy_ecs::prelude::*;
 use rand_distr::{Distribution, Poisson};
@@ -42,14 +45,23 @@ pub fn spawn_tasks(
             board.insert(Task::new(id, clock.tick, deadline, subtasks, true));
             continue;
         }
-        let subtasks: Vec<Subtask> = (0..t.subtasks)
-            .map(|_| {
-                let domain = below(rng, u64::from(t.domains)) as u16;
-                let difficulty = t.difficulty.sample(rng, 0.0, 1.0);
-                let truth = below(rng, u64::from(t.answers)) as u16;
-                Subtask::new(domain, difficulty, truth, redundancy)
-            })
-            .collect();
+        let subtasks: Vec<Subtask> = match &params.0.bank {
+            Some(bank) => {
+                let (domain, items) = bank.draw(rng, t.subtasks, t.answers);
+                items
+                    .into_iter()
+                    .map(|item| Subtask::asking(item, domain, redundancy))
+                    .collect()
+            }
+            None => (0..t.subtasks)
+                .map(|_| {
+                    let domain = below(rng, u64::from(t.domains)) as u16;
+                    let difficulty = t.difficulty.sample(rng, 0.0, 1.0);
+                    let truth = below(rng, u64::from(t.answers)) as u16;
+                    Subtask::new(domain, difficulty, truth, redundancy)
+                })
+                .collect(),
+        };
         for s in 0..t.subtasks {
             board.pending.push_back((id, s as u8));
         }

@@ -39,6 +39,8 @@ pub struct Streams {
     pub links: SimRng,
     /// Private values and privacy noise (`"privacy"`).
     pub privacy: SimRng,
+    /// Whether a model-backed worker of effort e < 1 asks its model (`"llm"`).
+    pub llm: SimRng,
 }
 
 impl Streams {
@@ -54,6 +56,7 @@ impl Streams {
             faults: stream(seed, "faults"),
             links: stream(seed, "links"),
             privacy: stream(seed, "privacy"),
+            llm: stream(seed, "llm"),
         }
     }
 }
@@ -132,6 +135,20 @@ pub struct Ledger {
     pub traffic_revenue: f64,
     /// Traffic revenue passed on to agents.
     pub traffic_paid: f64,
+    /// Answers model-backed workers got from their models.
+    pub llm_answers: u64,
+    /// Of those, answers that were truly correct.
+    pub llm_correct: u64,
+    /// Of those, replies that could not be parsed.
+    pub llm_unparseable: u64,
+    /// Prompt tokens of those answers (from the endpoint's `usage`).
+    pub llm_prompt_tokens: u64,
+    /// Reply tokens of those answers.
+    pub llm_completion_tokens: u64,
+    /// Their token cost (paid by the workers as effort cost).
+    pub llm_cost: f64,
+    /// Sum of their recorded latencies, milliseconds.
+    pub llm_latency_ms: f64,
     /// Sum over paid tasks with `D > 0` of `Σ_i |paid_i - φ_i| / D` (φ: true Shapley values).
     pub task_error_sum: f64,
     /// Number of tasks in `task_error_sum`.

@@ -6,9 +6,11 @@
 //! value, credit and economy phases of the same tick.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
 
+use crate::bank::Item;
 use crate::rules::consensus::Ballot;
 
 /// A reference to one subtask: (task id, subtask index).
@@ -103,6 +105,11 @@ pub struct Subtask {
     pub private: Option<Vec<(u32, f64)>>,
     /// Set once, by consensus.
     pub resolution: Option<Resolution>,
+    /// The bank item it asks, when the scenario has a bank.
+    pub item: Option<Arc<Item>>,
+    /// Wrong answers models gave it, in order of first appearance (their labels are K, K+1, ...:
+    /// see [`Item::label_of`]).
+    pub others: Vec<String>,
 }
 
 impl Subtask {
@@ -122,7 +129,25 @@ impl Subtask {
             want,
             private: None,
             resolution: None,
+            item: None,
+            others: Vec::new(),
         }
+    }
+
+    /// A subtask asking the bank item `item` (domain `domain`), wanting `want` workers: its
+    /// difficulty and true label are the item's.
+    pub fn asking(item: Item, domain: u16, want: u32) -> Self {
+        let (difficulty, truth) = (item.difficulty, item.truth());
+        Subtask {
+            item: Some(Arc::new(item)),
+            ..Subtask::new(domain, difficulty, truth, want)
+        }
+    }
+
+    /// The number of answers simulated workers choose among: the item's options for a lettered
+    /// item, else `k` (`tasks.answers`).
+    pub fn answers(&self, k: u32) -> u32 {
+        self.item.as_ref().map_or(k, |i| i.answers(k))
     }
 
     /// A private task's subtask for `participants` data holders (domain 0, difficulty 0).

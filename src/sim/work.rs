@@ -19,6 +19,7 @@ use super::agents::{Agent, AgentStrategy, Load, Reputation, Roster, Skills, Up, 
 use super::assign::route_to_worker;
 use super::network::{Event, Network, Route, book, travel};
 use super::private::{self, PrivacyAccounts};
+use super::prompts::{Plan, Prompts};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Answer, Board, SlotState, SubRef};
@@ -73,6 +74,7 @@ pub fn do_work(
     mut counters: ResMut<TickCounters>,
     reach: Res<Reach>,
     mut accounts: ResMut<PrivacyAccounts>,
+    prompts: Res<Prompts>,
     mut agents: Query<(
         &Agent,
         &AgentStrategy,
@@ -91,7 +93,7 @@ pub fn do_work(
         .privacy
         .as_ref()
         .map(|p| private::report_cost(p, &sc.topology, n, sc.messages.latency));
-    for (sub, slot) in std::mem::take(&mut inbox.0) {
+    for (i, (sub, slot)) in std::mem::take(&mut inbox.0).into_iter().enumerate() {
         let Some(st) = board.subtask_mut(sub) else {
             continue;
         };
@@ -173,14 +175,27 @@ pub fn do_work(
         ledger.effort_costs += cost;
         skills.practise(d, alpha, work.effort);
         let competence = work.effort * skills.now(d) * (1.0 - st.difficulty);
-        let label = match agreed {
-            Some(label) => label,
-            None => draw_label(
+        let plan = prompts.plans.get(i).copied().unwrap_or(Plan::Simulated);
+        let label = match (agreed, plan) {
+            (Some(label), _) => label,
+            (None, Plan::Ask(call)) => {
+                let reply = &prompts.replies[call];
+                let cost = sc.llm.as_ref().map_or(0.0, |l| {
+                    l.profiles[prompts.calls[call].profile as usize].cost(reply)
+                });
+                wallet.effort_costs += cost;
+                model_label(st, reply, sc.tasks.answers, cost, &mut ledger)
+            }
+            (None, plan) => draw_label(
                 &mut streams.work,
-                work.answering,
+                if plan == Plan::Guess {
+                    Answering::Guess
+                } else {
+                    work.answering
+                },
                 competence,
                 st.truth,
-                sc.tasks.answers,
+                st.answers(sc.tasks.answers),
                 st.first_label,
             ),
         };
@@ -213,6 +228,32 @@ pub fn do_work(
             st,
         );
     }
+}
+
+/// The label of a model's reply to the subtask's item ([`crate::bank::Item::label_of`]), with
+/// the reply booked in the ledger: its tokens, its token cost (also an effort cost), its
+/// latency, whether it was parsed and whether it was right.
+fn model_label(
+    st: &mut crate::sim::tasks::Subtask,
+    reply: &crate::llm::Reply,
+    k: u32,
+    cost: f64,
+    ledger: &mut Ledger,
+) -> u16 {
+    let Some(item) = st.item.clone() else {
+        return crate::bank::UNPARSEABLE;
+    };
+    let parsed = crate::bank::parse::parse(&item.format, &item.options, &reply.text);
+    let label = item.label_of(parsed.as_deref(), k, &mut st.others);
+    ledger.llm_answers += 1;
+    ledger.llm_correct += u64::from(label == st.truth);
+    ledger.llm_unparseable += u64::from(parsed.is_none());
+    ledger.llm_prompt_tokens += reply.prompt_tokens;
+    ledger.llm_completion_tokens += reply.completion_tokens;
+    ledger.llm_cost += cost;
+    ledger.effort_costs += cost;
+    ledger.llm_latency_ms += reply.latency_ms;
+    label
 }
 
 /// Sends a worked answer to the coordinator: `(now, delay, bytes, copies)` are the tick, the

@@ -6,6 +6,8 @@
 //! returning, so that one run of `lamas validate` shows everything wrong with a file. The
 //! defaults of every key are the constants of [`defaults`], and nowhere else.
 
+mod llm;
+
 use super::error::{KeyPath, Problem};
 use super::raw::{RawDist, RawGroup, RawScenario, RawSkill};
 use super::spec::suggest;
@@ -90,6 +92,7 @@ pub mod defaults {
     pub const REPUTATION_RATE: f64 = 0.1;
     /// `experience.initial_reputation`.
     pub const INITIAL_REPUTATION: f64 = 0.5;
+    pub use super::llm::defaults::*;
 }
 
 /// Collects problems while reading values with their defaults.
@@ -892,6 +895,9 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         None => Debug::default(),
     };
 
+    let bank = llm::bank(&mut c, &mut raw.bank, &tasks);
+    let models = llm::models(&mut c, &mut raw, &mut groups, default_name);
+
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -918,6 +924,8 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         faults,
         privacy,
         adaptation,
+        bank,
+        llm: models,
         debug,
         resolved: to_json(&raw),
     })
@@ -1107,5 +1115,6 @@ fn validate_group(
             (_, Some(Strategy::Sybil(_))) => false,
             (a, _) => a.unwrap_or(true),
         },
+        llm: None,
     }
 }

@@ -1,0 +1,352 @@
+//! Cassettes: every model call of a scenario, recorded once and replayed bit for bit.
+//!
+//! A cassette is a JSONL file with one call per line:
+//!
+//! ```text
+//! {"key":"<64 hex>","request":{...the canonical request...},"reply":{"text":"...",
+//!  "prompt_tokens":45,"completion_tokens":12,"latency_ms":251.3,"finish_reason":"stop"}}
+//! ```
+//!
+//! The key is the request's hash ([`super::request`]); loading checks it against the request,
+//! so a hand-edited line cannot pass for another call. A call is appended as one `write` of one
+//! whole line to a file opened for appending, then synced, so a cassette is valid after
+//! `kill -9` at any moment: at worst its last line is cut short, and a line with no final newline
+//! is ignored on loading (and cut off before the next append). Any other bad line makes the
+//! cassette invalid (exit 2, with its line and column). While a cassette is being recorded,
+//! lamas holds an exclusive lock on it, so two processes never record into one. After a
+//! recording that finished, [`Cassette::compact`] rewrites it sorted by key (atomically), so that
+//! a committed cassette does not depend on the order in which replies came back.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use super::request::ChatRequest;
+use crate::scenario::{InputError, KeyPath, LineProblem, Problem};
+
+/// What a model answered to one call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    /// The reply's text (the first choice's message content).
+    pub text: String,
+    /// Tokens of the prompt, from the endpoint's `usage`.
+    pub prompt_tokens: u64,
+    /// Tokens of the reply, from `usage`.
+    pub completion_tokens: u64,
+    /// Wall time of the call when it was recorded, milliseconds.
+    pub latency_ms: f64,
+    /// Why the reply ended (`stop`, `length`, ...), as the endpoint said.
+    #[serde(default)]
+    pub finish_reason: String,
+}
+
+/// One line of a cassette.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Record {
+    key: String,
+    request: ChatRequest,
+    reply: Reply,
+}
+
+/// A cassette in memory, and its file when recording.
+#[derive(Debug)]
+pub struct Cassette {
+    path: PathBuf,
+    calls: Mutex<BTreeMap<String, (ChatRequest, Reply)>>,
+    writer: Option<Mutex<File>>,
+}
+
+impl Cassette {
+    /// Loads the cassette at `path` for replaying: it must exist and be valid.
+    pub fn replay(path: &Path) -> Result<Cassette, InputError> {
+        let text = std::fs::read_to_string(path).map_err(|e| InputError::Read {
+            path: path.to_path_buf(),
+            reason: format!(
+                "{e}; a cassette is made by recording: run the scenario with `--llm record` against a model endpoint"
+            ),
+        })?;
+        let (calls, _) = parse(path, &text)?;
+        Ok(Cassette {
+            path: path.to_path_buf(),
+            calls: Mutex::new(calls),
+            writer: None,
+        })
+    }
+
+    /// Checks the cassette at `path` without keeping or locking it: it must exist when
+    /// `must_exist`, and be valid if it does.
+    pub fn check(path: &Path, must_exist: bool) -> Result<(), InputError> {
+        if !must_exist && !path.exists() {
+            return Ok(());
+        }
+        Cassette::replay(path).map(|_| ())
+    }
+
+    /// Opens the cassette at `path` for recording (created if missing), locked against other
+    /// processes; a last line cut short by a crash is removed.
+    pub fn record(path: &Path) -> Result<Cassette, InputError> {
+        let read_err = |e: std::io::Error| InputError::Read {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(read_err)?;
+        if file.try_lock().is_err() {
+            return Err(InputError::Read {
+                path: path.to_path_buf(),
+                reason:
+                    "another lamas process is recording into this cassette; wait for it to finish"
+                        .into(),
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(read_err)?;
+        let (calls, whole) = parse(path, &text)?;
+        if whole < text.len() {
+            file.set_len(whole as u64).map_err(read_err)?;
+        }
+        Ok(Cassette {
+            path: path.to_path_buf(),
+            calls: Mutex::new(calls),
+            writer: Some(Mutex::new(file)),
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The recorded reply to the call with `key`.
+    pub fn get(&self, key: &str) -> Option<Reply> {
+        let calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        calls.get(key).map(|(_, r)| r.clone())
+    }
+
+    /// Number of calls held.
+    pub fn len(&self) -> usize {
+        self.calls.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Whether it holds no call.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Records a call: appends its line (one write, then a sync) and keeps it in memory.
+    pub fn append(&self, request: &ChatRequest, reply: &Reply) -> std::io::Result<()> {
+        let key = request.key();
+        let line = record_line(&key, request, reply);
+        if let Some(w) = &self.writer {
+            let mut f = w.lock().unwrap_or_else(|p| p.into_inner());
+            f.write_all(line.as_bytes())?;
+            f.sync_data()?;
+        }
+        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        calls.insert(key, (request.clone(), reply.clone()));
+        Ok(())
+    }
+
+    /// Rewrites the cassette with its calls sorted by key: written to a temporary file, synced,
+    /// renamed over the cassette. Only while recording (the lock is held throughout).
+    pub fn compact(&self) -> std::io::Result<()> {
+        let Some(w) = &self.writer else {
+            return Ok(());
+        };
+        let _held = w.lock().unwrap_or_else(|p| p.into_inner());
+        let calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        let mut text = String::new();
+        for (key, (request, reply)) in calls.iter() {
+            text.push_str(&record_line(key, request, reply));
+        }
+        let tmp = self.path.with_extension("jsonl.tmp");
+        let mut f = File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &self.path)
+    }
+}
+
+fn record_line(key: &str, request: &ChatRequest, reply: &Reply) -> String {
+    let record = Record {
+        key: key.to_string(),
+        request: request.clone(),
+        reply: reply.clone(),
+    };
+    let mut line = serde_json::to_string(&record).unwrap_or_default();
+    line.push('\n');
+    line
+}
+
+type Calls = BTreeMap<String, (ChatRequest, Reply)>;
+
+/// The calls of a cassette's text, and the length of its whole lines (a last line with no
+/// newline, cut short by a crash, is left out).
+fn parse(path: &Path, text: &str) -> Result<(Calls, usize), InputError> {
+    let whole = text.rfind('\n').map_or(0, |i| i + 1);
+    let mut calls = Calls::new();
+    let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (n, line) in text[..whole].lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = KeyPath::root().index(n);
+        let problem = |column: usize, p: Problem| LineProblem {
+            line: n + 1,
+            column,
+            problem: p,
+        };
+        let record: Record = match serde_json::from_str(line) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(problem(
+                    e.column().max(1),
+                    Problem::new(at, format!("not a cassette record: {}", crate::scenario::error::json_message(&e)))
+                        .help("a cassette line is {\"key\": ..., \"request\": {...}, \"reply\": {...}}; record the calls again with `--llm record` rather than editing them"),
+                ));
+                continue;
+            }
+        };
+        let key = record.request.key();
+        if key != record.key {
+            problems.push(problem(
+                line.find("\"key\"").map_or(1, |i| i + 1),
+                Problem::new(
+                    at.key("key"),
+                    format!("the key does not match the request (its hash is {key}): the line was edited"),
+                )
+                .help("remove the line and record the call again with `--llm record`"),
+            ));
+            continue;
+        }
+        if let Some((_, earlier)) = calls.get(&key)
+            && *earlier != record.reply
+        {
+            problems.push(problem(
+                1,
+                Problem::new(
+                    at.key("reply"),
+                    format!(
+                        "the call of line {} is recorded again with another reply",
+                        first_line[&key] + 1
+                    ),
+                )
+                .help("keep one of the two lines"),
+            ));
+            continue;
+        }
+        first_line.entry(key.clone()).or_insert(n);
+        calls.insert(key, (record.request, record.reply));
+    }
+    if problems.is_empty() {
+        Ok((calls, whole))
+    } else {
+        Err(InputError::in_lines(path, text, problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::llm::request::Message;
+
+    fn req(q: &str) -> ChatRequest {
+        ChatRequest {
+            model: "m".into(),
+            messages: vec![Message {
+                role: "user".into(),
+                content: q.into(),
+            }],
+            temperature: 0.0,
+            seed: 1,
+            max_tokens: 8,
+        }
+    }
+
+    fn reply(t: &str) -> Reply {
+        Reply {
+            text: t.into(),
+            prompt_tokens: 10,
+            completion_tokens: 2,
+            latency_ms: 12.5,
+            finish_reason: "stop".into(),
+        }
+    }
+
+    #[test]
+    fn records_replays_and_survives_a_torn_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        {
+            let c = Cassette::record(&path).unwrap();
+            c.append(&req("b"), &reply("2")).unwrap();
+            c.append(&req("a"), &reply("1")).unwrap();
+        }
+        // A crash in the middle of a write leaves a line with no newline.
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{\"key\":\"ab").unwrap();
+        drop(f);
+        let c = Cassette::replay(&path).unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.get(&req("a").key()).unwrap().text, "1");
+        // Recording again cuts the torn line off, and compaction sorts by key.
+        let c = Cassette::record(&path).unwrap();
+        c.append(&req("c"), &reply("3")).unwrap();
+        c.compact().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let keys: Vec<String> = text
+            .lines()
+            .map(|l| serde_json::from_str::<Record>(l).unwrap().key)
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!((keys.len(), &keys), (3, &sorted));
+    }
+
+    #[test]
+    fn a_second_recorder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        let _first = Cassette::record(&path).unwrap();
+        let e = Cassette::record(&path).unwrap_err().to_string();
+        assert!(e.contains("another lamas process"), "{e}");
+    }
+
+    #[test]
+    fn edited_and_broken_lines_are_placed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        let good = record_line(&req("a").key(), &req("a"), &reply("1"));
+        let edited = good.replace("\"a\"", "\"z\"");
+        let again = record_line(&req("a").key(), &req("a"), &reply("9"));
+        std::fs::write(&path, format!("{good}{edited}not json\n{again}")).unwrap();
+        let InputError::Invalid(l) = Cassette::replay(&path).unwrap_err() else {
+            panic!()
+        };
+        let shown: Vec<String> = l.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 3, "{shown:#?}");
+        assert!(
+            shown[0].contains(":2:") && shown[0].contains("[1].key"),
+            "{}",
+            shown[0]
+        );
+        assert!(shown[1].contains(":3:"), "{}", shown[1]);
+        assert!(
+            shown[2].contains("[3].reply") && shown[2].contains("line 1"),
+            "{}",
+            shown[2]
+        );
+        let missing = Cassette::replay(&dir.path().join("none.jsonl")).unwrap_err();
+        assert!(missing.to_string().contains("--llm record"), "{missing}");
+    }
+}
