@@ -1,0 +1,182 @@
+//! A small chat-completions endpoint on 127.0.0.1 for the client's error paths: it answers the
+//! bank's arithmetic and comparison questions (deterministically, a quarter of them wrong), or
+//! fails on purpose: an HTTP status, garbage, slowness, a required API key, or it stops
+//! listening after a number of answers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// How the endpoint behaves.
+#[derive(Debug, Clone)]
+pub enum Behaviour {
+    /// Answers, after a pause of up to `jitter_ms` that depends on the question (so that
+    /// concurrent replies arrive out of order).
+    Answer { jitter_ms: u64 },
+    /// Answers every request with this HTTP status.
+    Status(u16),
+    /// Answers 200 with a body that is not a chat completion.
+    Garbage,
+    /// Answers after this long.
+    Slow(Duration),
+    /// Answers only requests carrying `Authorization: Bearer <key>` (else 401).
+    NeedsKey(String),
+    /// Answers this many requests (with a pause of `pause_ms` each), then stops listening.
+    StopAfter { answers: usize, pause_ms: u64 },
+}
+
+/// A running fake endpoint; it stops when dropped.
+pub struct FakeModel {
+    /// `http://127.0.0.1:PORT/v1`.
+    pub url: String,
+    /// Requests received.
+    pub requests: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for FakeModel {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+impl FakeModel {
+    /// Starts an endpoint with `behaviour` on a free port.
+    pub fn start(behaviour: Behaviour) -> FakeModel {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/v1", listener.local_addr().unwrap());
+        let requests = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (r, s) = (requests.clone(), stop.clone());
+        std::thread::spawn(move || serve(listener, behaviour, r, s));
+        FakeModel {
+            url,
+            requests,
+            stop,
+        }
+    }
+}
+
+fn serve(listener: TcpListener, b: Behaviour, requests: Arc<AtomicUsize>, stop: Arc<AtomicBool>) {
+    let answered = Arc::new(AtomicUsize::new(0));
+    while !stop.load(Ordering::Relaxed) {
+        if let Behaviour::StopAfter { answers, .. } = b
+            && answered.load(Ordering::Relaxed) >= answers
+        {
+            return; // the listener is dropped: connections are refused from now on
+        }
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let (b, requests, answered) = (b.clone(), requests.clone(), answered.clone());
+                std::thread::spawn(move || {
+                    let _ = handle(stream, &b, &requests, &answered);
+                });
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(2)),
+        }
+    }
+}
+
+fn handle(
+    stream: TcpStream,
+    b: &Behaviour,
+    requests: &AtomicUsize,
+    answered: &AtomicUsize,
+) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let (mut length, mut auth) = (0usize, String::new());
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        let lower = l.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if lower.starts_with("authorization:") {
+            auth = l["authorization:".len()..].trim().to_string();
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body)?;
+    requests.fetch_add(1, Ordering::Relaxed);
+    let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let question = request["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let (status, reply) = match b {
+        Behaviour::Answer { jitter_ms } => {
+            std::thread::sleep(Duration::from_millis(hash(&question) % (jitter_ms + 1)));
+            (200, completion(&answer(&question), &question))
+        }
+        Behaviour::Status(s) => (*s, format!("{{\"error\": \"status {s} on purpose\"}}")),
+        Behaviour::Garbage => (200, "<html>not a completion</html>".to_string()),
+        Behaviour::Slow(d) => {
+            std::thread::sleep(*d);
+            (200, completion(&answer(&question), &question))
+        }
+        Behaviour::NeedsKey(key) if auth == format!("Bearer {key}") => {
+            (200, completion(&answer(&question), &question))
+        }
+        Behaviour::NeedsKey(_) => (401, "{\"error\": \"bad key\"}".to_string()),
+        Behaviour::StopAfter { pause_ms, .. } => {
+            std::thread::sleep(Duration::from_millis(*pause_ms));
+            answered.fetch_add(1, Ordering::Relaxed);
+            (200, completion(&answer(&question), &question))
+        }
+    };
+    let mut stream = stream;
+    write!(
+        stream,
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+        reply.len()
+    )?;
+    stream.flush()
+}
+
+fn hash(s: &str) -> u64 {
+    s.bytes().fold(1469598103934665603u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(1099511628211)
+    })
+}
+
+/// The answer to a bank question: right, or off by one for a quarter of the questions.
+pub fn answer(question: &str) -> String {
+    let numbers: Vec<u64> = question
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let right = if question.contains("larger") {
+        numbers.iter().take(2).max().copied()
+    } else if question.contains(" + ") {
+        Some(numbers.iter().take(2).sum())
+    } else {
+        None
+    };
+    match right {
+        Some(r) if hash(question) % 4 == 0 => format!("The answer is {}.", r + 1),
+        Some(r) => format!("{r}"),
+        None => "I do not know.".into(),
+    }
+}
+
+fn completion(text: &str, question: &str) -> String {
+    serde_json::json!({
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": text}}],
+        "usage": {"prompt_tokens": question.len() / 4, "completion_tokens": text.len() / 4}
+    })
+    .to_string()
+}
