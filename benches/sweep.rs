@@ -30,6 +30,7 @@ fn sweep_once(exp: &Experiment, jobs: usize) {
         shard: Shard::ALL,
         dir: dir.path().join(&exp.plan.id),
         quiet: true,
+        models: Vec::new(),
     };
     let outcome = sweep::sweep(exp, &opts).expect("the sweep runs");
     assert!(outcome.failed.is_empty());

@@ -75,6 +75,10 @@ pub enum Command {
         /// Sweep the experiment's smaller `[quick]` version (into `OUT/<id>/quick`).
         #[arg(long)]
         quick: bool,
+        /// How model-backed workers' calls are answered: `replay` (the default), `record`,
+        /// `live`, as for `lamas run`.
+        #[arg(long, value_enum, default_value_t = Mode::Replay, value_name = "MODE")]
+        llm: Mode,
     },
     /// Join the results folders of the shards of one sweep into the tables of a single sweep.
     Merge {
@@ -301,7 +305,16 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             shard,
             out,
             quick,
-        } => crate::experiment_cmd::sweep(&experiment, jobs, resume, shard.as_deref(), out, quick),
+            llm,
+        } => crate::experiment_cmd::sweep(
+            &experiment,
+            jobs,
+            resume,
+            shard.as_deref(),
+            out,
+            quick,
+            llm,
+        ),
         Command::Merge { dirs, out } => crate::experiment_cmd::merge(&dirs, out),
         Command::Plot {
             results,

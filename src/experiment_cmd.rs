@@ -1,9 +1,11 @@
 //! The experiment commands: `lamas sweep`, `lamas merge`, `lamas plot` and `lamas reproduce`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::cli::{Failure, Message};
-use crate::experiment::{self, Shard};
+use crate::experiment::{self, Experiment, Shard};
+use crate::llm::{Mode, Models};
 use crate::sweep::{self, Options, Outcome, SweepError, store};
 
 impl From<SweepError> for Failure {
@@ -32,6 +34,7 @@ pub fn sweep(
     shard: Option<&str>,
     out: Option<PathBuf>,
     quick: bool,
+    mode: Mode,
 ) -> Result<(), Failure> {
     let shard = match shard {
         Some(s) => Shard::parse(s).map_err(|m| input(format!("invalid `--shard {s}`: {m}")))?,
@@ -44,15 +47,61 @@ pub fn sweep(
     }
     let exp = experiment::load(file, quick)?;
     let dir = sweep::results_dir(&out.unwrap_or_else(|| PathBuf::from("results")), &exp.plan);
+    let models = cell_models(&exp, file, mode)?;
     let opts = Options {
         jobs: jobs.unwrap_or_else(default_jobs),
         resume,
         shard,
         dir,
         quiet: false,
+        models,
     };
     let outcome = sweep::sweep(&exp, &opts)?;
+    if mode == Mode::Record {
+        compact(&opts.models)?;
+    }
     report(&outcome, &exp.plan)
+}
+
+/// The models of each cell of `exp` with model-backed workers, opened in `mode`, one cassette
+/// per file. A cassette that cannot be read is reported at the experiment's scenario.
+fn cell_models(
+    exp: &Experiment,
+    file: &Path,
+    mode: Mode,
+) -> Result<Vec<Option<Arc<Models>>>, Failure> {
+    let mut open = std::collections::BTreeMap::new();
+    exp.scenarios
+        .iter()
+        .map(|sc| match &sc.llm {
+            Some(setup) if sc.groups.iter().any(|g| g.llm.is_some()) => {
+                Models::open_shared(setup, mode, &mut open)
+                    .map(Some)
+                    .map_err(|e| match e {
+                        crate::scenario::InputError::Read { path, reason } => input(format!(
+                            "{}: the scenario's cassette {} cannot be used: {reason}",
+                            file.display(),
+                            path.display()
+                        )),
+                        other => other.into(),
+                    })
+            }
+            _ => Ok(None),
+        })
+        .collect()
+}
+
+/// Sorts the cassettes a recording sweep wrote (each once).
+fn compact(models: &[Option<Arc<Models>>]) -> Result<(), Failure> {
+    let mut done = std::collections::BTreeSet::new();
+    for c in models.iter().flatten().filter_map(|m| m.cassette()) {
+        if done.insert(c.path().to_path_buf()) {
+            c.compact().map_err(|e| {
+                Failure::Run(format!("sorting the cassette {}: {e}", c.path().display()))
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Prints what a sweep or merge wrote; Err when runs failed or are missing.
@@ -227,6 +276,7 @@ pub fn reproduce(
             shard: Shard::ALL,
             dir: dir.clone(),
             quiet: false,
+            models: cell_models(exp, &root.join(&exp.plan.id), Mode::Replay)?,
         };
         let outcome = sweep::sweep(exp, &opts);
         let result = outcome

@@ -17,11 +17,11 @@
 //! recording that finished, [`Cassette::compact`] rewrites it sorted by key (atomically), so that
 //! a committed cassette does not depend on the order in which replies came back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +60,9 @@ pub struct Cassette {
     path: PathBuf,
     calls: Mutex<BTreeMap<String, (ChatRequest, Reply)>>,
     writer: Option<Mutex<File>>,
+    /// Keys being called now, so that runs recording at once make each call once.
+    in_flight: Mutex<BTreeSet<String>>,
+    settled: Condvar,
 }
 
 impl Cassette {
@@ -72,11 +75,7 @@ impl Cassette {
             ),
         })?;
         let (calls, _) = parse(path, &text)?;
-        Ok(Cassette {
-            path: path.to_path_buf(),
-            calls: Mutex::new(calls),
-            writer: None,
-        })
+        Ok(Cassette::new(path, calls, None))
     }
 
     /// Checks the cassette at `path` without keeping or locking it: it must exist when
@@ -114,11 +113,41 @@ impl Cassette {
         if whole < text.len() {
             file.set_len(whole as u64).map_err(read_err)?;
         }
-        Ok(Cassette {
+        Ok(Cassette::new(path, calls, Some(file)))
+    }
+
+    fn new(path: &Path, calls: Calls, writer: Option<File>) -> Cassette {
+        Cassette {
             path: path.to_path_buf(),
             calls: Mutex::new(calls),
-            writer: Some(Mutex::new(file)),
-        })
+            writer: writer.map(Mutex::new),
+            in_flight: Mutex::new(BTreeSet::new()),
+            settled: Condvar::new(),
+        }
+    }
+
+    /// The recorded reply to `key`, waiting if another run is calling it now; `None` when the
+    /// caller is to make the call: it then holds the key until it [`Cassette::append`]s the
+    /// reply or [`Cassette::release`]s the key. So runs that record at once make each call
+    /// once and all use the same reply.
+    pub fn claim(&self, key: &str) -> Option<Reply> {
+        let mut busy = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(r) = self.get(key) {
+                return Some(r);
+            }
+            if busy.insert(key.to_string()) {
+                return None;
+            }
+            busy = self.settled.wait(busy).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Gives up a claimed key (its call failed).
+    pub fn release(&self, key: &str) {
+        let mut busy = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        busy.remove(key);
+        self.settled.notify_all();
     }
 
     /// The file.
@@ -142,7 +171,8 @@ impl Cassette {
         self.len() == 0
     }
 
-    /// Records a call: appends its line (one write, then a sync) and keeps it in memory.
+    /// Records a call: appends its line (one write, then a sync), keeps it in memory, and
+    /// releases its key.
     pub fn append(&self, request: &ChatRequest, reply: &Reply) -> std::io::Result<()> {
         let key = request.key();
         let line = record_line(&key, request, reply);
@@ -151,8 +181,11 @@ impl Cassette {
             f.write_all(line.as_bytes())?;
             f.sync_data()?;
         }
-        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
-        calls.insert(key, (request.clone(), reply.clone()));
+        self.calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.clone(), (request.clone(), reply.clone()));
+        self.release(&key);
         Ok(())
     }
 

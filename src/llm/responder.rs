@@ -103,18 +103,32 @@ pub struct Models {
     mode: Mode,
     profiles: Vec<Profile>,
     endpoints: Vec<Endpoint>,
-    cassette: Option<Cassette>,
+    cassette: Option<Arc<Cassette>>,
 }
 
 impl Models {
     /// Opens the models of `setup` in `mode`: loads (replay) or opens and locks (record) the
     /// cassette, and reads the API keys (record, live) from the environment.
     pub fn open(setup: &LlmSetup, mode: Mode) -> Result<Arc<Models>, InputError> {
-        let cassette = match mode {
-            Mode::Replay => Some(Cassette::replay(&setup.cassette)?),
-            Mode::Record => Some(Cassette::record(&setup.cassette)?),
-            Mode::Live => None,
+        Models::open_shared(setup, mode, &mut BTreeMap::new())
+    }
+
+    /// Like [`Models::open`], sharing the cassettes already in `open` (by path) and adding the
+    /// ones it opens, so that the runs of a sweep use one cassette (and one lock) per file.
+    pub fn open_shared(
+        setup: &LlmSetup,
+        mode: Mode,
+        open: &mut BTreeMap<PathBuf, Arc<Cassette>>,
+    ) -> Result<Arc<Models>, InputError> {
+        let cassette = match (mode, open.get(&setup.cassette)) {
+            (Mode::Live, _) => None,
+            (_, Some(c)) => Some(c.clone()),
+            (Mode::Replay, None) => Some(Arc::new(Cassette::replay(&setup.cassette)?)),
+            (Mode::Record, None) => Some(Arc::new(Cassette::record(&setup.cassette)?)),
         };
+        if let Some(c) = &cassette {
+            open.insert(setup.cassette.clone(), c.clone());
+        }
         let mut endpoints = Vec::new();
         for p in &setup.profiles {
             let key = match (&p.api_key_env, mode) {
@@ -146,7 +160,7 @@ impl Models {
 
     /// The cassette, unless live.
     pub fn cassette(&self) -> Option<&Cassette> {
-        self.cassette.as_ref()
+        self.cassette.as_deref()
     }
 
     /// The profiles.

@@ -6,7 +6,9 @@
 //! result depends only on its scenario and seed ([`crate::experiment::grid::run_seed`]), and the
 //! tables are built from the records sorted by run, so they are bit-identical whatever the
 //! number of threads, the order of completion, the shards, or interruptions. A panic inside a
-//! run is caught and recorded as a failed run; the sweep goes on.
+//! run is caught and recorded as a failed run; the sweep goes on. Cells with model-backed
+//! workers are answered by the [`Models`] the command opened for them ([`Options::models`]):
+//! one cassette per file, shared by the runs, so a replayed sweep is as pure as any other.
 
 pub mod store;
 pub mod tables;
@@ -14,13 +16,14 @@ pub mod tables;
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde_json::json;
 
 use crate::experiment::{Experiment, Plan, RunId, Shard, TIMINGS, grid};
+use crate::llm::Models;
 use crate::progress::Progress;
 use crate::report::output::{parquet_bytes, prepare_dir, series_frame, write_all};
 use store::{RunRecord, Status};
@@ -38,6 +41,9 @@ pub struct Options {
     pub dir: PathBuf,
     /// No progress report.
     pub quiet: bool,
+    /// The models that answer each cell's model-backed workers (by cell index; empty, or
+    /// `None` for a cell, when it has none).
+    pub models: Vec<Option<Arc<Models>>>,
 }
 
 /// What a sweep or merge did.
@@ -184,7 +190,8 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
             if io_error.lock().map(|e| e.is_some()).unwrap_or(true) {
                 return;
             }
-            let result = execute(exp, run, &runs_dir);
+            let models = opts.models.get(run.cell as usize).cloned().flatten();
+            let result = execute(exp, run, &runs_dir, models);
             if let Err(e) = result
                 && let Ok(mut slot) = io_error.lock()
             {
@@ -234,17 +241,34 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
 }
 
 /// Executes one run and persists its record (and series); Err only if the files cannot be
-/// written.
-fn execute(exp: &Experiment, run: RunId, runs_dir: &Path) -> Result<(), String> {
+/// written. A run that panics, or stops at model calls it cannot answer, is a failed run.
+fn execute(
+    exp: &Experiment,
+    run: RunId,
+    runs_dir: &Path,
+    models: Option<Arc<Models>>,
+) -> Result<(), String> {
     let plan = &exp.plan;
     let seed = plan.seed_of(run);
     let scenario = &exp.scenarios[run.cell as usize];
     let started = Instant::now();
     PANIC.with(|p| p.borrow_mut().take());
-    let result = catch_unwind(AssertUnwindSafe(|| crate::sim::run(scenario, seed)));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        crate::sim::try_run(scenario, seed, models)
+    }));
     let wall_seconds = started.elapsed().as_secs_f64();
     let record = match result {
-        Ok(output) => {
+        Ok(Err(stop)) => RunRecord {
+            run,
+            seed,
+            status: Status::Failed,
+            error: Some(stop.to_string()),
+            metrics: Default::default(),
+            wall_seconds,
+            credit_seconds: 0.0,
+            tasks_credited: 0,
+        },
+        Ok(Ok(output)) => {
             if plan.timeseries {
                 let bytes = series_frame(&output.series)
                     .and_then(|mut df| parquet_bytes(&mut df))

@@ -444,3 +444,51 @@ fn a_partial_worker_asks_its_model_with_probability_e() {
     let n = half.subtasks_resolved as f64;
     crate::support::assert_proportion("asked", half.llm_answers as f64, n, 0.5, 4.0);
 }
+
+#[test]
+fn a_recorded_sweep_replays_bit_identical_whatever_the_jobs() {
+    let fake = FakeModel::start(Behaviour::Answer { jitter_ms: 10 });
+    let root = tempfile::tempdir().unwrap();
+    team(root.path(), &fake.url, 4, 12, "");
+    std::fs::write(
+        root.path().join("experiment.toml"),
+        "id = \"llm-sweep\"\nscenario = \"team.toml\"\nseed = 5\nreplicates = 3\n\
+         [axes]\ncredit.mechanism = [\"equal\", \"shapley\"]\n",
+    )
+    .unwrap();
+    let exp = root.path().join("experiment.toml");
+    let sweep = |out: &str, jobs: &str, mode: &str| {
+        let o = root.path().join(out);
+        let r = lamas(&[
+            "sweep",
+            exp.to_str().unwrap(),
+            "--jobs",
+            jobs,
+            "--llm",
+            mode,
+            "--out",
+            o.to_str().unwrap(),
+        ]);
+        ok(&r, &format!("sweep {out}"));
+        o.join("llm-sweep")
+    };
+    let recorded = sweep("rec", "2", "record");
+    let one = sweep("one", "1", "replay");
+    let two = sweep("two", "2", "replay");
+    for f in ["runs.parquet", "summary.csv"] {
+        let read = |d: &Path| std::fs::read(d.join(f)).unwrap();
+        assert!(read(&recorded) == read(&one), "{f}: record vs replay");
+        assert!(read(&one) == read(&two), "{f}: --jobs 1 vs 2");
+    }
+    // A sweep whose cassette lacks calls fails its runs, naming what is missing.
+    std::fs::write(root.path().join("team.cassette.jsonl"), "").unwrap();
+    let o = root.path().join("empty");
+    let r = lamas(&["sweep", exp.to_str().unwrap(), "--out", o.to_str().unwrap()]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&r.stdout),
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert_eq!(r.status.code(), Some(1), "{text}");
+    assert!(text.contains("not in the cassette"), "{text}");
+}
