@@ -57,9 +57,6 @@ pub fn sweep(
         models,
     };
     let outcome = sweep::sweep(&exp, &opts)?;
-    if mode == Mode::Record {
-        compact(&opts.models)?;
-    }
     report(&outcome, &exp.plan)
 }
 
@@ -89,19 +86,6 @@ fn cell_models(
             _ => Ok(None),
         })
         .collect()
-}
-
-/// Sorts the cassettes a recording sweep wrote (each once).
-fn compact(models: &[Option<Arc<Models>>]) -> Result<(), Failure> {
-    let mut done = std::collections::BTreeSet::new();
-    for c in models.iter().flatten().filter_map(|m| m.cassette()) {
-        if done.insert(c.path().to_path_buf()) {
-            c.compact().map_err(|e| {
-                Failure::Run(format!("sorting the cassette {}: {e}", c.path().display()))
-            })?;
-        }
-    }
-    Ok(())
 }
 
 /// Prints what a sweep or merge wrote; Err when runs failed or are missing.

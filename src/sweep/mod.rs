@@ -209,6 +209,7 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
     if let Some(e) = io_error.into_inner().ok().flatten() {
         return Err(SweepError::Io(e));
     }
+    compact_cassettes(&opts.models)?;
 
     let records: Vec<RunRecord> = store::read_records(&runs_dir)
         .map_err(SweepError::Io)?
@@ -235,6 +236,7 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
         "shard": (opts.shard != Shard::ALL).then(|| opts.shard.to_string()),
         "threads": jobs,
         "resumed": opts.resume && on_disk.is_some(),
+        "llm": llm_manifest(&opts.models),
     });
     finish(dir, plan, &records, &outcome, extra)?;
     Ok(outcome)
@@ -314,6 +316,37 @@ fn execute(
     };
     store::write_record(runs_dir, &record)
         .map_err(|e| format!("run {}: writing its record: {e}", run.stem()))
+}
+
+/// Sorts the cassettes that were recorded into (each once), so that the manifest hashes what
+/// stays on disk.
+fn compact_cassettes(models: &[Option<Arc<Models>>]) -> Result<(), SweepError> {
+    let mut done = std::collections::BTreeSet::new();
+    for m in models.iter().flatten() {
+        if m.mode() != crate::llm::Mode::Record {
+            continue;
+        }
+        if let Some(c) = m.cassette()
+            && done.insert(c.path().to_path_buf())
+        {
+            c.compact().map_err(|e| {
+                SweepError::Io(format!("sorting the cassette {}: {e}", c.path().display()))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The mode and cassettes (each once) that answered the model calls, if any cell has models.
+fn llm_manifest(models: &[Option<Arc<Models>>]) -> Option<Vec<crate::manifest::LlmManifest>> {
+    let mut seen = std::collections::BTreeSet::new();
+    let list: Vec<_> = models
+        .iter()
+        .flatten()
+        .filter(|m| seen.insert(m.cassette().map(|c| c.path().to_path_buf())))
+        .map(|m| crate::manifest::LlmManifest::new(m))
+        .collect();
+    (!list.is_empty()).then_some(list)
 }
 
 /// The runs of `planned` without a record.

@@ -166,7 +166,7 @@ pub fn answer(question: &str) -> String {
         None
     };
     match right {
-        Some(r) if hash(question) % 4 == 0 => format!("The answer is {}.", r + 1),
+        Some(r) if hash(question).is_multiple_of(4) => format!("The answer is {}.", r + 1),
         Some(r) => format!("{r}"),
         None => "I do not know.".into(),
     }
