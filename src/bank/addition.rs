@@ -19,21 +19,32 @@ pub fn operand_difficulty(a: u32, b: u32) -> f64 {
     1.0 - 2.0 / f64::from(a + b)
 }
 
+/// `m` items `What is a <symbol> b?` with operands of 1 to `max` digits and answer `op(a, b)`.
+pub fn operations(
+    rng: &mut SimRng,
+    m: u32,
+    max: u32,
+    symbol: char,
+    op: impl Fn(u64, u64) -> u64,
+) -> Vec<Item> {
+    (0..m)
+        .map(|_| {
+            let (da, db) = (digits(rng, max), digits(rng, max));
+            let (a, b) = (number_with_digits(rng, da), number_with_digits(rng, db));
+            Item {
+                prompt: format!("What is {a} {symbol} {b}?"),
+                format: Format::Number,
+                answer: op(a, b).to_string(),
+                options: Vec::new(),
+                difficulty: operand_difficulty(da, db),
+            }
+        })
+        .collect()
+}
+
 impl Family for Addition {
     fn generate(&self, rng: &mut SimRng, m: u32, _k: u32) -> Vec<Item> {
-        (0..m)
-            .map(|_| {
-                let (da, db) = (digits(rng, self.max_digits), digits(rng, self.max_digits));
-                let (a, b) = (number_with_digits(rng, da), number_with_digits(rng, db));
-                Item {
-                    prompt: format!("What is {a} + {b}?"),
-                    format: Format::Number,
-                    answer: (a + b).to_string(),
-                    options: Vec::new(),
-                    difficulty: operand_difficulty(da, db),
-                }
-            })
-            .collect()
+        operations(rng, m, self.max_digits, '+', |a, b| a + b)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Multiplication: `a × b` (written `a * b`), each operand of 1 to `max_digits` digits, the
 //! answer a number; difficulty `δ = 1 − 2 / (d_a + d_b)` as for addition.
 
-use super::addition::operand_difficulty;
-use super::{Family, Format, Item, digits, number_with_digits};
+use super::addition::operations;
+use super::{Family, Item};
 use crate::rng::SimRng;
 
 /// The multiplication family.
@@ -14,19 +14,7 @@ pub struct Multiplication {
 
 impl Family for Multiplication {
     fn generate(&self, rng: &mut SimRng, m: u32, _k: u32) -> Vec<Item> {
-        (0..m)
-            .map(|_| {
-                let (da, db) = (digits(rng, self.max_digits), digits(rng, self.max_digits));
-                let (a, b) = (number_with_digits(rng, da), number_with_digits(rng, db));
-                Item {
-                    prompt: format!("What is {a} * {b}?"),
-                    format: Format::Number,
-                    answer: (a * b).to_string(),
-                    options: Vec::new(),
-                    difficulty: operand_difficulty(da, db),
-                }
-            })
-            .collect()
+        operations(rng, m, self.max_digits, '*', |a, b| a * b)
     }
 }
 

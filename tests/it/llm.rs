@@ -66,10 +66,32 @@ strategy = "shirker"
 llm = "a"
 "#
     );
+    write_scenario(dir, &text)
+}
+
+/// Writes `text` to `dir/team.toml` (creating `dir`) and returns the path.
+pub fn write_scenario(dir: &Path, text: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let path = dir.join("team.toml");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// Starts `lamas run SCENARIO --llm record --out DIR/OUT` in the background, its stderr piped.
+pub fn spawn_recording(scenario: &Path, out: &str) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lamas"))
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--llm",
+            "record",
+            "--out",
+        ])
+        .arg(scenario.with_file_name(out))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// `lamas run SCENARIO --out DIR/OUT --llm MODE`.
@@ -297,12 +319,7 @@ fn kill_9_while_recording_leaves_a_cassette_that_a_resumed_recording_completes()
     let root = tempfile::tempdir().unwrap();
     let sc = team(root.path(), &fake.url, 2, 30, "");
     let cassette = sc.with_file_name("team.cassette.jsonl");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lamas"))
-        .args(["run", sc.to_str().unwrap(), "--llm", "record", "--out"])
-        .arg(sc.with_file_name("killed"))
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_recording(&sc, "killed");
     let started = std::time::Instant::now();
     while std::fs::read_to_string(&cassette).map_or(0, |t| t.lines().count()) < 8 {
         assert!(

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::llm::{calls, ok, run, same_tables};
+use crate::llm::{calls, ok, run, same_tables, spawn_recording, write_scenario};
 use crate::support::root;
 
 /// A llama.cpp server on a free port of 127.0.0.1, serving SmolLM2; it exits when the test
@@ -104,10 +104,7 @@ strategy = "shirker"
 llm = "terse"
 "#
     );
-    std::fs::create_dir_all(dir).unwrap();
-    let path = dir.join("team.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    write_scenario(dir, &text)
 }
 
 #[test]
@@ -143,12 +140,7 @@ fn kill_9_while_recording_a_real_model_leaves_a_cassette_that_resuming_completes
     let root = tempfile::tempdir().unwrap();
     let sc = small_team(root.path(), shared(), 25);
     let cassette = sc.with_file_name("team.cassette.jsonl");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lamas"))
-        .args(["run", sc.to_str().unwrap(), "--llm", "record", "--out"])
-        .arg(sc.with_file_name("killed"))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_recording(&sc, "killed");
     wait_for_calls(&cassette, 5, &mut child);
     child.kill().unwrap();
     child.wait().unwrap();
@@ -166,13 +158,7 @@ fn a_real_server_stopped_midway_stops_the_run_with_exit_1_and_a_valid_cassette()
     let root = tempfile::tempdir().unwrap();
     let sc = small_team(root.path(), &url, 40);
     let cassette = sc.with_file_name("team.cassette.jsonl");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lamas"))
-        .args(["run", sc.to_str().unwrap(), "--llm", "record", "--out"])
-        .arg(sc.with_file_name("rec"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_recording(&sc, "rec");
     wait_for_calls(&cassette, 5, &mut child);
     server.kill().unwrap();
     server.wait().unwrap();
