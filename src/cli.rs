@@ -8,12 +8,11 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use miette::{GraphicalReportHandler, GraphicalTheme};
-
-use std::sync::Arc;
 
 use crate::llm::{Mode, Models, Stop};
 use crate::manifest::{LlmManifest, RunManifest};
@@ -254,7 +253,7 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::Validate { file, set, .. } if crate::experiment::is_experiment(&file) => {
+        Command::Validate { file, set, llm } if crate::experiment::is_experiment(&file) => {
             if !set.is_empty() {
                 return Err(Failure::Input(Box::new(Message(
                     "--set applies to scenario files; an experiment sets keys with `set`".into(),
@@ -262,6 +261,9 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             }
             let exp = crate::experiment::load(&file, false)?;
             let quick = crate::experiment::load(&file, true)?;
+            for sc in &exp.scenarios {
+                check_experiment_cassette(sc, &file, llm)?;
+            }
             let p = &exp.plan;
             println!(
                 "{}: valid experiment `{}` ({} cells × {} replicates = {} runs; quick: {} runs; \
@@ -466,6 +468,30 @@ pub fn check_cassette(
         Some(setup) if mode != Mode::Live && sc.groups.iter().any(|g| g.llm.is_some()) => {
             crate::llm::Cassette::check(&setup.cassette, mode == Mode::Replay)
                 .map_err(|e| cassette_problem(e, file, set).into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// [`check_cassette`] for a cell of the experiment `file`: a cassette that cannot be read is
+/// named with the experiment.
+fn check_experiment_cassette(
+    sc: &scenario::Scenario,
+    file: &Path,
+    mode: Mode,
+) -> Result<(), Failure> {
+    match &sc.llm {
+        Some(setup) if mode != Mode::Live && sc.groups.iter().any(|g| g.llm.is_some()) => {
+            crate::llm::Cassette::check(&setup.cassette, mode == Mode::Replay).map_err(|e| match e {
+                InputError::Read { path, reason } => Failure::Input(Box::new(Message(format!(
+                    "{}: the scenario's cassette {} cannot be used: {reason}; record it with \
+                     `lamas sweep {} --llm record`",
+                    file.display(),
+                    path.display(),
+                    file.display()
+                )))),
+                other => other.into(),
+            })
         }
         _ => Ok(()),
     }

@@ -1,12 +1,15 @@
-//! A user's own items: a JSONL file, one item per line, so that any benchmark a researcher holds
-//! can serve as subtasks.
+//! A user's own items: a JSONL file, one item per line, or a parquet file, one item per row, so
+//! that any benchmark a researcher holds can serve as subtasks.
 //!
 //! Each line is an object with `prompt` (the question, required), `answer` (a string or a number,
 //! required), `options` (a list of 2 to 26 option texts: the item is then lettered, shown as
 //! `A) ...` lines after the prompt, and `answer` is the right option's letter or its text),
 //! `format` (`number` or `text` for items without options; default `number` when the answer is
 //! a number, else `text`) and `difficulty` (δ in [0, 1), default 0). Blank lines are skipped.
-//! Every problem is reported with its line, column and key; unknown keys are refused.
+//! Every problem is reported with its line, column and key; unknown keys are refused. A parquet
+//! file has the same columns (`prompt` and `answer` required; `answer` a string or a number,
+//! `options` a list of strings, `format` a string, `difficulty` a number; nulls mean absent);
+//! its problems name the row and column.
 
 use std::path::Path;
 
@@ -30,13 +33,49 @@ struct RawItem {
     difficulty: Option<f64>,
 }
 
-/// Reads the items of the JSONL file at `path`. Fails with every problem placed in the file.
+/// Reads the items of the JSONL (or, by its extension, parquet) file at `path`. Fails with every
+/// problem placed in the file.
 pub fn load(path: &Path) -> Result<Vec<Item>, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::Read {
+    let read_error = |reason: String| InputError::Read {
         path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+        reason,
+    };
+    if path.extension().is_some_and(|e| e == "parquet") {
+        let rows = super::parquet::rows(path).map_err(read_error)?;
+        return items_of_rows(path, rows);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| read_error(e.to_string()))?;
     parse_items(path, &text)
+}
+
+/// Items from the rows of a parquet file (each row a JSON object of its non-null columns).
+fn items_of_rows(path: &Path, rows: Vec<serde_json::Value>) -> Result<Vec<Item>, InputError> {
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
+    for (n, row) in rows.into_iter().enumerate() {
+        let at = KeyPath::root().index(n);
+        match serde_json::from_value::<RawItem>(row) {
+            Ok(raw) => match item(raw) {
+                Ok(it) => items.push(it),
+                Err((key, msg)) => problems.push(Problem::new(at.key(key), msg)),
+            },
+            Err(e) => problems.push(Problem::new(
+                at,
+                format!(
+                    "not a valid item: {}",
+                    crate::scenario::error::json_message(&e)
+                ),
+            )),
+        }
+    }
+    if items.is_empty() && problems.is_empty() {
+        problems.push(Problem::new(KeyPath::root(), "the file holds no items"));
+    }
+    if problems.is_empty() {
+        Ok(items)
+    } else {
+        Err(InputError::unplaced(path, problems))
+    }
 }
 
 /// Reads items from `text`, the content of `path`.
@@ -217,6 +256,54 @@ mod tests {
         assert_eq!(items[2].answer, "C");
         assert!(items[2].prompt.ends_with("C) z"));
         assert_eq!(items[3].answer, "A");
+    }
+
+    #[test]
+    fn reads_a_parquet_file_and_names_bad_rows() {
+        use polars::prelude::*;
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, answers: &[&str]| {
+            let options: ListChunked = [None, Some(Series::new("".into(), &["3", "5", "8"])), None]
+                .into_iter()
+                .collect();
+            let mut df = DataFrame::new(
+                3,
+                vec![
+                    Column::new(
+                        "prompt".into(),
+                        &["2+2?", "Pick the even one", "Capital of France?"],
+                    ),
+                    Column::new("answer".into(), answers),
+                    options.into_series().with_name("options".into()).into(),
+                    Column::new("difficulty".into(), &[Some(0.25), None, Some(0.5)]),
+                ],
+            )
+            .unwrap();
+            let path = dir.path().join(name);
+            let f = std::fs::File::create(&path).unwrap();
+            ParquetWriter::new(f).finish(&mut df).unwrap();
+            path
+        };
+        let items = load(&write("good.parquet", &["4", "8", "Paris"])).unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(
+            (items[0].format.clone(), items[0].difficulty),
+            (Format::Number, 0.25)
+        );
+        assert_eq!(
+            (items[1].format.clone(), items[1].answer.as_str()),
+            (Format::Choice, "C")
+        );
+        assert_eq!(items[2].answer, "paris");
+        let e = load(&write("bad.parquet", &["4", "9", "Paris"])).unwrap_err();
+        let InputError::Invalid(l) = e else { panic!() };
+        let shown: Vec<String> = l.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(
+            shown[0].contains("bad.parquet: [1].answer") && shown[0].contains("neither an option"),
+            "{}",
+            shown[0]
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod comparison;
 pub mod file;
 pub mod multiplication;
 pub mod multistep;
+pub mod parquet;
 pub mod parse;
 
 use std::sync::Arc;

@@ -244,6 +244,36 @@ pub struct LineProblem {
     pub problem: Problem,
 }
 
+impl InputError {
+    /// Problems of a file that has no text to point into (a parquet file): each is shown with
+    /// the file and its key path (`[row].column`).
+    pub fn unplaced(path: &Path, mut problems: Vec<Problem>) -> Self {
+        let source = Arc::new(NamedSource::new(path.display().to_string(), String::new()));
+        let extra = problems.len().saturating_sub(MAX_LINE_PROBLEMS);
+        problems.truncate(MAX_LINE_PROBLEMS);
+        if extra > 0 {
+            problems.push(Problem::new(
+                KeyPath::root(),
+                format!("{extra} more problems like these were not shown"),
+            ));
+        }
+        let placed = problems
+            .into_iter()
+            .map(|problem| PlacedProblem {
+                problem,
+                source: source.clone(),
+                span: None,
+                line_col: None,
+                from_flag: None,
+            })
+            .collect();
+        InputError::Invalid(Box::new(Located {
+            path: path.to_path_buf(),
+            problems: placed,
+        }))
+    }
+}
+
 /// A JSON parser's message without its "at line L column C" (the place is given separately).
 pub fn json_message(e: &serde_json::Error) -> String {
     let m = e.to_string();

@@ -113,8 +113,8 @@ pub struct RawBank {
     /// the file) uniformly; each source is a skill domain, in this order, the file last.
     /// Default `["addition(2)"]` without a file, none with one.
     pub families: Option<Vec<String>>,
-    /// A JSONL file of the user's items (`prompt`, `answer`, optional `options`, `format`,
-    /// `difficulty`), relative to the scenario file.
+    /// A JSONL or parquet file of the user's items (`prompt`, `answer`, optional `options`,
+    /// `format`, `difficulty`), relative to the scenario file.
     pub file: Option<String>,
 }
 

@@ -12,6 +12,9 @@
 //! or in `decentralized` to the announcer and, as copies, to the subtask's other workers (one
 //! message each); unless a transient fault (`faults.drop_probability`, stream `faults`) loses it
 //! or the worker is cut off by a partition. A worker that is down drops the assignment.
+//! A model-backed worker whose assignment was planned to ask its model ([`super::prompts`])
+//! answers with its model's reply instead, read as a label by the subtask's bank item, and pays
+//! the reply's token cost on top of `effort_cost * e`; one planned to guess guesses.
 
 use bevy_ecs::prelude::*;
 

@@ -13,20 +13,28 @@ use std::time::{Duration, Instant};
 use crate::llm::{calls, ok, run, same_tables, spawn_recording, write_scenario};
 use crate::support::root;
 
+/// The model file, once the server and the model are installed (once per test binary).
+fn model() -> &'static str {
+    static MODEL: OnceLock<String> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let install = Command::new("bash")
+            .arg(root().join("scripts/llm-server.sh"))
+            .arg("install")
+            .output()
+            .expect("bash runs");
+        assert!(
+            install.status.success(),
+            "installing the model server failed:\n{}",
+            String::from_utf8_lossy(&install.stderr)
+        );
+        String::from_utf8_lossy(&install.stdout).trim().to_string()
+    })
+}
+
 /// A llama.cpp server on a free port of 127.0.0.1, serving SmolLM2; it exits when the test
 /// binary does (`--parent`).
 fn start_server() -> (String, Child) {
-    let install = Command::new("bash")
-        .arg(root().join("scripts/llm-server.sh"))
-        .arg("install")
-        .output()
-        .expect("bash runs");
-    assert!(
-        install.status.success(),
-        "installing the model server failed:\n{}",
-        String::from_utf8_lossy(&install.stderr)
-    );
-    let model = String::from_utf8_lossy(&install.stdout).trim().to_string();
+    let model = model();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
