@@ -42,7 +42,7 @@ fn start_server() -> (String, Child) {
         .port();
     let child = Command::new(root().join("target/llm-venv/bin/python"))
         .arg(root().join("scripts/llm_server.py"))
-        .args(["--model", &model, "--port", &port.to_string()])
+        .args(["--model", model, "--port", &port.to_string()])
         .args(["--parent", &std::process::id().to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
