@@ -92,6 +92,8 @@ pub struct Group {
     pub adaptive: bool,
     /// The index of the model profile that answers for its agents (`None`: simulated).
     pub llm: Option<u16>,
+    /// ρ: the probability that a wrong answer of its (simulated) agents is the subtask's lure.
+    pub lure: f64,
 }
 
 impl Group {

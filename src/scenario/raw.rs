@@ -297,6 +297,11 @@ pub struct RawGroup {
     pub participation_cost: Option<f64>,
     /// Number of subtasks an agent can hold at once (≥ 1; default 1).
     pub capacity: Option<i64>,
+    /// Correlated errors: the probability ρ in [0, 1] that a wrong answer of the group's
+    /// simulated agents is the subtask's lure, a wrong answer shared by every worker (otherwise
+    /// it is uniform over the wrong answers) (default 0: independent errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lure: Option<f64>,
     /// The model profile (`[[llm.profile]]` name) that answers for the group's agents; without
     /// it, they are simulated workers.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -377,3 +377,61 @@ fn schedule_has_no_ambiguities() {
         sim.step();
     }
 }
+
+#[test]
+fn majority_under_correlated_errors_follows_the_lure_formula() {
+    // K = 4, r = 3 workers correct with probability q; a wrong worker picks the subtask's lure
+    // with probability ρ, else one of the 3 wrong labels uniformly (the lure among them). Two
+    // wrong answers coincide with probability c = (ρ + (1-ρ)/3)^2 + 2 ((1-ρ)/3)^2. The plurality
+    // is right when 2 or 3 are right, or when 1 is and the other two differ (a three-way tie,
+    // won by the right one with probability 1/3 by symmetry):
+    //   P = q^3 + 3 q^2 (1-q) + 3 q (1-q)^2 (1-c) / 3.
+    let q: f64 = 0.4;
+    for (rho, seed) in [(0.5f64, 21), (1.0, 22)] {
+        let c = (rho + (1.0 - rho) / 3.0).powi(2) + 2.0 * ((1.0 - rho) / 3.0).powi(2);
+        let p = q.powi(3) + 3.0 * q * q * (1.0 - q) + q * (1.0 - q).powi(2) * (1.0 - c);
+        let text = team(q, "[assignment]\nredundancy = 3\npolicy = \"random\"")
+            .replace("capacity = 4", &format!("capacity = 4\nlure = {rho}"));
+        let out = sim::run(&scenario(&text), seed);
+        let n = metric(&out, "tasks_completed") * 3.0;
+        assert_proportion(
+            &format!("majority of 3, lure {rho}"),
+            metric(&out, "subtask_accuracy") * n,
+            n,
+            p,
+            4.5,
+        );
+    }
+}
+
+#[test]
+fn a_shared_difficulty_correlates_workers_on_an_item() {
+    // Two honest workers of skill 1 on a subtask of difficulty δ ~ uniform(0, 1) are each right
+    // with probability 1 - δ, the same δ for both: `verified` finds a right answer with
+    // probability 1 - E[δ^2] = 2/3, where independent items would give 1 - (1/2)^2 = 3/4.
+    let text = team(
+        1.0,
+        "difficulty = \"uniform(0, 1)\"\n[assignment]\nredundancy = 2\npolicy = \"random\"\n[consensus]\nrule = \"verified\"",
+    );
+    let out = sim::run(&scenario(&text), 23);
+    let n = metric(&out, "tasks_completed") * 3.0;
+    assert_proportion(
+        "verified of 2 on shared difficulty",
+        metric(&out, "subtask_accuracy") * n,
+        n,
+        2.0 / 3.0,
+        4.5,
+    );
+}
+
+#[test]
+fn a_lure_of_zero_is_the_independent_model_draw_for_draw() {
+    // `lure = 0` draws nothing: the run is the one without the key, bit for bit (compared as
+    // text, where NaN equals NaN).
+    let base = team(0.7, "[assignment]\nredundancy = 3");
+    let zero = base.replace("capacity = 4", "capacity = 4\nlure = 0");
+    let run = |text: &str| format!("{:?}", sim::run(&scenario(text), 5).metrics);
+    assert_eq!(run(&base), run(&zero));
+    let some = base.replace("capacity = 4", "capacity = 4\nlure = 0.5");
+    assert_ne!(run(&base), run(&some), "a lure changes the run");
+}

@@ -38,6 +38,8 @@ pub mod defaults {
     pub const PARTICIPATION_COST: f64 = 0.0;
     /// `population[].capacity`.
     pub const CAPACITY: i64 = 1;
+    /// `population[].lure` (ρ: no correlated errors).
+    pub const LURE: f64 = 0.0;
     /// `tasks.arrival_rate`.
     pub const ARRIVAL_RATE: f64 = 1.0;
     /// `tasks.subtasks`.
@@ -1116,5 +1118,9 @@ fn validate_group(
             (a, _) => a.unwrap_or(true),
         },
         llm: None,
+        lure: match g.lure {
+            Some(_) => c.prob(gp.key("lure"), &mut g.lure, d::LURE),
+            None => d::LURE,
+        },
     }
 }
