@@ -7,6 +7,7 @@
 //! written by [`report`]. See `ARCHITECTURE.md` for the map and `docs/model.md` for the model.
 
 pub mod bank;
+pub mod calibrate;
 pub mod cli;
 pub mod credit;
 pub mod credit_cmd;

@@ -1,9 +1,11 @@
 //! The rules of the model that are pure functions of plain data: how a task's value follows from
 //! its subtasks' outcomes ([`value`]), how the answers to a subtask are combined ([`consensus`]),
+//! how a worker's competence falls with difficulty ([`accuracy`]),
 //! and the choices that are only a name (topology, assignment policy, observation mode).
 //! The simulation and the credit games both call these, so the game `v(S)` of a task is computed
 //! by exactly the rules that decided the task.
 
+pub mod accuracy;
 pub mod consensus;
 pub mod topology;
 pub mod value;

@@ -94,6 +94,8 @@ pub struct Group {
     pub llm: Option<u16>,
     /// ρ: the probability that a wrong answer of its (simulated) agents is the subtask's lure.
     pub lure: f64,
+    /// How its agents' competence falls with a subtask's difficulty.
+    pub accuracy: crate::rules::accuracy::AccuracyCurve,
 }
 
 impl Group {

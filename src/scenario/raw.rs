@@ -302,6 +302,11 @@ pub struct RawGroup {
     /// it is uniform over the wrong answers) (default 0: independent errors).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lure: Option<f64>,
+    /// How competence falls with a subtask's difficulty δ: `linear` (`e · s · (1 − δ)`) or
+    /// `logistic(slope)` (`e · σ(logit(s) − slope · δ)`, a cliff as for language models)
+    /// (default `linear`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<String>,
     /// The model profile (`[[llm.profile]]` name) that answers for the group's agents; without
     /// it, they are simulated workers.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,8 +1,10 @@
 //! Phase 5, work: each worker that received an assignment and is up works on it.
 //!
 //! The worker's strategy gives its effort e, how it answers, and its claim. It pays
-//! `effort_cost * e`. Working (`solve`), its competence is `c = e * s_d * (1 - delta)` and its
-//! answer is correct with probability `c`, otherwise one of the K-1 wrong answers uniformly;
+//! `effort_cost * e`. Working (`solve`), its competence is `c = e * s_d * (1 - delta)` (or the
+//! group's other accuracy curve, [`crate::rules::accuracy`]) and its answer is correct with
+//! probability `c`, otherwise the subtask's lure with the group's probability ρ, or one of the K-1
+//! wrong answers uniformly;
 //! guessing, the answer is uniform over all K (correct with probability 1/K); copying, it is the
 //! first answer given to the subtask by anyone (a guess if none); poisoning, `(truth + 1) mod K`;
 //! colluding, the label of the first member of its group on the subtask, at no effort (solving,
@@ -190,7 +192,10 @@ pub fn do_work(
         wallet.effort_costs += cost;
         ledger.effort_costs += cost;
         skills.practise(d, alpha, work.effort);
-        let competence = work.effort * skills.now(d) * (1.0 - st.difficulty);
+        let group = &sc.groups[agent.group as usize];
+        let competence = group
+            .accuracy
+            .competence(work.effort, skills.now(d), st.difficulty);
         let plan = prompts.plans.get(i).copied().unwrap_or(Plan::Simulated);
         let label = match (agreed, plan) {
             (Some(label), _) => label,
@@ -209,7 +214,7 @@ pub fn do_work(
                 } else {
                     work.answering
                 },
-                (competence, sc.groups[agent.group as usize].lure),
+                (competence, group.lure),
                 st.truth,
                 st.answers(sc.tasks.answers),
                 st.first_label,

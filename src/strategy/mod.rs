@@ -2,7 +2,8 @@
 //!
 //! A strategy is plain data in, plain data out ([`Behaviour::work`] returns a [`Work`]); it knows
 //! nothing of the ECS. The simulation turns a [`Work`] into an answer: with [`Answering::Solve`]
-//! the answer is correct with probability `effort * skill * (1 - difficulty)`, with
+//! the answer is correct with probability the worker's competence (by its group's accuracy curve,
+//! [`crate::rules::accuracy`]; `effort * skill * (1 - difficulty)` by default), with
 //! [`Answering::Guess`] it is uniform over the K answers, with [`Answering::CopyFirst`] it is the
 //! first answer another worker gave to the subtask (a guess if there is none yet), with
 //! [`Answering::Poison`] it is the coordinated wrong answer `(truth + 1) mod K`. [`Strategy`] is the registry: one

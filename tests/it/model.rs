@@ -435,3 +435,21 @@ fn a_lure_of_zero_is_the_independent_model_draw_for_draw() {
     let some = base.replace("capacity = 4", "capacity = 4\nlure = 0.5");
     assert_ne!(run(&base), run(&some), "a lure changes the run");
 }
+
+#[test]
+fn a_logistic_accuracy_curve_falls_as_its_formula_says() {
+    // `accuracy = "logistic(4)"`, skill 0.8, difficulty 0.5: competence σ(logit 0.8 − 4 · 0.5)
+    // = 4 e^-2 / (1 + 4 e^-2) ≈ 0.351 (the linear curve would give 0.4).
+    let text = team(0.8, "difficulty = 0.5")
+        .replace("capacity = 4", "capacity = 4\naccuracy = \"logistic(4)\"");
+    let out = sim::run(&scenario(&text), 24);
+    let n = metric(&out, "tasks_completed") * 3.0;
+    let c = 4.0 * (-2.0f64).exp() / (1.0 + 4.0 * (-2.0f64).exp());
+    assert_proportion(
+        "logistic competence",
+        metric(&out, "subtask_accuracy") * n,
+        n,
+        c,
+        4.5,
+    );
+}

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::credit::MechanismKind;
 use crate::dist::Dist;
+use crate::rules::accuracy::AccuracyCurve;
 use crate::rules::consensus::ConsensusRule;
 use crate::rules::value::ValueRule;
 use crate::rules::{Observation, Policy, Topology};
@@ -40,6 +41,8 @@ pub mod defaults {
     pub const CAPACITY: i64 = 1;
     /// `population[].lure` (ρ: no correlated errors).
     pub const LURE: f64 = 0.0;
+    /// `population[].accuracy` (the curve `linear`, when the key is absent).
+    pub const ACCURACY: &str = "linear";
     /// `tasks.arrival_rate`.
     pub const ARRIVAL_RATE: f64 = 1.0;
     /// `tasks.subtasks`.
@@ -1121,6 +1124,13 @@ fn validate_group(
         lure: match g.lure {
             Some(_) => c.prob(gp.key("lure"), &mut g.lure, d::LURE),
             None => d::LURE,
+        },
+        accuracy: match &g.accuracy {
+            Some(text) => AccuracyCurve::parse(text).unwrap_or_else(|e| {
+                c.problems.push(Problem::new(gp.key("accuracy"), e));
+                AccuracyCurve::Linear
+            }),
+            None => AccuracyCurve::parse(d::ACCURACY).unwrap_or(AccuracyCurve::Linear),
         },
     }
 }
