@@ -249,12 +249,36 @@ impl Models {
         for r in results {
             match r {
                 Some(Ok(reply)) => out.push(reply),
-                Some(Err(stop)) => return Err(stop),
+                Some(Err(stop)) => return Err(self.with_count(stop)),
                 None => {}
             }
         }
         // A call not made (after another failed) leaves `out` short; the failure was returned.
         Ok(out)
+    }
+
+    /// `stop` with the cassette's count of calls as it is now, after the calls that were in
+    /// flight when a call failed have been recorded.
+    fn with_count(&self, stop: Stop) -> Stop {
+        match (stop, &self.cassette) {
+            (
+                Stop::Failed {
+                    profile,
+                    url,
+                    error,
+                    attempts,
+                    cassette: Some((path, _)),
+                },
+                Some(c),
+            ) => Stop::Failed {
+                profile,
+                url,
+                error,
+                attempts,
+                cassette: Some((path, c.len())),
+            },
+            (other, _) => other,
+        }
     }
 
     /// Makes one call and, recording, appends it to the cassette.
