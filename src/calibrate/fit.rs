@@ -197,8 +197,8 @@ mod tests {
     use crate::dist::unit;
     use crate::rng::stream;
     use crate::rules::accuracy::AccuracyCurve;
-    use crate::sim::work::draw_label;
     use crate::strategy::Answering;
+    use crate::strategy::answer::draw_label;
 
     #[test]
     fn coincidence_inverts() {

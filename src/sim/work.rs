@@ -28,55 +28,15 @@ use super::prompts::{Plan, Prompts};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Answer, Board, SlotState, SubRef};
-use crate::dist::{below, chance};
+use crate::dist::chance;
 use crate::privacy::accounting::spent;
 use crate::rules::Topology;
 use crate::strategy::Answering;
+use crate::strategy::answer::draw_label;
 
 /// Assignments delivered this tick, waiting to be worked, in delivery order.
 #[derive(Resource, Debug, Default)]
 pub struct Inbox(pub Vec<(SubRef, u8)>);
-
-/// The answer label a worker gives: correct with probability `competence` when solving, else
-/// the subtask's lure ([`lure_label`]) with probability `lure` (ρ) and otherwise uniform over
-/// the K-1 wrong answers (the lure among them); uniform over all K when guessing; a copy of
-/// `first` (the first label another worker gave) when copying, a guess if there is none;
-/// `(truth + 1) mod K` when poisoning. Copying a label and poisoning draw nothing, and ρ = 0
-/// draws nothing either (so it is the independent-error model draw for draw).
-pub fn draw_label<R: rand::Rng + ?Sized>(
-    rng: &mut R,
-    answering: Answering,
-    (competence, lure): (f64, f64),
-    truth: u16,
-    k: u32,
-    first: Option<u16>,
-) -> u16 {
-    match answering {
-        Answering::Guess => below(rng, u64::from(k)) as u16,
-        Answering::Collude { .. } => {
-            draw_label(rng, Answering::Solve, (competence, lure), truth, k, first)
-        }
-        Answering::CopyFirst => first.unwrap_or_else(|| below(rng, u64::from(k)) as u16),
-        Answering::Poison => ((u32::from(truth) + 1) % k) as u16,
-        Answering::Solve => {
-            if chance(rng, competence) {
-                truth
-            } else if chance(rng, lure) {
-                lure_label(truth, k)
-            } else {
-                let w = below(rng, u64::from(k - 1)) as u16;
-                if w >= truth { w + 1 } else { w }
-            }
-        }
-    }
-}
-
-/// The lure of a subtask with true label `truth` among `k`: the wrong answer that wrong workers
-/// drift to, `(truth + K − 1) mod K` (uniform over the wrong labels as the truth is, and never
-/// the byzantine workers' `(truth + 1) mod K` when K > 2).
-pub fn lure_label(truth: u16, k: u32) -> u16 {
-    ((u32::from(truth) + k - 1) % k) as u16
-}
 
 /// Works every delivered assignment.
 #[allow(clippy::too_many_arguments)]
@@ -342,37 +302,5 @@ fn send_answer(
             }
             book(ledger, counters, sent, bytes);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rng::stream;
-
-    #[test]
-    fn two_wrong_answers_coincide_as_the_lure_says() {
-        // Wrong answers (competence 0) over K = 5 with lure ρ: each is the lure with probability
-        // ρ + (1-ρ)/4 and each other wrong label with (1-ρ)/4, so two coincide with probability
-        // c = (ρ + (1-ρ)/4)^2 + 3 ((1-ρ)/4)^2.
-        let (k, truth, rho) = (5u32, 2u16, 0.3f64);
-        let mut rng = stream(9, "t");
-        let n = 200_000;
-        let (mut same, mut lure) = (0usize, 0usize);
-        for _ in 0..n {
-            let a = draw_label(&mut rng, Answering::Solve, (0.0, rho), truth, k, None);
-            let b = draw_label(&mut rng, Answering::Solve, (0.0, rho), truth, k, None);
-            assert!(a != truth && b != truth);
-            same += usize::from(a == b);
-            lure += usize::from(a == lure_label(truth, k));
-        }
-        let c = (rho + (1.0 - rho) / 4.0).powi(2) + 3.0 * ((1.0 - rho) / 4.0).powi(2);
-        let se = (c * (1.0 - c) / n as f64).sqrt();
-        assert!((same as f64 / n as f64 - c).abs() < 4.5 * se, "{same}");
-        let pl = rho + (1.0 - rho) / 4.0;
-        let se = (pl * (1.0 - pl) / n as f64).sqrt();
-        assert!((lure as f64 / n as f64 - pl).abs() < 4.5 * se, "{lure}");
-        assert_eq!(lure_label(0, 4), 3);
-        assert_ne!(lure_label(1, 4), 2, "never the byzantine label when K > 2");
     }
 }

@@ -9,6 +9,7 @@
 //! [`Answering::Poison`] it is the coordinated wrong answer `(truth + 1) mod K`. [`Strategy`] is the registry: one
 //! variant per strategy, one file per strategy, and [`STRATEGIES`] lists how each is written.
 
+pub mod answer;
 mod byzantine;
 mod colluder;
 mod copycat;
