@@ -95,21 +95,7 @@ pub fn do_work(
             ledger.effort_costs += cost;
             let x = p.values.sample(&mut streams.privacy, 0.0, f64::MAX);
             held.push((id, x));
-            let (eps, delta) = p.mechanism.mechanism().cost();
-            accounts.reserve(id);
-            let i = id as usize;
-            let report = if p.budget.allows(accounts.releases[i], eps, delta) {
-                accounts.releases[i] += 1;
-                let (e, d) = spent(p.budget.composition, accounts.releases[i], eps, delta);
-                accounts.epsilon[i] = e;
-                accounts.delta[i] = d;
-                let r = p.mechanism.release(x, &mut streams.privacy);
-                ledger.values_exposed += u64::from(r.exposed);
-                Some(r.reported)
-            } else {
-                ledger.privacy_refusals += 1;
-                None
-            };
+            let report = release(p, id, x, &mut accounts, &mut streams, &mut ledger);
             st.slots[slot as usize].state = SlotState::Worked;
             load.held -= 1;
             let answer = Answer {
@@ -136,14 +122,7 @@ pub fn do_work(
             continue;
         }
         // A colluder whose group already answered this subtask copies that label at no effort.
-        let agreed = match work.answering {
-            Answering::Collude { group } => st
-                .collusion
-                .iter()
-                .find(|(g, _)| *g == group)
-                .map(|(_, label)| *label),
-            _ => None,
-        };
+        let agreed = agreed_label(st, work.answering);
         if agreed.is_some() {
             work.effort = 0.0;
         }
@@ -160,12 +139,9 @@ pub fn do_work(
         let label = match (agreed, plan) {
             (Some(label), _) => label,
             (None, Plan::Ask(call)) => {
-                let reply = &prompts.replies[call];
-                let cost = sc.llm.as_ref().map_or(0.0, |l| {
-                    l.profiles[prompts.calls[call].profile as usize].cost(reply)
-                });
+                let (label, cost) = model_label(sc, st, &prompts, call, &mut ledger);
                 wallet.effort_costs += cost;
-                model_label(st, reply, sc.tasks.answers, cost, &mut ledger)
+                label
             }
             (None, plan) => draw_label(
                 &mut streams.work,
@@ -211,21 +187,64 @@ pub fn do_work(
     }
 }
 
+/// The label a colluder's group already gave the subtask, if it is a colluder and one has.
+fn agreed_label(st: &crate::sim::tasks::Subtask, answering: Answering) -> Option<u16> {
+    match answering {
+        Answering::Collude { group } => st
+            .collusion
+            .iter()
+            .find(|(g, _)| *g == group)
+            .map(|(_, label)| *label),
+        _ => None,
+    }
+}
+
+/// What participant `id` releases of its private value `x`: the mechanism's report if its budget
+/// allows one more release (which is then spent), else nothing (a refusal).
+fn release(
+    p: &crate::scenario::Privacy,
+    id: u32,
+    x: f64,
+    accounts: &mut PrivacyAccounts,
+    streams: &mut Streams,
+    ledger: &mut Ledger,
+) -> Option<f64> {
+    let (eps, delta) = p.mechanism.mechanism().cost();
+    accounts.reserve(id);
+    let i = id as usize;
+    if !p.budget.allows(accounts.releases[i], eps, delta) {
+        ledger.privacy_refusals += 1;
+        return None;
+    }
+    accounts.releases[i] += 1;
+    let (e, d) = spent(p.budget.composition, accounts.releases[i], eps, delta);
+    accounts.epsilon[i] = e;
+    accounts.delta[i] = d;
+    let r = p.mechanism.release(x, &mut streams.privacy);
+    ledger.values_exposed += u64::from(r.exposed);
+    Some(r.reported)
+}
+
 /// The label of a model's reply to the subtask's item ([`crate::bank::Item::label_of`]), with
 /// the reply booked in the ledger: its tokens, its token cost (also an effort cost), its
 /// latency, whether it was parsed and whether it was right.
+/// Returns the label and the token cost.
 fn model_label(
+    sc: &crate::scenario::Scenario,
     st: &mut crate::sim::tasks::Subtask,
-    reply: &crate::llm::Reply,
-    k: u32,
-    cost: f64,
+    prompts: &Prompts,
+    call: usize,
     ledger: &mut Ledger,
-) -> u16 {
+) -> (u16, f64) {
+    let reply = &prompts.replies[call];
+    let cost = sc.llm.as_ref().map_or(0.0, |l| {
+        l.profiles[prompts.calls[call].profile as usize].cost(reply)
+    });
     let Some(item) = st.item.clone() else {
-        return crate::bank::UNPARSEABLE;
+        return (crate::bank::UNPARSEABLE, cost);
     };
     let parsed = crate::bank::parse::parse(&item.format, &item.options, &reply.text);
-    let label = item.label_of(parsed.as_deref(), k, &mut st.others);
+    let label = item.label_of(parsed.as_deref(), sc.tasks.answers, &mut st.others);
     ledger.llm_answers += 1;
     ledger.llm_correct += u64::from(label == st.truth);
     ledger.llm_unparseable += u64::from(parsed.is_none());
@@ -234,7 +253,7 @@ fn model_label(
     ledger.llm_cost += cost;
     ledger.effort_costs += cost;
     ledger.llm_latency_ms += reply.latency_ms;
-    label
+    (label, cost)
 }
 
 /// Sends a worked answer to the coordinator: `(now, delay, bytes, copies)` are the tick, the
