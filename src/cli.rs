@@ -1,5 +1,5 @@
-//! The command line: `lamas run`, `sweep`, `merge`, `plot`, `reproduce`, `credit`, `validate`,
-//! `schema`.
+//! The command line: `lamas run`, `sweep`, `merge`, `plot`, `reproduce`, `calibrate`, `credit`,
+//! `validate`, `schema`.
 //!
 //! Exit codes: 0 success, 1 a run failed, 2 bad input (a file, a flag, a value, an output folder
 //! that cannot be written). Bad input is reported once, as a compiler-style message with the
@@ -138,6 +138,41 @@ pub enum Command {
         /// Which files.
         #[arg(value_enum, default_value_t = SchemaKind::Scenario)]
         kind: SchemaKind,
+    },
+    /// Fit the simulated workers that behave like the scenario's model profiles: ask each
+    /// profile a sample of the bank (replayed from the cassette, or live within a budget); write
+    /// calibration.csv (parameters with 95% intervals, goodness of fit), fragment.toml (the
+    /// calibrated groups) and manifest.json.
+    Calibrate {
+        /// The scenario file (TOML), with a [bank] and [[llm.profile]]s.
+        scenario: PathBuf,
+        /// Override a scenario key by its dotted path (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// How the calls are answered: `replay` from the scenario's cassette (offline; a missing
+        /// call is refused before anything runs), `record` (calls the cassette lacks go to the
+        /// endpoints and are added to it), `live` (every call to the endpoints).
+        #[arg(long, value_enum, default_value_t = Mode::Replay, value_name = "MODE")]
+        llm: Mode,
+        /// Items sampled from the bank.
+        #[arg(long, default_value_t = 100)]
+        items: usize,
+        /// Workers asking each item per profile (two are needed for ρ and the correlation).
+        #[arg(long, default_value_t = 2)]
+        replicas: u32,
+        /// Most calls sent to the endpoints when recording or live; a calibration that needs
+        /// more is refused before any call.
+        #[arg(long, default_value_t = 1000)]
+        budget: u64,
+        /// A profile to calibrate (repeatable; default: every profile).
+        #[arg(long = "profile", value_name = "NAME")]
+        profiles: Vec<String>,
+        /// Seed of the sample of items (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder (default: `runs/<scenario name>-calibration`).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Allocations of a cooperative game (a TOML or JSON game file) by each credit mechanism.
     Credit {
@@ -340,6 +375,27 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             out,
             llm,
         } => run(&file, &set, seed, out, llm),
+        Command::Calibrate {
+            scenario,
+            set,
+            llm,
+            items,
+            replicas,
+            budget,
+            profiles,
+            seed,
+            out,
+        } => crate::calibrate_cmd::calibrate(&crate::calibrate_cmd::Args {
+            file: scenario,
+            set,
+            mode: llm,
+            items,
+            replicas,
+            budget,
+            profiles,
+            seed,
+            out,
+        }),
     }
 }
 
@@ -499,7 +555,7 @@ fn check_experiment_cassette(
 
 /// A cassette that cannot be read, placed at the scenario's `llm.cassette` key; other errors
 /// (a cassette's bad lines, placed in the cassette) as they are.
-fn cassette_problem(e: InputError, file: &Path, set: &[String]) -> InputError {
+pub(crate) fn cassette_problem(e: InputError, file: &Path, set: &[String]) -> InputError {
     match e {
         InputError::Read { path, reason } => scenario::problem_in(
             file,

@@ -8,6 +8,7 @@
 
 pub mod bank;
 pub mod calibrate;
+pub mod calibrate_cmd;
 pub mod cli;
 pub mod credit;
 pub mod credit_cmd;

@@ -110,6 +110,81 @@ impl RunManifest {
     }
 }
 
+/// `manifest.json` of a calibration (`lamas calibrate`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CalibrationManifest {
+    /// Always `"calibration"`.
+    pub kind: &'static str,
+    /// lamas version.
+    pub lamas_version: &'static str,
+    /// git revision of lamas.
+    pub git_revision: &'static str,
+    /// The scenario file as given.
+    pub scenario_file: String,
+    /// The scenario's name.
+    pub scenario_name: String,
+    /// SHA-256 of the resolved scenario.
+    pub scenario_hash: String,
+    /// The `--set` overrides, as given.
+    pub overrides: Vec<String>,
+    /// The seed of the sample.
+    pub seed: u64,
+    /// Items sampled from the bank.
+    pub items: usize,
+    /// Workers asking each item per profile.
+    pub replicas: u32,
+    /// Calls of the plan.
+    pub calls: usize,
+    /// Distinct requests among them.
+    pub distinct_calls: usize,
+    /// The profiles calibrated.
+    pub profiles: Vec<String>,
+    /// Every parameter of the scenario as resolved.
+    pub resolved: serde_json::Value,
+    /// Wall time, seconds.
+    pub wall_seconds: f64,
+    /// The files written beside the manifest.
+    pub files: Vec<&'static str>,
+    /// How the calls were answered.
+    pub llm: LlmManifest,
+}
+
+impl CalibrationManifest {
+    /// The manifest of a calibration of `scenario` with `seed`; `shape` is (items, replicas,
+    /// calls, distinct calls).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        scenario: &Scenario,
+        file: &str,
+        overrides: &[String],
+        seed: u64,
+        shape: (usize, u32, usize, usize),
+        profiles: Vec<String>,
+        wall_seconds: f64,
+        llm: LlmManifest,
+    ) -> Self {
+        CalibrationManifest {
+            kind: "calibration",
+            lamas_version: VERSION,
+            git_revision: GIT_REVISION,
+            scenario_file: file.to_string(),
+            scenario_name: scenario.name.clone(),
+            scenario_hash: scenario.hash(),
+            overrides: overrides.to_vec(),
+            seed,
+            items: shape.0,
+            replicas: shape.1,
+            calls: shape.2,
+            distinct_calls: shape.3,
+            profiles,
+            resolved: scenario.resolved.clone(),
+            wall_seconds,
+            files: vec!["calibration.csv", "fragment.toml", "manifest.json"],
+            llm,
+        }
+    }
+}
+
 /// The machine a sweep ran on.
 pub fn machine() -> serde_json::Value {
     let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")

@@ -1,8 +1,15 @@
 //! Calibration: the simulated worker that behaves like a language-model profile.
 //!
-//! [`fit`] holds the estimators, each with a 95% interval: a logistic accuracy curve (accuracy
-//! against difficulty, by maximum likelihood), proportions (Wilson), the lure probability ρ
-//! (inverted from how often two wrong answers to one item coincide), and the correlation of
-//! two workers' correctness on the same item.
+//! `lamas calibrate` asks each profile a sample of the bank ([`plan`]), live within a budget of
+//! calls or replayed from a cassette, and fits to each profile's answers the simulated worker
+//! that behaves like it ([`profile`]): skill per domain and slope of a logistic accuracy curve,
+//! the lure probability ρ, the correlation of two workers' correctness (observed against what the
+//! fitted worker predicts), and the distributions of tokens and latency. [`fit`] holds the
+//! estimators, each with a 95% interval. The results are a table ([`table`]) and a scenario
+//! fragment of calibrated groups ([`fragment`]).
 
 pub mod fit;
+pub mod fragment;
+pub mod plan;
+pub mod profile;
+pub mod table;

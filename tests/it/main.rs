@@ -2,6 +2,7 @@
 //! determinism of runs, the schedule, and the command line's behaviour on good and bad input.
 
 mod adaptation;
+mod calibrate;
 mod cli;
 mod credit;
 mod determinism;

@@ -1,0 +1,123 @@
+//! `fragment.toml`: the calibrated simulated groups, ready to paste into a scenario.
+//!
+//! One `[[population]]` group per profile, named `<profile>-calibrated`: skill per domain
+//! `σ(a_d)` (domains the sample did not reach take the mean of the fitted skills), accuracy
+//! curve `logistic(slope)`, lure ρ, and as effort cost the effort cost of the scenario's honest
+//! groups backed by the profile plus the mean token cost of an answer (what a model-backed
+//! worker pays per answer). Its count is the number of agents of those groups (1 if none).
+//! Every value is followed by its 95% interval in a comment. The fragment belongs with the
+//! scenario's `[bank]` and `tasks.answers` (K), which the fit assumed.
+
+use std::fmt::Write;
+
+use super::fit::Estimate;
+use super::profile::ProfileFit;
+use crate::scenario::Scenario;
+use crate::strategy::Strategy;
+
+fn r4(x: f64) -> String {
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+fn interval(e: &Estimate) -> String {
+    if e.lo.is_finite() && e.hi.is_finite() {
+        format!("[{}, {}]", r4(e.lo), r4(e.hi))
+    } else {
+        "[no interval]".into()
+    }
+}
+
+/// The skill per domain, `D` entries.
+fn skills(f: &ProfileFit, domains: u32) -> Vec<f64> {
+    let mean = f.skill.iter().map(|s| s.value).sum::<f64>() / f.skill.len().max(1) as f64;
+    (0..domains)
+        .map(|d| {
+            f.sources
+                .iter()
+                .position(|&s| u32::from(s) == d)
+                .map_or(mean, |i| f.skill[i].value)
+        })
+        .collect()
+}
+
+/// The agents and effort cost of the scenario's honest groups backed by profile `p`.
+fn backed(sc: &Scenario, p: usize) -> (u32, f64) {
+    let groups: Vec<_> = sc
+        .groups
+        .iter()
+        .filter(|g| g.llm == Some(p as u16) && matches!(g.strategy, Strategy::Honest(_)))
+        .collect();
+    let count = groups.iter().map(|g| g.count).sum::<u32>();
+    (count.max(1), groups.first().map_or(0.0, |g| g.effort_cost))
+}
+
+/// The fragment's text for `fits` (aligned with `profiles`, indices into the scenario's
+/// profiles); `header` is the comment that opens it.
+pub fn fragment(sc: &Scenario, fits: &[ProfileFit], profiles: &[usize], header: &str) -> String {
+    let mut s = String::new();
+    for line in header.lines() {
+        let _ = writeln!(s, "# {line}");
+    }
+    for (f, &p) in fits.iter().zip(profiles) {
+        let (count, effort) = backed(sc, p);
+        let sk = skills(f, sc.tasks.domains);
+        let skill = if sk.len() == 1 {
+            r4(sk[0])
+        } else {
+            format!(
+                "[{}]",
+                sk.iter().map(|x| r4(*x)).collect::<Vec<_>>().join(", ")
+            )
+        };
+        let per_domain: Vec<String> = f
+            .sources
+            .iter()
+            .zip(&f.skill)
+            .map(|(d, e)| format!("domain {d} {}", interval(e)))
+            .collect();
+        let lure = if f.lure.value.is_finite() {
+            f.lure.value
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            s,
+            "\n# `{}`: accuracy {} {} over {} answers; correlation of two workers' correctness {} \
+             {} (the fitted curve predicts {})",
+            f.profile,
+            r4(f.accuracy.value),
+            interval(&f.accuracy),
+            f.answers,
+            r4(f.correlation.0.value),
+            interval(&f.correlation.0),
+            r4(f.correlation_predicted)
+        );
+        let _ = writeln!(s, "[[population]]");
+        let _ = writeln!(s, "name = \"{}-calibrated\"", f.profile);
+        let _ = writeln!(s, "count = {count}");
+        let _ = writeln!(s, "skill = {skill}  # {}", per_domain.join(", "));
+        let _ = writeln!(
+            s,
+            "accuracy = \"logistic({})\"  # slope {}",
+            r4(f.slope.value),
+            interval(&f.slope)
+        );
+        let _ = writeln!(
+            s,
+            "lure = {}  # {}, from {} pairs of wrong answers",
+            r4(lure),
+            interval(&f.lure),
+            f.coincidence.1
+        );
+        let _ = writeln!(
+            s,
+            "effort_cost = {}  # {} + a mean token cost of {} per answer",
+            r4(effort + f.token_cost),
+            r4(effort),
+            r4(f.token_cost)
+        );
+    }
+    s
+}
