@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use crate::calibrate::fit::Estimate;
 use crate::calibrate::plan::Plan;
-use crate::calibrate::profile::{Answer, ProfileFit, answers, fit_profile, pairing};
+use crate::calibrate::profile::{self, Answer, ProfileFit, answers};
 use crate::calibrate::{fragment, table};
 use crate::cli::{Failure, Message};
 use crate::llm::{Cassette, LlmSetup, Mode, Models, Reply};
@@ -104,7 +104,7 @@ pub fn calibrate(a: &Args) -> Result<(), Failure> {
             Failure::Run(format!("sorting the cassette {}: {e}", c.path().display()))
         })?;
     }
-    let (fits, all) = fit_all(&sc, &plan, &replies, setup)?;
+    let (fits, all) = fit_all(&sc, &plan, &replies, (setup, seed))?;
     let wall = started.elapsed().as_secs_f64();
     write(&sc, a, (&plan, &fits, &all), (&models, seed, wall), &out)?;
     print_summary(&sc, a, &plan, &fits, &out, wall);
@@ -260,23 +260,16 @@ fn fit_all(
     sc: &Scenario,
     plan: &Plan,
     replies: &[Reply],
-    setup: &LlmSetup,
+    (setup, seed): (&LlmSetup, u64),
 ) -> Result<Fitted, Failure> {
     let k = sc.tasks.answers;
     let answered: Vec<Vec<Vec<Answer>>> = (0..plan.profiles.len())
         .map(|i| answers(plan, replies, i))
         .collect();
-    let mut fits = Vec::new();
-    for (i, &p) in plan.profiles.iter().enumerate() {
-        fits.push(fit_profile(plan, &answered[i], &setup.profiles[p], k).map_err(Failure::Run)?);
-    }
+    let (fits, pairings) =
+        profile::fit_all(plan, &answered, &setup.profiles, k, seed).map_err(Failure::Run)?;
     let mut rows: Vec<table::Row> = fits.iter().flat_map(table::profile_rows).collect();
-    for i in 0..fits.len() {
-        for j in i + 1..fits.len() {
-            let pr = pairing(plan, (&fits[i], &answered[i]), (&fits[j], &answered[j]), k);
-            rows.extend(table::pairing_rows(&pr));
-        }
-    }
+    rows.extend(pairings.iter().flat_map(table::pairing_rows));
     Ok((fits, rows))
 }
 
@@ -364,6 +357,7 @@ fn print_summary(sc: &Scenario, a: &Args, plan: &Plan, fits: &[ProfileFit], out:
         println!("  accuracy     {}", show(&f.accuracy));
         println!("  skill        {}", skills.join(", "));
         println!("  slope        {}", show(&f.slope));
+        println!("  shared κ     {}", show(&f.shared));
         println!(
             "  lure ρ       {}  ({} pairs of wrong answers)",
             show(&f.lure),

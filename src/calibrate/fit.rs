@@ -400,6 +400,18 @@ pub fn correlation(pairs: &[(bool, bool)]) -> Estimate {
     }
 }
 
+/// The correlation of two workers' correctness predicted for workers of one group with
+/// shared-answer probability κ on items where each is right with probability `p[i]`: the two
+/// share an answer with probability κ², so `Cov = κ²·mean(p(1 − p)) + Var(p)` over
+/// `p̄(1 − p̄)`.
+pub fn predicted_correlation_shared(p: &[f64], kappa: f64) -> f64 {
+    let n = p.len() as f64;
+    let m = p.iter().sum::<f64>() / n;
+    let within = p.iter().map(|x| x * (1.0 - x)).sum::<f64>() / n;
+    let var = p.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n;
+    (kappa * kappa * within + var) / (m * (1.0 - m))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,6 +571,12 @@ mod tests {
         // The same p for everyone: no correlation; p in {0, 1}: perfect correlation.
         assert!(predicted_correlation(&[0.3; 4], &[0.3; 4]).abs() < 1e-12);
         assert!((predicted_correlation(&[0.0, 1.0], &[0.0, 1.0]) - 1.0).abs() < 1e-12);
+        // Shared answers: κ = 1 is perfect correlation, κ = 0 the independent prediction.
+        let p = [0.2, 0.5, 0.9];
+        assert!((predicted_correlation_shared(&p, 1.0) - 1.0).abs() < 1e-12);
+        assert!(
+            (predicted_correlation_shared(&p, 0.0) - predicted_correlation(&p, &p)).abs() < 1e-12
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! One `[[population]]` group per profile, named `<profile>-calibrated`: skill per domain
 //! `σ(a_d)` (domains the sample did not reach take the mean of the fitted skills), accuracy
-//! curve `logistic(slope)`, lure ρ, and as effort cost the effort cost of the scenario's honest
+//! curve `logistic(slope)`, shared answers κ and lure ρ (0 where the data cannot tell), and as effort cost the effort cost of the scenario's honest
 //! groups backed by the profile plus the mean token cost of an answer (what a model-backed
 //! worker pays per answer). Its count is the number of agents of those groups (1 if none).
 //! Every value is followed by its 95% interval in a comment. The fragment belongs with the
@@ -85,7 +85,7 @@ pub fn fragment(sc: &Scenario, fits: &[ProfileFit], profiles: &[usize], header: 
         let _ = writeln!(
             s,
             "\n# `{}`: accuracy {} {} over {} answers; correlation of two workers' correctness {} \
-             {} (the fitted curve predicts {})",
+             {} (the calibrated worker predicts {})",
             f.profile,
             r4(f.accuracy.value),
             interval(&f.accuracy),
@@ -104,13 +104,13 @@ pub fn fragment(sc: &Scenario, fits: &[ProfileFit], profiles: &[usize], header: 
             r4(f.slope.value),
             interval(&f.slope)
         );
-        let _ = writeln!(
-            s,
-            "lure = {}  # {}, from {} pairs of wrong answers",
-            r4(lure),
-            interval(&f.lure),
-            f.coincidence.1
-        );
+        let shared = if f.shared.value.is_finite() {
+            f.shared.value
+        } else {
+            0.0
+        };
+        let _ = writeln!(s, "shared = {}  # {}", r4(shared), interval(&f.shared));
+        let _ = writeln!(s, "lure = {}  # {}", r4(lure), interval(&f.lure));
         let _ = writeln!(
             s,
             "effort_cost = {}  # {} + a mean token cost of {} per answer",

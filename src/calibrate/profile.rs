@@ -8,11 +8,11 @@
 //!   distinct request (replicas that send the same request are one call and one answer);
 //! - the independent-error worker of today's model with the same mean accuracy per source:
 //!   linear curve, skill `s_d = accuracy_d / mean(1 − δ)_d` (capped at 1), ρ = 0;
-//! - the lure probability ρ ([`fit::lure_mixed`]) from how often the two first replicas' wrong
-//!   answers to an item coincide (an unparseable reply is a wrong answer, and two coincide);
+//! - the shared-answer probability κ and the lure probability ρ of every profile, jointly
+//!   ([`super::moments`]), from how often two workers' correctness agrees and their wrong answers
+//!   coincide (an unparseable reply is a wrong answer, and two coincide);
 //! - the correlation of the two first replicas' correctness on the same item, observed (phi,
-//!   Fisher's interval) and as the fitted curve predicts it for workers that err independently
-//!   given the item ([`fit::predicted_correlation`]): the gap is correlation the model lacks;
+//!   Fisher's interval) and as the calibrated worker predicts it;
 //! - accuracy by difficulty, observed (Wilson) against both curves' predictions;
 //! - prompt tokens, reply tokens and latency: mean (t interval), median and 90th percentile
 //!   (order-statistic intervals), and the mean token cost of an answer.
@@ -96,14 +96,20 @@ pub struct ProfileFit {
     pub linear_skill: Vec<f64>,
     /// The independent worker's log-likelihood.
     pub linear_log_likelihood: f64,
+    /// κ: the probability of giving the group's shared answer.
+    pub shared: Estimate,
     /// ρ.
     pub lure: Estimate,
     /// Share of coinciding wrong-answer pairs, with its pairs.
     pub coincidence: (Estimate, usize),
     /// Correlation of the two first replicas' correctness (NaN with one replica), and its pairs.
     pub correlation: (Estimate, usize),
-    /// The correlation the curve predicts.
+    /// The correlation the calibrated worker predicts (with its κ).
     pub correlation_predicted: f64,
+    /// The correlation today's independent worker predicts.
+    pub correlation_independent: f64,
+    /// The fitted p of each item with a pair of replicas (for the prediction).
+    pub pair_p: Vec<f64>,
     /// Accuracy by difficulty.
     pub bins: Vec<Bin>,
     /// Prompt tokens per answer.
@@ -162,8 +168,10 @@ pub fn fit_profile(
         .map_err(|e| format!("profile `{}`: {e}; ask more items (--items)", profile.name))?;
     let (linear_skill, linear_log_likelihood) = linear(&groups, &xs, &ys, sources.len());
     let p_of = |src: u16, d: f64| curve.p(group(src), d);
-    let (lure, coincidence) = lure(plan, answers, k);
-    let (correlation, correlation_predicted) = within(plan, answers, &p_of);
+    let coincidence = within_coincidence(plan, answers, k);
+    let lin_of = |src: u16, d: f64| linear_skill[group(src)] * (1.0 - d);
+    let (correlation, pair_p) = within(plan, answers, &p_of);
+    let (_, pair_lin) = within(plan, answers, &lin_of);
     let all: Vec<&Answer> = obs.iter().map(|o| o.2).collect();
     let f = |g: fn(&Reply) -> f64| Spread::of(&all.iter().map(|a| g(&a.reply)).collect::<Vec<_>>());
     Ok(ProfileFit {
@@ -190,10 +198,17 @@ pub fn fit_profile(
         curve,
         linear_skill,
         linear_log_likelihood,
-        lure,
+        shared: unknown(),
+        lure: unknown(),
         coincidence,
         correlation,
-        correlation_predicted,
+        correlation_predicted: f64::NAN,
+        correlation_independent: if pair_lin.is_empty() {
+            f64::NAN
+        } else {
+            fit::predicted_correlation(&pair_lin, &pair_lin)
+        },
+        pair_p,
         prompt_tokens: f(|r| r.prompt_tokens as f64),
         completion_tokens: f(|r| r.completion_tokens as f64),
         latency_ms: f(|r| r.latency_ms),
@@ -254,43 +269,40 @@ fn linear(groups: &[usize], xs: &[f64], ys: &[bool], g: usize) -> (Vec<f64>, f64
     (skill, ll)
 }
 
-/// ρ from the two first replicas' wrong answers to each item (items of K < 3 carry no
-/// information); the share of coinciding pairs with its pairs.
-fn lure(plan: &Plan, answers: &[Vec<Answer>], k: u32) -> (Estimate, (Estimate, usize)) {
-    let (mut same, mut ks) = (0usize, Vec::new());
+/// The share of the two first replicas' wrong-answer pairs that coincide (items of K < 3 left
+/// out), with its pairs.
+fn within_coincidence(plan: &Plan, answers: &[Vec<Answer>], k: u32) -> (Estimate, usize) {
+    let (mut same, mut n) = (0usize, 0usize);
     for (probe, a, b) in first_pairs(plan, answers) {
-        let kk = probe.item.answers(k);
-        if !a.right && !b.right && kk >= 3 {
+        if !a.right && !b.right && probe.item.answers(k) >= 3 {
             same += usize::from(a.answer == b.answer);
-            ks.push(kk);
+            n += 1;
         }
     }
-    (
-        fit::lure_mixed(same, &ks),
-        (fit::proportion(same, ks.len()), ks.len()),
-    )
+    (fit::proportion(same, n), n)
 }
 
-/// The two first replicas' correlation of correctness, observed and predicted by `p`.
+fn unknown() -> Estimate {
+    Estimate {
+        value: f64::NAN,
+        lo: f64::NAN,
+        hi: f64::NAN,
+    }
+}
+
+/// The two first replicas' correlation of correctness, and `p` of each item they answered.
 fn within(
     plan: &Plan,
     answers: &[Vec<Answer>],
     p: &dyn Fn(u16, f64) -> f64,
-) -> ((Estimate, usize), f64) {
+) -> ((Estimate, usize), Vec<f64>) {
     let firsts = first_pairs(plan, answers);
     let pairs: Vec<(bool, bool)> = firsts.iter().map(|(_, a, b)| (a.right, b.right)).collect();
     let ps: Vec<f64> = firsts
         .iter()
         .map(|(pr, _, _)| p(pr.source, pr.item.difficulty))
         .collect();
-    (
-        (fit::correlation(&pairs), pairs.len()),
-        if pairs.is_empty() {
-            f64::NAN
-        } else {
-            fit::predicted_correlation(&ps, &ps)
-        },
-    )
+    ((fit::correlation(&pairs), pairs.len()), ps)
 }
 
 /// Accuracy by difficulty: each distinct δ when there are at most 8, else 5 bins of equal count.
@@ -337,6 +349,55 @@ fn bins(
         .collect()
 }
 
+/// Fits every profile of the plan on its answers (`answered[i]` for the plan's i-th profile,
+/// `profiles` the scenario's), then κ and ρ of all of them jointly ([`super::moments`], seeded by
+/// `seed`), and pairs them.
+pub fn fit_all(
+    plan: &Plan,
+    answered: &[Vec<Vec<Answer>>],
+    profiles: &[Profile],
+    k: u32,
+    seed: u64,
+) -> Result<(Vec<ProfileFit>, Vec<Pairing>), String> {
+    let mut fits = Vec::new();
+    for (i, &p) in plan.profiles.iter().enumerate() {
+        fits.push(fit_profile(plan, &answered[i], &profiles[p], k)?);
+    }
+    let p_at = |i: usize, j: usize| p_of(&fits[i], &plan.probes[j]);
+    let rows = super::moments::rows(plan, answered, k, &p_at);
+    let (kappas, rhos) = super::moments::estimate(&rows, fits.len(), seed);
+    for (f, (kappa, rho)) in fits.iter_mut().zip(kappas.into_iter().zip(rhos)) {
+        f.shared = kappa;
+        f.lure = rho;
+        f.correlation_predicted = if f.pair_p.is_empty() || !kappa.value.is_finite() {
+            f64::NAN
+        } else {
+            fit::predicted_correlation_shared(&f.pair_p, kappa.value)
+        };
+    }
+    let mut pairings = Vec::new();
+    for i in 0..fits.len() {
+        for j in i + 1..fits.len() {
+            pairings.push(pairing(
+                plan,
+                (&fits[i], &answered[i]),
+                (&fits[j], &answered[j]),
+                k,
+            ));
+        }
+    }
+    Ok((fits, pairings))
+}
+
+/// A fitted profile's probability of being right on a probe (its mean accuracy on a source it
+/// never answered).
+fn p_of(f: &ProfileFit, probe: &Probe) -> f64 {
+    f.sources
+        .iter()
+        .position(|&s| s == probe.source)
+        .map_or(f.accuracy.value, |g| f.curve.p(g, probe.item.difficulty))
+}
+
 /// Two profiles on the same items: their first replicas' correlation of correctness and how
 /// often their wrong answers coincide, each observed and as the fitted simulated workers predict
 /// it (the lure is one wrong answer per item for every group, so two wrong answers coincide with
@@ -362,12 +423,6 @@ pub fn pairing(
     (fb, ab): (&ProfileFit, &[Vec<Answer>]),
     k: u32,
 ) -> Pairing {
-    let p = |f: &ProfileFit, src: u16, d: f64| {
-        f.sources
-            .iter()
-            .position(|&s| s == src)
-            .map_or(f.accuracy.value, |g| f.curve.p(g, d))
-    };
     // One observation per distinct pair of calls (an item drawn twice is asked once).
     let mut seen = std::collections::BTreeSet::new();
     let rows: Vec<(&Probe, &Answer, &Answer)> = plan
@@ -377,14 +432,8 @@ pub fn pairing(
         .filter(|(_, (x, y))| seen.insert((x[0].key.as_str(), y[0].key.as_str())))
         .map(|(pr, (x, y))| (pr, &x[0], &y[0]))
         .collect();
-    let pa: Vec<f64> = rows
-        .iter()
-        .map(|r| p(fa, r.0.source, r.0.item.difficulty))
-        .collect();
-    let pb: Vec<f64> = rows
-        .iter()
-        .map(|r| p(fb, r.0.source, r.0.item.difficulty))
-        .collect();
+    let pa: Vec<f64> = rows.iter().map(|r| p_of(fa, r.0)).collect();
+    let pb: Vec<f64> = rows.iter().map(|r| p_of(fb, r.0)).collect();
     let pairs: Vec<(bool, bool)> = rows.iter().map(|r| (r.1.right, r.2.right)).collect();
     let (mut same, mut predicted, mut n) = (0usize, 0.0f64, 0usize);
     for (probe, x, y) in &rows {

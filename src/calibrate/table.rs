@@ -68,10 +68,12 @@ pub fn profile_rows(f: &ProfileFit) -> Vec<Row> {
             f.answers,
         ));
     }
+    rows.push(row(p, "shared", f.shared, f.correlation.1));
     rows.push(row(p, "lure", f.lure, f.coincidence.1));
     rows.push(row(p, "coincidence", f.coincidence.0, f.coincidence.1));
     let mut r = row(p, "correlation", f.correlation.0, f.correlation.1);
     r.predicted = f.correlation_predicted;
+    r.predicted_independent = f.correlation_independent;
     rows.push(r);
     let mut r = row(
         p,

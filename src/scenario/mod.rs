@@ -94,6 +94,9 @@ pub struct Group {
     pub llm: Option<u16>,
     /// ρ: the probability that a wrong answer of its (simulated) agents is the subtask's lure.
     pub lure: f64,
+    /// κ: the probability that a (simulated) agent solving a subtask gives the group's shared
+    /// answer to it.
+    pub shared: f64,
     /// How its agents' competence falls with a subtask's difficulty.
     pub accuracy: crate::rules::accuracy::AccuracyCurve,
 }

@@ -302,6 +302,12 @@ pub struct RawGroup {
     /// it is uniform over the wrong answers) (default 0: independent errors).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lure: Option<f64>,
+    /// Shared answers: the probability κ in [0, 1] that a simulated agent of the group, solving
+    /// a subtask, gives the group's shared answer to it (one draw per subtask and group, as the
+    /// agents of one model profile that send one request get one reply) instead of an answer of
+    /// its own (default 0: every agent draws its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared: Option<f64>,
     /// How competence falls with a subtask's difficulty δ: `linear` (`e · s · (1 − δ)`) or
     /// `logistic(slope)` (`e · σ(logit(s) − slope · δ)`, a cliff as for language models)
     /// (default `linear`).

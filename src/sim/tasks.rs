@@ -92,6 +92,9 @@ pub struct Subtask {
     pub first_label: Option<u16>,
     /// (colluding group, label) of the first member of each colluding group that answered.
     pub collusion: Vec<(u32, u16)>,
+    /// (group, its three uniforms) of each group with shared answers (`population[].shared`)
+    /// whose agents took the shared answer, drawn by the first of them ([`crate::strategy::answer::shared_label`]).
+    pub shared: Vec<(u16, [f64; 3])>,
     /// Answers the coordinator still expects (sent slots not known to be lost).
     pub waiting: u32,
     /// Answers already checked under `verified`.
@@ -123,6 +126,7 @@ impl Subtask {
             answers: Vec::new(),
             first_label: None,
             collusion: Vec::new(),
+            shared: Vec::new(),
             waiting: 0,
             checked: 0,
             announce_after: 0,

@@ -4,7 +4,9 @@
 //! `effort_cost * e`. Working (`solve`), its competence is `c = e * s_d * (1 - delta)` (or the
 //! group's other accuracy curve, [`crate::rules::accuracy`]) and its answer is correct with
 //! probability `c`, otherwise the subtask's lure with the group's probability ρ, or one of the K-1
-//! wrong answers uniformly;
+//! wrong answers uniformly; with the group's probability κ (`shared`, drawn only when κ > 0) it
+//! gives instead the group's shared answer to the subtask, the same draw for every agent of the
+//! group that takes it;
 //! guessing, the answer is uniform over all K (correct with probability 1/K); copying, it is the
 //! first answer given to the subtask by anyone (a guess if none); poisoning, `(truth + 1) mod K`;
 //! colluding, the label of the first member of its group on the subtask, at no effort (solving,
@@ -28,11 +30,11 @@ use super::prompts::{Plan, Prompts};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Answer, Board, SlotState, SubRef};
-use crate::dist::chance;
+use crate::dist::{chance, unit};
 use crate::privacy::accounting::spent;
 use crate::rules::Topology;
 use crate::strategy::Answering;
-use crate::strategy::answer::draw_label;
+use crate::strategy::answer::{draw_label, shared_label};
 
 /// Assignments delivered this tick, waiting to be worked, in delivery order.
 #[derive(Resource, Debug, Default)]
@@ -143,6 +145,18 @@ pub fn do_work(
                 wallet.effort_costs += cost;
                 label
             }
+            (None, Plan::Simulated)
+                if work.answering == Answering::Solve
+                    && chance(&mut streams.work, group.shared) =>
+            {
+                let u = shared_uniforms(st, agent.group, &mut streams.work);
+                shared_label(
+                    u,
+                    (competence, group.lure),
+                    st.truth,
+                    st.answers(sc.tasks.answers),
+                )
+            }
             (None, plan) => draw_label(
                 &mut streams.work,
                 if plan == Plan::Guess {
@@ -185,6 +199,21 @@ pub fn do_work(
             st,
         );
     }
+}
+
+/// The uniforms of `group`'s shared answer to the subtask: drawn (from the work stream) by the
+/// first of its agents that takes it, kept for the others.
+fn shared_uniforms(
+    st: &mut crate::sim::tasks::Subtask,
+    group: u16,
+    rng: &mut crate::rng::SimRng,
+) -> [f64; 3] {
+    if let Some((_, u)) = st.shared.iter().find(|(g, _)| *g == group) {
+        return *u;
+    }
+    let u = [unit(rng), unit(rng), unit(rng)];
+    st.shared.push((group, u));
+    u
 }
 
 /// The label a colluder's group already gave the subtask, if it is a colluder and one has.

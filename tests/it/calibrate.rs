@@ -6,11 +6,11 @@
 use std::path::{Path, PathBuf};
 
 use lamas::calibrate::plan::Plan;
-use lamas::dist::unit;
+use lamas::dist::{chance, unit};
 use lamas::rng::stream;
 use lamas::rules::accuracy::AccuracyCurve;
 use lamas::strategy::Answering;
-use lamas::strategy::answer::draw_label;
+use lamas::strategy::answer::{draw_label, shared_label};
 
 use crate::fake_model::{Behaviour, FakeModel};
 use crate::support::{assert_bad_input, fixtures, lamas};
@@ -60,18 +60,21 @@ llm = "weak"
     path
 }
 
-/// A simulated agent's known parameters: skill, logistic slope, lure ρ.
+/// A simulated agent's known parameters: skill, logistic slope, lure ρ, shared answers κ.
 #[derive(Clone, Copy)]
 struct Known {
     skill: f64,
     slope: f64,
     rho: f64,
+    kappa: f64,
 }
 
 /// Writes the cassette of the calibration plan of `file` answered by simulated agents with the
-/// `known` parameters per profile: right with probability `σ(logit s − slope·δ)`, else the item's
-/// lure `truth + 9` with probability ρ, else `truth + w` for w uniform in 1..=9 (the K − 1 = 9
-/// wrong answers), one reply per distinct request; 40–50 prompt tokens, 1–9 reply tokens (mean 5), 100–200 ms.
+/// `known` parameters per profile: with probability κ the profile's shared answer to the item
+/// (one set of uniforms per profile and item, [`shared_label`]), else an answer of its own:
+/// right with probability `σ(logit s − slope·δ)`, else the item's lure `truth + 9` with
+/// probability ρ, else `truth + w` for w uniform in 1..=9 (the K − 1 = 9 wrong answers); one
+/// reply per distinct request; 40–50 prompt tokens, 1–9 reply tokens (mean 5), 100–200 ms.
 fn simulated_cassette(file: &Path, known: &[Known], items: usize, seed: u64) {
     let sc = lamas::scenario::load(file, &[]).unwrap();
     let setup = sc.llm.as_ref().unwrap();
@@ -90,9 +93,14 @@ fn simulated_cassette(file: &Path, known: &[Known], items: usize, seed: u64) {
         let curve = AccuracyCurve::Logistic { slope: k.slope };
         for (j, probe) in plan.probes.iter().enumerate() {
             let truth: u64 = probe.item.answer.parse().unwrap();
+            let c = curve.competence(1.0, k.skill, probe.item.difficulty);
+            let u = [unit(&mut rng), unit(&mut rng), unit(&mut rng)];
             for r in 0..2 {
-                let c = curve.competence(1.0, k.skill, probe.item.difficulty);
-                let label = draw_label(&mut rng, Answering::Solve, (c, k.rho), 0, 10, None);
+                let label = if chance(&mut rng, k.kappa) {
+                    shared_label(u, (c, k.rho), 0, 10)
+                } else {
+                    draw_label(&mut rng, Answering::Solve, (c, k.rho), 0, 10, None)
+                };
                 let request = &plan.calls[plan.index(i, j, r)].request;
                 if !answered.insert(request.key()) {
                     continue; // an item drawn again: the same call, already answered
@@ -123,12 +131,12 @@ fn row(csv: &str, profile: &str, parameter: &str) -> (f64, f64, f64, f64) {
         .unwrap_or_else(|| panic!("no row {profile} {parameter} in\n{csv}"))
 }
 
-/// Recovery: 8 cassettes made by simulated agents of two profiles with known skill, slope and
-/// lure, each calibrated offline from 600 items × 2 replicas. Over the 8 × 2 × 5 intervals
-/// (skill, slope, ρ, mean reply tokens, and the correlation of correctness against the value the
-/// fitted model predicts, which is the truth for these agents) a correct 95% interval misses 4
-/// times on average and 9 or more times with probability 0.006; a biased fit misses nearly
-/// every time.
+/// Recovery: 8 cassettes made by simulated agents of two profiles with known skill, slope, lure
+/// and shared answers, each calibrated offline from 600 items × 2 replicas. Over the 8 × 2 × 6
+/// intervals (skill, slope, ρ, κ, mean reply tokens, and the correlation of correctness against
+/// the value the calibrated worker predicts) a 95% interval misses 4.8 times on average and 12
+/// or more times with probability 0.005; a biased fit misses nearly every time. (Over 40
+/// cassettes the intervals missed 20 times in 480, 4.2%, no parameter more than 4 times in 40.)
 #[test]
 fn calibrate_recovers_simulated_agents_within_its_intervals() {
     let known = [
@@ -136,11 +144,13 @@ fn calibrate_recovers_simulated_agents_within_its_intervals() {
             skill: 0.92,
             slope: 5.0,
             rho: 0.5,
+            kappa: 0.6,
         },
         Known {
             skill: 0.75,
             slope: 2.5,
             rho: 0.15,
+            kappa: 0.0,
         },
     ];
     let mut misses = Vec::new();
@@ -168,6 +178,7 @@ fn calibrate_recovers_simulated_agents_within_its_intervals() {
                 ("skill[0]", k.skill),
                 ("slope", k.slope),
                 ("lure", k.rho),
+                ("shared", k.kappa),
                 ("completion_tokens_mean", 5.0),
                 ("correlation", row(&csv, name, "correlation").3),
             ];
@@ -205,6 +216,7 @@ fn the_fragment_pastes_into_a_scenario() {
         skill: 0.9,
         slope: 4.0,
         rho: 0.3,
+        kappa: 0.5,
     };
     simulated_cassette(&file, &[known, known], 300, 1);
     let out_dir = dir.path().join("cal");

@@ -425,6 +425,71 @@ fn a_shared_difficulty_correlates_workers_on_an_item() {
 }
 
 #[test]
+fn majority_with_shared_answers_follows_its_formula() {
+    // K = 4, r = 3 workers of one group correct with probability q, lure ρ, each taking the
+    // group's shared answer with probability κ. With j ~ Binomial(3, κ) sharers: j ≥ 2 sharers
+    // agree and outvote the third, so the plurality is right with probability q; with j ≤ 1 the
+    // three answers are independent draws, right with P₃ = q³ + 3q²(1−q) + q(1−q)²(1−c) (the lure
+    // formula above). So P = (κ³ + 3κ²(1−κ)) q + (3κ(1−κ)² + (1−κ)³) P₃.
+    // With q = 0.6 and ρ = 0.2, P₃ = 0.709 and P = 0.655 at κ = 0.5, 0.6 at κ = 1 (the test's
+    // tolerance is 0.03).
+    let (q, rho): (f64, f64) = (0.6, 0.2);
+    let c = (rho + (1.0 - rho) / 3.0).powi(2) + 2.0 * ((1.0 - rho) / 3.0).powi(2);
+    let p3 = q.powi(3) + 3.0 * q * q * (1.0 - q) + q * (1.0 - q).powi(2) * (1.0 - c);
+    for (kappa, seed) in [(0.5f64, 31), (1.0, 32)] {
+        let two = kappa.powi(3) + 3.0 * kappa * kappa * (1.0 - kappa);
+        let p = two * q + (1.0 - two) * p3;
+        let text = team(q, "[assignment]\nredundancy = 3\npolicy = \"random\"").replace(
+            "capacity = 4",
+            &format!("capacity = 4\nlure = {rho}\nshared = {kappa}"),
+        );
+        let out = sim::run(&scenario(&text), seed);
+        let n = metric(&out, "tasks_completed") * 3.0;
+        assert_proportion(
+            &format!("majority of 3, shared {kappa}"),
+            metric(&out, "subtask_accuracy") * n,
+            n,
+            p,
+            4.5,
+        );
+    }
+}
+
+#[test]
+fn two_workers_with_shared_answers_are_both_wrong_as_the_formula_says() {
+    // Two workers of one group, correct with probability q, sharing with probability κ: both are
+    // wrong with probability κ²(1−q) + (1−κ²)(1−q)², so `verified` (right when either is) is
+    // right with probability 1 − that: 0.722, against 0.84 for independent workers.
+    let (q, kappa): (f64, f64) = (0.6, 0.7);
+    let both_wrong = kappa * kappa * (1.0 - q) + (1.0 - kappa * kappa) * (1.0 - q).powi(2);
+    let text = team(
+        q,
+        "[assignment]\nredundancy = 2\npolicy = \"random\"\n[consensus]\nrule = \"verified\"",
+    )
+    .replace("capacity = 4", &format!("capacity = 4\nshared = {kappa}"));
+    let out = sim::run(&scenario(&text), 33);
+    let n = metric(&out, "tasks_completed") * 3.0;
+    assert_proportion(
+        "verified of 2, shared 0.7",
+        metric(&out, "subtask_accuracy") * n,
+        n,
+        1.0 - both_wrong,
+        4.5,
+    );
+}
+
+#[test]
+fn shared_answers_of_zero_are_the_independent_model_draw_for_draw() {
+    // `shared = 0` draws nothing: the run is the one without the key, bit for bit.
+    let base = team(0.7, "[assignment]\nredundancy = 3");
+    let zero = base.replace("capacity = 4", "capacity = 4\nshared = 0");
+    let run = |text: &str| format!("{:?}", sim::run(&scenario(text), 5).metrics);
+    assert_eq!(run(&base), run(&zero));
+    let some = base.replace("capacity = 4", "capacity = 4\nshared = 0.5");
+    assert_ne!(run(&base), run(&some), "shared answers change the run");
+}
+
+#[test]
 fn a_lure_of_zero_is_the_independent_model_draw_for_draw() {
     // `lure = 0` draws nothing: the run is the one without the key, bit for bit (compared as
     // text, where NaN equals NaN).

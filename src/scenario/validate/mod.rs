@@ -41,6 +41,8 @@ pub mod defaults {
     pub const CAPACITY: i64 = 1;
     /// `population[].lure` (ρ: no correlated errors).
     pub const LURE: f64 = 0.0;
+    /// `population[].shared` (κ: every agent answers on its own).
+    pub const SHARED: f64 = 0.0;
     /// `population[].accuracy` (the curve `linear`, when the key is absent).
     pub const ACCURACY: &str = "linear";
     /// `tasks.arrival_rate`.
@@ -1124,6 +1126,10 @@ fn validate_group(
         lure: match g.lure {
             Some(_) => c.prob(gp.key("lure"), &mut g.lure, d::LURE),
             None => d::LURE,
+        },
+        shared: match g.shared {
+            Some(_) => c.prob(gp.key("shared"), &mut g.shared, d::SHARED),
+            None => d::SHARED,
         },
         accuracy: match &g.accuracy {
             Some(text) => AccuracyCurve::parse(text).unwrap_or_else(|e| {
