@@ -369,8 +369,9 @@ pub fn predicted_correlation(p: &[f64], q: &[f64]) -> f64 {
 }
 
 /// The phi coefficient (Pearson's correlation of two binary variables) over `pairs`, with
-/// Fisher's z interval (`tanh(atanh r ± 1.96 / sqrt(n − 3))`); NaN with fewer than 4 pairs or
-/// no variation.
+/// Fisher's z interval (`tanh(atanh r ± 1.96 / sqrt(n − 3))`, r within ±0.999999 for the
+/// transform, the interval widened to hold r itself); NaN with fewer than 4 pairs or no
+/// variation.
 pub fn correlation(pairs: &[(bool, bool)]) -> Estimate {
     let n = pairs.len() as f64;
     let f = |b: bool| f64::from(u8::from(b));
@@ -383,7 +384,7 @@ pub fn correlation(pairs: &[(bool, bool)]) -> Estimate {
         .map(|p| (f(p.0) - mx) * (f(p.1) - my))
         .sum::<f64>()
         / n;
-    let r = cov / (mx * (1.0 - mx) * my * (1.0 - my)).sqrt();
+    let r = (cov / (mx * (1.0 - mx) * my * (1.0 - my)).sqrt()).clamp(-1.0, 1.0);
     if pairs.len() < 4 || !r.is_finite() {
         return Estimate {
             value: f64::NAN,
@@ -395,8 +396,8 @@ pub fn correlation(pairs: &[(bool, bool)]) -> Estimate {
     let se = 1.0 / (n - 3.0).sqrt();
     Estimate {
         value: r,
-        lo: (z - Z95 * se).tanh(),
-        hi: (z + Z95 * se).tanh(),
+        lo: (z - Z95 * se).tanh().min(r),
+        hi: (z + Z95 * se).tanh().max(r),
     }
 }
 

@@ -45,6 +45,17 @@ pub struct Reply {
     pub finish_reason: String,
 }
 
+/// The outcome of [`Cassette::try_claim`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    /// The call is recorded: its reply.
+    Recorded(Reply),
+    /// The caller is to make the call.
+    Mine,
+    /// Another run is making it now.
+    Busy,
+}
+
 /// One line of a cassette.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,6 +151,21 @@ impl Cassette {
                 return None;
             }
             busy = self.settled.wait(busy).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Claims `key` without waiting: its reply if recorded, [`Claim::Mine`] if the caller is now
+    /// to make the call (it holds the key until it appends the reply or releases the key), or
+    /// [`Claim::Busy`] if another run is calling it now.
+    pub fn try_claim(&self, key: &str) -> Claim {
+        let mut busy = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = self.get(key) {
+            return Claim::Recorded(r);
+        }
+        if busy.insert(key.to_string()) {
+            Claim::Mine
+        } else {
+            Claim::Busy
         }
     }
 

@@ -4,7 +4,9 @@
 //! the same order. Identical requests (same key) are one call. Calls that need an endpoint go
 //! out on scoped threads, at most the profile's `concurrency` of them at once per profile; each
 //! reply is stored at its call's index, and in `record` mode appended to the cassette as soon as
-//! it arrives, so that a run killed midway keeps every reply it received. When a call fails
+//! it arrives, so that a run killed midway keeps every reply it received. Recording, a call is
+//! first claimed in the cassette ([`Cassette::try_claim`]), so that the runs of a sweep that
+//! record into one cassette at once make each call once and use one reply. When a call fails
 //! (after its retries) no new call is started, the calls in flight finish (and are recorded), and
 //! the run stops with [`Stop::Failed`].
 
@@ -14,7 +16,7 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::cassette::{Cassette, Reply};
+use super::cassette::{Cassette, Claim, Reply};
 use super::client::{CallError, Endpoint};
 use super::{Call, LlmSetup, Mode, Profile};
 use crate::scenario::InputError;
@@ -201,14 +203,62 @@ impl Models {
                         .unwrap_or_default(),
                 });
             }
-            let asked: Vec<&Call> = missing.iter().map(|&i| unique[i].1).collect();
-            for (i, r) in missing.iter().zip(self.dispatch(&asked)?) {
+            let asked: Vec<(&str, &Call)> = missing
+                .iter()
+                .map(|&i| (unique[i].0.as_str(), unique[i].1))
+                .collect();
+            for (i, r) in missing.iter().zip(self.fetch(&asked)?) {
                 replies[*i] = Some(r);
             }
         }
         Ok(slot
             .into_iter()
             .map(|i| replies[i].clone().unwrap_or_else(empty_reply))
+            .collect())
+    }
+
+    /// Replies to distinct `calls` (key, call) the cassette lacks, from the endpoints. Recording,
+    /// each key is claimed in the cassette first, so that runs recording into one cassette at
+    /// once make each call once: the calls this run claims are made (and their keys released if
+    /// one fails); then, holding no key, it waits for the calls other runs were making, and makes
+    /// any whose call failed there. Live, every call is made.
+    fn fetch(&self, calls: &[(&str, &Call)]) -> Result<Vec<Reply>, Stop> {
+        let Some(c) = self.cassette.as_ref().filter(|_| self.mode == Mode::Record) else {
+            return self.dispatch(&calls.iter().map(|x| x.1).collect::<Vec<_>>());
+        };
+        let mut out: Vec<Option<Reply>> = vec![None; calls.len()];
+        let (mut mine, mut busy) = (Vec::new(), Vec::new());
+        for (i, (key, _)) in calls.iter().enumerate() {
+            match c.try_claim(key) {
+                Claim::Recorded(r) => out[i] = Some(r),
+                Claim::Mine => mine.push(i),
+                Claim::Busy => busy.push(i),
+            }
+        }
+        let made = self.dispatch(&mine.iter().map(|&i| calls[i].1).collect::<Vec<_>>());
+        if made.is_err() {
+            for &i in &mine {
+                c.release(calls[i].0);
+            }
+        }
+        for (&i, r) in mine.iter().zip(made?) {
+            out[i] = Some(r);
+        }
+        for i in busy {
+            out[i] = Some(match c.claim(calls[i].0) {
+                Some(r) => r,
+                None => {
+                    let made = self.dispatch(&[calls[i].1]);
+                    if made.is_err() {
+                        c.release(calls[i].0);
+                    }
+                    made?.remove(0)
+                }
+            });
+        }
+        Ok(out
+            .into_iter()
+            .map(|r| r.unwrap_or_else(empty_reply))
             .collect())
     }
 

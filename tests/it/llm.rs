@@ -462,6 +462,47 @@ fn a_partial_worker_asks_its_model_with_probability_e() {
     crate::support::assert_proportion("asked", half.llm_answers as f64, n, 0.5, 4.0);
 }
 
+/// Runs of a sweep that record into one cassette at once make each call once: with common seeds,
+/// the two mechanisms' runs of a replicate ask the same calls at the same ticks, on 4 threads;
+/// the endpoint is asked each distinct call exactly once and the cassette holds each once (a
+/// call recorded twice, with two latencies, would make it invalid).
+#[test]
+fn concurrent_runs_recording_one_cassette_make_each_call_once() {
+    let fake = FakeModel::start(Behaviour::Answer { jitter_ms: 30 });
+    let root = tempfile::tempdir().unwrap();
+    team(root.path(), &fake.url, 4, 12, "");
+    std::fs::write(
+        root.path().join("experiment.toml"),
+        "id = \"llm-shared\"\nscenario = \"team.toml\"\nseed = 5\nreplicates = 2\nseeds = \"common\"\n\
+         [axes]\ncredit.mechanism = [\"equal\", \"shapley\", \"loo\", \"banzhaf\"]\n",
+    )
+    .unwrap();
+    let exp = root.path().join("experiment.toml");
+    let o = root.path().join("rec");
+    let r = lamas(&[
+        "sweep",
+        exp.to_str().unwrap(),
+        "--jobs",
+        "4",
+        "--llm",
+        "record",
+        "--out",
+        o.to_str().unwrap(),
+    ]);
+    ok(&r, "concurrent recording");
+    let cassette =
+        Cassette::replay(&root.path().join("team.cassette.jsonl")).expect("a valid cassette");
+    let asked = fake.requests.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(asked, cassette.len(), "each distinct call asked once");
+    let replay = lamas(&[
+        "sweep",
+        exp.to_str().unwrap(),
+        "--out",
+        root.path().join("rep").to_str().unwrap(),
+    ]);
+    ok(&replay, "replay");
+}
+
 #[test]
 fn a_recorded_sweep_replays_bit_identical_whatever_the_jobs() {
     let fake = FakeModel::start(Behaviour::Answer { jitter_ms: 10 });
