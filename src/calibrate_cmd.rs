@@ -8,7 +8,9 @@
 //! ask the endpoints, and refuse before spending anything if the calls the cassette lacks exceed
 //! `--budget`. It writes `calibration.csv` (every parameter with its 95% interval and the
 //! goodness of fit), `fragment.toml` (the calibrated groups) and `manifest.json` into the output
-//! folder, atomically, and prints a summary.
+//! folder, atomically, and prints a summary. Answers that cannot be fitted (a source answered
+//! all right or all wrong, no variation of difficulty) are bad input: the message says why and
+//! asks for more items; the calls already recorded stay in the cassette.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -266,8 +268,8 @@ fn fit_all(
     let answered: Vec<Vec<Vec<Answer>>> = (0..plan.profiles.len())
         .map(|i| answers(plan, replies, i))
         .collect();
-    let (fits, pairings) =
-        profile::fit_all(plan, &answered, &setup.profiles, k, seed).map_err(Failure::Run)?;
+    let (fits, pairings) = profile::fit_all(plan, &answered, &setup.profiles, k, seed)
+        .map_err(|e| Failure::Input(Box::new(Message(e))))?;
     let mut rows: Vec<table::Row> = fits.iter().flat_map(table::profile_rows).collect();
     rows.extend(pairings.iter().flat_map(table::pairing_rows));
     Ok((fits, rows))

@@ -71,8 +71,8 @@ pub fn sigmoid(x: f64) -> f64 {
 }
 
 /// Fits `P(y | x) = σ(a + b·x)`. Fails (with a reason) on fewer than 3 observations, when every
-/// answer is right or every one wrong, when x does not vary, or when the fit diverges
-/// (separation: the data are perfectly explained by a threshold).
+/// answer is right or every one wrong, or when the fit diverges (separation: the data are
+/// perfectly explained by a threshold). When x does not vary the slope is 0 with no interval.
 pub fn logistic(xs: &[f64], ys: &[bool]) -> Result<Logistic, String> {
     let n = xs.len().min(ys.len());
     let fit = grouped_logistic(&vec![0; n], xs, ys)?;
@@ -98,7 +98,7 @@ pub fn grouped_logistic(
     check_groups(&groups[..n], &ys[..n], g)?;
     let mean = xs[..n].iter().sum::<f64>() / n as f64;
     if xs[..n].iter().all(|&x| (x - mean).abs() < 1e-12) {
-        return Err("every item has the same difficulty: no slope can be fitted".into());
+        return Ok(intercepts_only(&groups[..n], &ys[..n], g));
     }
     // θ = (a_0, ..., a_{g−1}, b); start at each group's log-odds and no slope.
     let mut theta: Vec<f64> = (0..g)
@@ -145,6 +145,39 @@ pub fn grouped_logistic(
         log_likelihood,
         n,
     })
+}
+
+/// The fit when every observation has the same x: no slope can be identified, so it is 0 with
+/// an undefined interval, and each group's intercept is its log-odds, `logit(h/m)`, with Wald
+/// variance `1/(m·p(1−p))`.
+fn intercepts_only(groups: &[usize], ys: &[bool], g: usize) -> GroupedLogistic {
+    let mut log_likelihood = 0.0;
+    let a = (0..g)
+        .map(|k| {
+            let (h, m) = tally(groups, ys, k);
+            let p = h as f64 / m as f64;
+            log_likelihood += h as f64 * p.ln() + (m - h) as f64 * (1.0 - p).ln();
+            let (v, se) = (
+                (p / (1.0 - p)).ln(),
+                (1.0 / (m as f64 * p * (1.0 - p))).sqrt(),
+            );
+            Estimate {
+                value: v,
+                lo: v - Z95 * se,
+                hi: v + Z95 * se,
+            }
+        })
+        .collect();
+    GroupedLogistic {
+        a,
+        b: Estimate {
+            value: 0.0,
+            lo: f64::NAN,
+            hi: f64::NAN,
+        },
+        log_likelihood,
+        n: groups.len(),
+    }
 }
 
 /// (right answers, answers) of group `k`.
@@ -584,7 +617,11 @@ mod tests {
     fn refusals_are_sentences() {
         assert!(logistic(&[0.1, 0.2], &[true, false]).is_err());
         assert!(logistic(&[0.1, 0.2, 0.3], &[true, true, true]).is_err());
-        assert!(logistic(&[0.5; 5], &[true, false, true, false, true]).is_err());
+        // The same difficulty everywhere: no slope (0, no interval), the intercept is logit(3/5).
+        let flat = logistic(&[0.5; 5], &[true, false, true, false, true]).unwrap();
+        assert!(
+            (flat.a.value - 1.5f64.ln()).abs() < 1e-12 && flat.b.value == 0.0 && flat.b.lo.is_nan()
+        );
         assert!(
             logistic(&[0.1, 0.2, 0.8, 0.9], &[true, true, false, false]).is_err(),
             "separation"

@@ -98,11 +98,15 @@ pub fn fragment(sc: &Scenario, fits: &[ProfileFit], profiles: &[usize], header: 
         let _ = writeln!(s, "name = \"{}-calibrated\"", f.profile);
         let _ = writeln!(s, "count = {count}");
         let _ = writeln!(s, "skill = {skill}  # {}", per_domain.join(", "));
+        let slope_note = if f.slope.lo.is_finite() {
+            format!("slope {}", interval(&f.slope))
+        } else {
+            "no slope: the items' difficulties do not vary".to_string()
+        };
         let _ = writeln!(
             s,
-            "accuracy = \"logistic({})\"  # slope {}",
-            r4(f.slope.value),
-            interval(&f.slope)
+            "accuracy = \"logistic({})\"  # {slope_note}",
+            r4(f.slope.value)
         );
         let shared = if f.shared.value.is_finite() {
             f.shared.value

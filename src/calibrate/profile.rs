@@ -189,7 +189,8 @@ pub fn fit_profile(
             })
             .collect(),
         slope: Estimate {
-            value: -curve.b.value,
+            value: -curve.b.value + 0.0, // + 0.0: a slope of 0 is written 0, not -0
+
             lo: -curve.b.hi,
             hi: -curve.b.lo,
         },

@@ -194,3 +194,53 @@ fn wait_for_calls(cassette: &Path, n: usize, child: &mut Child) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// `lamas calibrate` against the real model: live within a budget (nothing recorded), then
+/// recorded and replayed offline to the same table; the fitted accuracy is the share of replies
+/// right, and the greedy profile's agents are copies (κ = 1).
+#[test]
+fn calibrate_live_and_recorded_against_the_real_model() {
+    let root = tempfile::tempdir().unwrap();
+    let sc = small_team(root.path(), shared(), 4);
+    let s = sc.to_str().unwrap();
+    let out_dir = |name: &str| root.path().join(name);
+    let cal = |mode: &str, dir: &str| {
+        crate::support::lamas(&[
+            "calibrate",
+            s,
+            "--llm",
+            mode,
+            "--items",
+            "24",
+            "--budget",
+            "100",
+            "--out",
+            out_dir(dir).to_str().unwrap(),
+        ])
+    };
+    ok(&cal("live", "live"), "calibrate live");
+    assert!(
+        !sc.with_file_name("team.cassette.jsonl").exists(),
+        "live records nothing"
+    );
+    ok(&cal("record", "rec"), "calibrate recording");
+    ok(&cal("replay", "rep"), "calibrate replaying");
+    let table = |d: &str| std::fs::read_to_string(out_dir(d).join("calibration.csv")).unwrap();
+    assert_eq!(table("rec"), table("rep"));
+    let value = |t: &str, profile: &str, parameter: &str| -> f64 {
+        t.lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .find(|c| c[0] == profile && c[1] == parameter)
+            .map(|c| c[2].parse().unwrap())
+            .unwrap()
+    };
+    let t = table("rep");
+    let acc = value(&t, "terse", "accuracy");
+    assert!((0.0..=1.0).contains(&acc), "{t}");
+    assert_eq!(
+        value(&t, "terse", "shared"),
+        1.0,
+        "one request, one reply: copies\n{t}"
+    );
+    assert!(value(&t, "sampler", "completion_tokens_mean") > 0.0, "{t}");
+}
