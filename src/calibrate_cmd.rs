@@ -58,23 +58,16 @@ fn flag(flag: &str, message: impl Into<String>) -> Failure {
     .into()
 }
 
+/// Most calls a calibration plans (profiles × items × replicas), so that its requests fit in
+/// memory.
+pub const MAX_CALLS: usize = 1_000_000;
+
 /// Runs `lamas calibrate`.
 pub fn calibrate(a: &Args) -> Result<(), Failure> {
     let sc = scenario::load(&a.file, &a.set)?;
     let setup = requirements(&sc, &a.file)?;
     let profiles = chosen(setup, &a.profiles)?;
-    if !(1..=100_000).contains(&a.items) {
-        return Err(flag(
-            "--items",
-            format!("expected 1 to 100000 items, found {}", a.items),
-        ));
-    }
-    if !(1..=16).contains(&a.replicas) {
-        return Err(flag(
-            "--replicas",
-            format!("expected 1 to 16 replicas, found {}", a.replicas),
-        ));
-    }
+    check_shape(a, profiles.len())?;
     let seed = a.seed.unwrap_or(sc.seed);
     let bank = sc
         .bank
@@ -95,9 +88,60 @@ pub fn calibrate(a: &Args) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-calibration", sc.name)));
+    let existed = out.exists();
     prepare_dir(&out).map_err(|e| Failure::Input(Box::new(Message(e.to_string()))))?;
     let started = Instant::now();
-    let replies = ask(&plan, &models, &sc.name)
+    let (fits, rows) = answer_and_fit(&sc, a, &plan, &models, seed).inspect_err(|_| {
+        if !existed {
+            let _ = std::fs::remove_dir(&out); // only if still empty
+        }
+    })?;
+    let wall = started.elapsed().as_secs_f64();
+    write(&sc, a, (&plan, &fits, &rows), (&models, seed, wall), &out)?;
+    print_summary(&sc, a, &plan, &fits, &out, wall);
+    Ok(())
+}
+
+/// Refuses item and replica counts out of range, and plans too large to hold.
+fn check_shape(a: &Args, profiles: usize) -> Result<(), Failure> {
+    if !(1..=100_000).contains(&a.items) {
+        return Err(flag(
+            "--items",
+            format!("expected 1 to 100000 items, found {}", a.items),
+        ));
+    }
+    if !(1..=16).contains(&a.replicas) {
+        return Err(flag(
+            "--replicas",
+            format!("expected 1 to 16 replicas, found {}", a.replicas),
+        ));
+    }
+    let calls = profiles * a.items * a.replicas as usize;
+    if calls > MAX_CALLS {
+        return Err(flag(
+            "--items",
+            format!(
+                "{profiles} profile{} × {} items × {} replicas is {calls} calls, more than the {MAX_CALLS} a calibration holds; \
+                 ask at most {} items",
+                if profiles == 1 { "" } else { "s" },
+                a.items,
+                a.replicas,
+                MAX_CALLS / (profiles * a.replicas as usize)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Answers the plan's calls (recording: then sorts the cassette) and fits every profile.
+fn answer_and_fit(
+    sc: &Scenario,
+    a: &Args,
+    plan: &Plan,
+    models: &Arc<Models>,
+    seed: u64,
+) -> Result<Fitted, Failure> {
+    let replies = ask(plan, models, &sc.name)
         .map_err(|e| Failure::Run(format!("{}: {e}", a.file.display())))?;
     if let Some(c) = models.cassette()
         && a.mode == Mode::Record
@@ -106,11 +150,11 @@ pub fn calibrate(a: &Args) -> Result<(), Failure> {
             Failure::Run(format!("sorting the cassette {}: {e}", c.path().display()))
         })?;
     }
-    let (fits, all) = fit_all(&sc, &plan, &replies, (setup, seed))?;
-    let wall = started.elapsed().as_secs_f64();
-    write(&sc, a, (&plan, &fits, &all), (&models, seed, wall), &out)?;
-    print_summary(&sc, a, &plan, &fits, &out, wall);
-    Ok(())
+    let setup = sc
+        .llm
+        .as_ref()
+        .ok_or_else(|| flag("SCENARIO", "no [llm]"))?;
+    fit_all(sc, plan, &replies, (setup, seed))
 }
 
 /// The scenario's models, or why it cannot be calibrated.

@@ -179,21 +179,8 @@ pub fn fit_profile(
         answers: obs.len(),
         accuracy: fit::proportion(ys.iter().filter(|&&y| y).count(), ys.len()),
         unparseable: fit::proportion(all.iter().filter(|a| a.answer.is_none()).count(), all.len()),
-        skill: curve
-            .a
-            .iter()
-            .map(|a| Estimate {
-                value: fit::sigmoid(a.value),
-                lo: fit::sigmoid(a.lo),
-                hi: fit::sigmoid(a.hi),
-            })
-            .collect(),
-        slope: Estimate {
-            value: -curve.b.value + 0.0, // + 0.0: a slope of 0 is written 0, not -0
-
-            lo: -curve.b.hi,
-            hi: -curve.b.lo,
-        },
+        skill: curve.a.iter().map(skill_of).collect(),
+        slope: slope_of(&curve),
         bins: bins(&groups, &xs, &ys, &curve, &linear_skill),
         sources,
         curve,
@@ -216,6 +203,24 @@ pub fn fit_profile(
         token_cost: all.iter().map(|a| profile.cost(&a.reply)).sum::<f64>()
             / all.len().max(1) as f64,
     })
+}
+
+/// The skill σ(a) of an intercept, its interval mapped through σ.
+fn skill_of(a: &Estimate) -> Estimate {
+    Estimate {
+        value: fit::sigmoid(a.value),
+        lo: fit::sigmoid(a.lo),
+        hi: fit::sigmoid(a.hi),
+    }
+}
+
+/// The accuracy curve's slope −b (`+ 0.0`: a slope of 0 is written 0, not −0).
+fn slope_of(curve: &GroupedLogistic) -> Estimate {
+    Estimate {
+        value: -curve.b.value + 0.0,
+        lo: -curve.b.hi,
+        hi: -curve.b.lo,
+    }
 }
 
 /// One observation per distinct request (an item drawn twice, or replicas that send one
