@@ -427,6 +427,11 @@ fn reproduce_check_passes_on_the_committed_quick_summaries_and_catches_a_change(
         out.contains("check `shapley-sampling`: every summary metric matches"),
         "{out}"
     );
+    // Replayed from its cassette, offline: no model server runs during the tests' checks.
+    assert!(
+        out.contains("check `sim-vs-llm`: every summary metric matches"),
+        "{out}"
+    );
 
     // A committed summary with one changed mean fails the check, naming the cell and metric.
     let tmp = tempfile::tempdir().unwrap();
