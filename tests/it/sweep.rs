@@ -427,7 +427,7 @@ fn reproduce_check_passes_on_the_committed_quick_summaries_and_catches_a_change(
         out.contains("check `shapley-sampling`: every summary metric matches"),
         "{out}"
     );
-    // Replayed from its cassette, offline: no model server runs during the tests' checks.
+    // Replayed from its cassette: a replay never calls an endpoint.
     assert!(
         out.contains("check `sim-vs-llm`: every summary metric matches"),
         "{out}"
