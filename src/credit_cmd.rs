@@ -160,31 +160,52 @@ fn render(
                 }
                 s
             } else {
-                let widths: Vec<usize> = (0..header.len())
-                    .map(|j| {
-                        rows.iter()
-                            .map(|r| r[j].len())
-                            .chain([header[j].len()])
-                            .max()
-                            .unwrap_or(0)
-                    })
-                    .collect();
-                let line = |cells: &[String]| {
-                    cells
-                        .iter()
-                        .zip(&widths)
-                        .map(|(c, w)| format!("{c:>w$}"))
-                        .collect::<Vec<_>>()
-                        .join("  ")
-                        + "\n"
-                };
-                let mut s = format!("grand value v(N) = {grand}\n");
-                s += &line(&header);
-                for r in &rows {
-                    s += &line(r);
-                }
-                s
+                aligned(&grand.to_string(), &header, &rows)
             }
         }
     }
+}
+
+/// Widest cell of the aligned table, in characters; a longer name is cut with `…` (JSON and CSV
+/// keep it whole).
+pub const MAX_CELL: usize = 40;
+
+/// `text` cut to [`MAX_CELL`] characters.
+fn cell(text: &str) -> String {
+    if text.chars().count() <= MAX_CELL {
+        text.to_string()
+    } else {
+        text.chars().take(MAX_CELL - 1).chain(['…']).collect()
+    }
+}
+
+/// The table for people: the grand value, then header and rows right-aligned in columns.
+fn aligned(grand: &str, header: &[String], rows: &[Vec<String>]) -> String {
+    let cut = |r: &[String]| r.iter().map(|c| cell(c)).collect::<Vec<_>>();
+    let header = cut(header);
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| cut(r)).collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|j| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[j].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| " ".repeat(w - c.chars().count()) + c)
+            .collect::<Vec<_>>()
+            .join("  ")
+            + "\n"
+    };
+    let mut s = format!("grand value v(N) = {grand}\n");
+    s += &line(&header);
+    for r in &rows {
+        s += &line(r);
+    }
+    s
 }

@@ -9,9 +9,10 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, SourceCode};
+
+use super::snippet::Snippet;
 use toml::de::{DeTable, DeValue};
 
 /// One step of a [`KeyPath`].
@@ -156,14 +157,89 @@ pub struct Located {
 pub struct PlacedProblem {
     /// The problem.
     pub problem: Problem,
-    /// The source text it refers to.
-    pub source: Arc<NamedSource<String>>,
-    /// The byte span of the offending text, when the key is in the file.
-    pub span: Option<Range<usize>>,
-    /// The 1-based line and column of the span's start.
+    /// The file, as named in messages.
+    pub file: String,
+    /// The lines around the offending text, when the key is in the file.
+    pub snippet: Option<Snippet>,
+    /// The 1-based line and column of the offending text's start.
     pub line_col: Option<(usize, usize)>,
     /// The `--set` flag that supplied the value, when it came from the command line.
     pub from_flag: Option<String>,
+}
+
+impl PlacedProblem {
+    /// `problem` at the byte span `span` of `text` (the file `file`), if any.
+    fn at(problem: Problem, file: &str, text: &str, span: Option<Range<usize>>) -> Self {
+        PlacedProblem {
+            problem,
+            file: file.to_string(),
+            line_col: span.as_ref().map(|s| line_col(text, s.start)),
+            snippet: span.map(|s| Snippet::new(file, text, s)),
+            from_flag: None,
+        }
+    }
+}
+
+/// At most this many problems are shown for one key (indices of lists counted as one key,
+/// `population[*].name`), and at most [`MAX_LINE_PROBLEMS`] in all; one more problem counts the
+/// rest, so that a file with thousands of bad elements is reported in linear time and bounded
+/// length.
+pub const MAX_PER_KEY: usize = 5;
+
+/// `path` with every list index replaced by `*`.
+fn generic(path: &KeyPath) -> String {
+    let mut out = String::new();
+    let mut in_index = false;
+    for ch in path.to_string().chars() {
+        match ch {
+            '[' => {
+                in_index = true;
+                out.push_str("[*]");
+            }
+            ']' => in_index = false,
+            c if !in_index => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The problems to show (at most [`MAX_PER_KEY`] per generic key and [`MAX_LINE_PROBLEMS`] in
+/// all, in order), and a sentence counting the others, if any.
+pub fn bounded(problems: Vec<Problem>) -> (Vec<Problem>, Option<String>) {
+    let mut per_key: Vec<(String, usize)> = Vec::new();
+    let (mut shown, mut hidden) = (Vec::new(), 0usize);
+    for p in problems {
+        let key = generic(&p.path);
+        let i = match per_key.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                per_key.push((key, 0));
+                per_key.len() - 1
+            }
+        };
+        per_key[i].1 += 1;
+        if per_key[i].1 <= MAX_PER_KEY && shown.len() < MAX_LINE_PROBLEMS {
+            shown.push(p);
+        } else {
+            hidden += 1;
+        }
+    }
+    let note = (hidden > 0).then(|| {
+        let busiest: Vec<String> = per_key
+            .iter()
+            .filter(|(_, n)| *n > MAX_PER_KEY)
+            .take(5)
+            .map(|(k, n)| format!("{n} at {k}"))
+            .collect();
+        let which = if busiest.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", busiest.join(", "))
+        };
+        format!("{hidden} more problems were not shown{which}; fix these first")
+    });
+    (shown, note)
 }
 
 impl InputError {
@@ -175,58 +251,55 @@ impl InputError {
         problems: Vec<Problem>,
         overridden: &[(KeyPath, String)],
     ) -> Self {
-        let source = Arc::new(NamedSource::new(
-            path.display().to_string(),
-            text.to_string(),
-        ));
+        let file = path.display().to_string();
         let doc = DeTable::parse(text).ok();
-        let placed = problems
+        let (problems, note) = bounded(problems);
+        let mut placed: Vec<PlacedProblem> = problems
             .into_iter()
             .map(|problem| {
                 let from_flag = overridden
                     .iter()
                     .find(|(p, _)| problem.path.starts_with(p))
                     .map(|(_, flag)| flag.clone());
-                let span = if from_flag.is_some() {
-                    None
-                } else {
-                    doc.as_ref()
-                        .and_then(|d| span_of(d.get_ref(), &problem.path, problem.at_key))
+                let span = match (&from_flag, &doc) {
+                    (None, Some(d)) => {
+                        span_of(d.get_ref(), &problem.path, problem.at_key).or(Some(0..0))
+                    }
+                    (None, None) => Some(0..0),
+                    (Some(_), _) => None,
                 };
-                let line_col = span.as_ref().map(|s| line_col(text, s.start));
-                PlacedProblem {
-                    problem,
-                    source: source.clone(),
-                    span,
-                    line_col,
-                    from_flag,
-                }
+                let mut p = PlacedProblem::at(problem, &file, text, span);
+                p.from_flag = from_flag;
+                p
             })
             .collect();
+        if let Some(note) = note {
+            placed.push(PlacedProblem::at(
+                Problem::new(KeyPath::root(), note),
+                &file,
+                text,
+                None,
+            ));
+        }
         InputError::Invalid(Box::new(Located {
             path: path.to_path_buf(),
             problems: placed,
         }))
     }
 
-    /// A syntax error reported by the TOML parser, with its span.
+    /// A syntax error reported by the TOML parser, with its span (the start of the file when it
+    /// gives none).
     pub fn syntax(path: &Path, text: &str, err: &toml::de::Error) -> Self {
-        let source = Arc::new(NamedSource::new(
-            path.display().to_string(),
-            text.to_string(),
-        ));
-        let span = err.span();
-        let line_col = span.as_ref().map(|s| line_col(text, s.start));
         let message = format!("TOML syntax error: {}", err.message().trim());
+        let span = err.span().unwrap_or(0..0);
         InputError::Invalid(Box::new(Located {
             path: path.to_path_buf(),
-            problems: vec![PlacedProblem {
-                problem: Problem::new(KeyPath::root(), message),
-                source,
-                span,
-                line_col,
-                from_flag: None,
-            }],
+            problems: vec![PlacedProblem::at(
+                Problem::new(KeyPath::root(), message),
+                &path.display().to_string(),
+                text,
+                Some(span),
+            )],
         }))
     }
 }
@@ -248,7 +321,7 @@ impl InputError {
     /// Problems of a file that has no text to point into (a parquet file): each is shown with
     /// the file and its key path (`[row].column`).
     pub fn unplaced(path: &Path, mut problems: Vec<Problem>) -> Self {
-        let source = Arc::new(NamedSource::new(path.display().to_string(), String::new()));
+        let file = path.display().to_string();
         let extra = problems.len().saturating_sub(MAX_LINE_PROBLEMS);
         problems.truncate(MAX_LINE_PROBLEMS);
         if extra > 0 {
@@ -259,13 +332,7 @@ impl InputError {
         }
         let placed = problems
             .into_iter()
-            .map(|problem| PlacedProblem {
-                problem,
-                source: source.clone(),
-                span: None,
-                line_col: None,
-                from_flag: None,
-            })
+            .map(|problem| PlacedProblem::at(problem, &file, "", None))
             .collect();
         InputError::Invalid(Box::new(Located {
             path: path.to_path_buf(),
@@ -291,10 +358,7 @@ impl InputError {
     /// line and column; beyond [`MAX_LINE_PROBLEMS`], one more problem says how many were left
     /// out.
     pub fn in_lines(path: &Path, text: &str, mut problems: Vec<LineProblem>) -> Self {
-        let source = Arc::new(NamedSource::new(
-            path.display().to_string(),
-            text.to_string(),
-        ));
+        let file = path.display().to_string();
         let extra = problems.len().saturating_sub(MAX_LINE_PROBLEMS);
         problems.truncate(MAX_LINE_PROBLEMS);
         let starts: Vec<usize> = std::iter::once(0)
@@ -313,26 +377,21 @@ impl InputError {
                         .map_or(end, |(i, _)| i);
                     s + col..s + end.max(col)
                 });
-                PlacedProblem {
-                    problem: p.problem,
-                    source: source.clone(),
-                    span,
-                    line_col: Some((p.line, p.column)),
-                    from_flag: None,
-                }
+                let mut placed = PlacedProblem::at(p.problem, &file, text, span);
+                placed.line_col = Some((p.line, p.column));
+                placed
             })
             .collect();
         if extra > 0 {
-            placed.push(PlacedProblem {
-                problem: Problem::new(
+            placed.push(PlacedProblem::at(
+                Problem::new(
                     KeyPath::root(),
                     format!("{extra} more problems like these were not shown"),
                 ),
-                source,
-                span: None,
-                line_col: None,
-                from_flag: None,
-            });
+                &file,
+                text,
+                None,
+            ));
         }
         InputError::Invalid(Box::new(Located {
             path: path.to_path_buf(),
@@ -426,7 +485,7 @@ impl Diagnostic for InputError {
 
 impl fmt::Display for PlacedProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = self.source.name();
+        let file = &self.file;
         match (&self.from_flag, self.line_col) {
             (Some(flag), _) => write!(
                 f,
@@ -456,13 +515,11 @@ impl Diagnostic for PlacedProblem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.span
-            .as_ref()
-            .map(|_| self.source.as_ref() as &dyn SourceCode)
+        self.snippet.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.span.clone()?;
+        let span = self.snippet.as_ref()?.label();
         let label = LabeledSpan::new(Some(self.problem.path.to_string()), span.start, span.len());
         Some(Box::new(std::iter::once(label)))
     }

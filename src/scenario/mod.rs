@@ -10,6 +10,7 @@
 pub mod error;
 pub mod overrides;
 pub mod raw;
+pub mod snippet;
 pub mod spec;
 pub mod validate;
 

@@ -62,3 +62,129 @@ proptest! {
         }
     }
 }
+
+/// Long lines and many problems (issue 16, items 1, 2 and 6): a problem at column 70,009 renders
+/// a window of its line with the file's line and column, never a panic; 3,000 bad elements of
+/// one list are reported as a bounded number of problems and a count of the rest; a problem of
+/// the whole document is placed at line 1, column 1; nothing is written.
+mod long_input {
+    use crate::support::{assert_bad_input, lamas};
+
+    fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn a_problem_far_along_a_line_renders_a_window_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "[[population]]\nname = \"a\"\n{}count = -3\n",
+            " ".repeat(70_000)
+        );
+        let f = write(dir.path(), "wide.toml", &text);
+        let out_dir = dir.path().join("out");
+        let out = lamas(&["run", &f, "--out", out_dir.to_str().unwrap()]);
+        assert_bad_input(
+            &out,
+            "wide line",
+            &["wide.toml:3:70009".into(), "population[0].count".into()],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.len() < 4_000,
+            "a window, not the line: {} bytes",
+            stderr.len()
+        );
+        assert!(
+            stderr.contains("[") && stderr.contains(":3:70009]"),
+            "the snippet's place:\n{stderr}"
+        );
+        assert!(!out_dir.exists(), "nothing written");
+        // The same for experiment and game files.
+        let exp = format!(
+            "scenario = \"wide-ok.toml\"\n{}replicates = 0\n",
+            " ".repeat(70_000)
+        );
+        write(
+            dir.path(),
+            "wide-ok.toml",
+            "[[population]]\nname = \"a\"\ncount = 2\n",
+        );
+        let e = write(dir.path(), "wide-exp.toml", &exp);
+        assert_bad_input(
+            &lamas(&["validate", &e]),
+            "wide experiment",
+            &["wide-exp.toml:2:70014".into()],
+        );
+        let game = format!(
+            "kind = \"weighted_voting\"\nquota = 3\n{}weights = [1, -2]\n",
+            " ".repeat(70_000)
+        );
+        let g = write(dir.path(), "wide-game.toml", &game);
+        assert_bad_input(
+            &lamas(&["credit", &g]),
+            "wide game",
+            &["wide-game.toml:3:".into()],
+        );
+    }
+
+    #[test]
+    fn thousands_of_bad_elements_give_a_bounded_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = vec!["\"nope\""; 3_000].join(", ");
+        let text = format!(
+            "[tasks]\ndomains = 4\n[bank]\nfamilies = [{names}]\n[[population]]\nname = \"a\"\ncount = 2\n"
+        );
+        let f = write(dir.path(), "many.toml", &text);
+        let out = lamas(&["validate", &f]);
+        assert_bad_input(
+            &out,
+            "3,000 bad names",
+            &[
+                "more problems were not shown".into(),
+                "bank.families[*]".into(),
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.len() < 20_000, "{} bytes", stderr.len());
+        assert!(
+            stderr.matches("bank.families[").count() <= 2 * lamas::scenario::error::MAX_PER_KEY + 2
+        );
+    }
+
+    #[test]
+    fn a_problem_of_the_whole_document_is_placed_at_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = write(dir.path(), "empty.toml", "ticks = 5\n");
+        assert_bad_input(
+            &lamas(&["validate", &f]),
+            "no population",
+            &["empty.toml:1:1".into()],
+        );
+    }
+
+    #[test]
+    fn a_very_long_player_name_is_cut_in_the_table_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "p".repeat(70_000);
+        let game = format!(
+            "kind = \"table\"\nplayers = [\"{long}\", \"b\"]\ndefault = 0.0\n[values]\n\"{long}+b\" = 3.0\n"
+        );
+        let g = write(dir.path(), "long-name.toml", &game);
+        let out = lamas(&["credit", &g, "--mechanism", "shapley"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains('…') && stdout.len() < 2_000, "{stdout}");
+        let csv = lamas(&["credit", &g, "--mechanism", "shapley", "--format", "csv"]);
+        assert!(
+            String::from_utf8_lossy(&csv.stdout).contains(&long),
+            "CSV keeps the name"
+        );
+    }
+}
