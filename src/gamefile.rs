@@ -62,10 +62,7 @@ pub struct LoadedGame {
 
 /// Reads and validates the game file at `path`.
 pub fn load(path: &Path) -> Result<LoadedGame, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::Read {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let text = crate::scenario::input::read_text(path, crate::scenario::input::MAX_TOML)?;
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));

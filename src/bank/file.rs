@@ -44,7 +44,7 @@ pub fn load(path: &Path) -> Result<Vec<Item>, InputError> {
         let rows = super::parquet::rows(path).map_err(read_error)?;
         return items_of_rows(path, rows);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| read_error(e.to_string()))?;
+    let text = crate::scenario::input::read_text(path, crate::scenario::input::MAX_LINES)?;
     parse_items(path, &text)
 }
 

@@ -217,17 +217,14 @@ impl Check {
 
 /// Reads and validates the experiment file at `path`; `quick` selects its `[quick]` version.
 pub fn load(path: &Path, quick: bool) -> Result<Experiment, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::Read {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let text = crate::scenario::input::read_text(path, crate::scenario::input::MAX_TOML)?;
     validate::experiment(&text, path, quick)
 }
 
 /// Whether the TOML file at `path` looks like an experiment (it has a top-level `scenario` key)
 /// rather than a scenario.
 pub fn is_experiment(path: &Path) -> bool {
-    std::fs::read_to_string(path)
+    crate::scenario::input::read_text(path, crate::scenario::input::MAX_TOML)
         .ok()
         .and_then(|t| t.parse::<toml::Table>().ok())
         .is_some_and(|t| t.contains_key("scenario"))

@@ -17,6 +17,7 @@
 //! recording that finished, [`Cassette::compact`] rewrites it sorted by key (atomically), so that
 //! a committed cassette does not depend on the order in which replies came back.
 
+use crate::scenario::input::{MAX_LINES, read_text};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -79,11 +80,14 @@ pub struct Cassette {
 impl Cassette {
     /// Loads the cassette at `path` for replaying: it must exist and be valid.
     pub fn replay(path: &Path) -> Result<Cassette, InputError> {
-        let text = std::fs::read_to_string(path).map_err(|e| InputError::Read {
-            path: path.to_path_buf(),
-            reason: format!(
-                "{e}; a cassette is made by recording: run the scenario with `--llm record` against a model endpoint"
-            ),
+        let text = read_text(path, MAX_LINES).map_err(|e| match e {
+            InputError::Read { path, reason } => InputError::Read {
+                path,
+                reason: format!(
+                    "{reason}; a cassette is made by recording: run the scenario with `--llm record` against a model endpoint"
+                ),
+            },
+            other => other,
         })?;
         let (calls, _) = parse(path, &text)?;
         Ok(Cassette::new(path, calls, None))
@@ -119,7 +123,7 @@ impl Cassette {
                         .into(),
             });
         }
-        let text = std::fs::read_to_string(path).map_err(read_err)?;
+        let text = read_text(path, MAX_LINES)?;
         let (calls, whole) = parse(path, &text)?;
         if whole < text.len() {
             file.set_len(whole as u64).map_err(read_err)?;

@@ -8,6 +8,7 @@
 //! valid: the simulation never checks its input again and cannot fail.
 
 pub mod error;
+pub mod input;
 pub mod overrides;
 pub mod raw;
 pub mod snippet;
@@ -372,10 +373,7 @@ impl Scenario {
 /// Reads, overrides and validates the scenario file at `path`. `overrides` are `KEY=VALUE`
 /// texts as given to `--set`.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::Read {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let text = input::read_text(path, input::MAX_TOML)?;
     from_str(&text, path, overrides)
 }
 
@@ -419,7 +417,7 @@ pub fn from_doc(
 /// A problem found after loading (with a file the scenario names), placed in the scenario file
 /// at `problem`'s key path, or at the `--set` flag that gave the key.
 pub fn problem_in(path: &Path, overrides: &[String], problem: Problem) -> InputError {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = input::read_text(path, input::MAX_TOML).unwrap_or_default();
     let applied = toml::from_str::<toml::Table>(&text)
         .ok()
         .and_then(|mut doc| overrides::apply(&mut doc, overrides).ok())

@@ -187,4 +187,33 @@ mod long_input {
             "CSV keeps the name"
         );
     }
+
+    /// Input files are read bounded (an endless `/dev/zero` is refused at 16 MiB) and checked as
+    /// UTF-8 with the first bad byte placed, by every command that reads one.
+    #[test]
+    fn endless_and_non_utf8_files_are_refused_with_a_place() {
+        for args in [
+            vec!["validate", "/dev/zero"],
+            vec!["run", "/dev/zero"],
+            vec!["sweep", "/dev/zero"],
+            vec!["credit", "/dev/zero"],
+        ] {
+            let out = lamas(&args);
+            assert_bad_input(&out, &args.join(" "), &["larger than 16 MiB".into()]);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("latin1.toml");
+        std::fs::write(&p, b"ticks = 5\nname = \"caf\xe9\"\n").unwrap();
+        for cmd in ["validate", "credit"] {
+            let out = lamas(&[cmd, p.to_str().unwrap()]);
+            assert_bad_input(
+                &out,
+                cmd,
+                &[
+                    "latin1.toml:2:12".into(),
+                    "the byte at offset 21 (0xe9) is not UTF-8".into(),
+                ],
+            );
+        }
+    }
 }
