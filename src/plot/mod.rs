@@ -104,6 +104,7 @@ pub fn draw_all(dir: &Path, plan: &Plan) -> Result<Vec<String>, String> {
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots)
         .map_err(|e| format!("cannot create `{}`: {e}", plots.display()))?;
+    crate::report::output::remove_stale_temps(&plots);
     let summaries = Summaries::read(dir)?;
     let mut files = Vec::new();
     for spec in &plan.plots {

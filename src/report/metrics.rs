@@ -64,9 +64,9 @@ use crate::strategy::STRATEGIES;
 pub struct Metrics(pub Vec<(String, f64)>);
 
 impl Metrics {
-    /// Adds a metric.
+    /// Adds a metric (a negative zero as 0: no output of lamas says `-0`).
     pub fn push(&mut self, name: impl Into<String>, value: f64) {
-        self.0.push((name.into(), value));
+        self.0.push((name.into(), value + 0.0));
     }
 
     /// The value of a metric by name.

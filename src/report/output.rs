@@ -99,9 +99,36 @@ pub fn json_bytes<T: Serialize>(v: &T) -> Vec<u8> {
     b
 }
 
+/// Removes from `dir` the temporary files lamas writes before renaming them
+/// (`.NAME.tmp-PID...`) that a killed process left: those of a process that is no longer running
+/// (or of this one, which has none in flight when it calls this). Other files are never touched.
+pub fn remove_stale_temps(dir: &Path) {
+    let me = std::process::id();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name
+            .strip_prefix('.')
+            .and_then(|n| n.split_once(".tmp-"))
+            .map(|(_, r)| r)
+        else {
+            continue;
+        };
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let Ok(pid) = digits.parse::<u32>() else {
+            continue;
+        };
+        let running = pid != me && Path::new(&format!("/proc/{pid}")).exists();
+        if !running {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes every `(name, bytes)` into `dir` atomically as a set: all are written and synced under
-/// temporary names first, then renamed. On error nothing new is left behind.
+/// temporary names first, then renamed. On error nothing new is left behind; temporary files a
+/// killed writer left in `dir` are removed first ([`remove_stale_temps`]).
 pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
+    remove_stale_temps(dir);
     let mut temps = Vec::new();
     let cleanup = |temps: &[PathBuf]| {
         for t in temps {

@@ -171,9 +171,9 @@ pub struct RawProfile {
     /// or 5xx (0..=10; default 2).
     pub retries: Option<i64>,
     /// Cost of one prompt token, in the economy's money, added to the worker's effort cost
-    /// (≥ 0; default 0).
+    /// (0 to 10¹²; default 0).
     pub cost_per_input_token: Option<f64>,
-    /// Cost of one reply token (≥ 0; default 0).
+    /// Cost of one reply token (0 to 10¹²; default 0).
     pub cost_per_output_token: Option<f64>,
 }
 
@@ -291,9 +291,10 @@ pub struct RawGroup {
     /// Skill per domain in [0, 1]: one value or distribution for every domain, or a list with one
     /// entry per domain (default 0.8).
     pub skill: Option<RawSkill>,
-    /// Cost of one subtask worked at full effort; effort e costs `effort_cost * e` (≥ 0; default 1).
+    /// Cost of one subtask worked at full effort; effort e costs `effort_cost * e` (0 to 10¹²;
+    /// default 1).
     pub effort_cost: Option<f64>,
-    /// Cost paid by each agent every tick it is in the population (≥ 0; default 0).
+    /// Cost paid by each agent every tick it is in the population (0 to 10¹²; default 0).
     pub participation_cost: Option<f64>,
     /// Number of subtasks an agent can hold at once (≥ 1; default 1).
     pub capacity: Option<i64>,
@@ -337,7 +338,7 @@ pub struct RawTasks {
     pub difficulty: Option<RawDist>,
     /// Possible answers per subtask, K, one of them correct (2..=65535; default 4).
     pub answers: Option<i64>,
-    /// Reward R of a fully successful task (≥ 0; default 10).
+    /// Reward R of a fully successful task (0 to 10¹²; default 10).
     pub reward: Option<f64>,
     /// Value rule: `all`, `additive` or `threshold(k)` (default `all`).
     pub value_rule: Option<String>,
@@ -374,7 +375,7 @@ pub struct RawAssignment {
 pub struct RawConsensus {
     /// `first`, `majority`, `verified` or `reputation_weighted` (default `majority`).
     pub rule: Option<String>,
-    /// Cost to the platform of checking one answer under `verified` (≥ 0; default 0).
+    /// Cost to the platform of checking one answer under `verified` (0 to 10¹²; default 0).
     pub audit_cost: Option<f64>,
 }
 
@@ -390,9 +391,9 @@ pub struct RawMessages {
     pub timeout: Option<i64>,
     /// Retransmissions after the first attempt (0..=100; default 2).
     pub retries: Option<i64>,
-    /// Size of an assignment message in bytes (≥ 0; default 1024).
+    /// Size of an assignment message in bytes (0 to 2³⁰; default 1024).
     pub assignment_bytes: Option<i64>,
-    /// Size of an answer message in bytes (≥ 0; default 256).
+    /// Size of an answer message in bytes (0 to 2³⁰; default 256).
     pub answer_bytes: Option<i64>,
 }
 

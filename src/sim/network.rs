@@ -145,11 +145,16 @@ pub fn transmit(links: &Messages, now: u32, rng: &mut SimRng) -> Sent {
 /// Books `transmissions` messages of `size` bytes each, in the run's ledger and the tick's
 /// counters.
 pub fn book(ledger: &mut Ledger, counters: &mut TickCounters, transmissions: u32, size: u64) {
-    let (n, bytes) = (u64::from(transmissions), u64::from(transmissions) * size);
+    // Saturating: byte counts cannot wrap (a message is at most 1 GiB, so they stay exact below
+    // 1.8e19 bytes).
+    let (n, bytes) = (
+        u64::from(transmissions),
+        u64::from(transmissions).saturating_mul(size),
+    );
     ledger.messages += n;
-    ledger.bytes += bytes;
+    ledger.bytes = ledger.bytes.saturating_add(bytes);
     counters.messages += n;
-    counters.bytes += bytes;
+    counters.bytes = counters.bytes.saturating_add(bytes);
 }
 
 impl Network {

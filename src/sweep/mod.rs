@@ -144,9 +144,7 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
     }
     std::fs::create_dir_all(&runs_dir)
         .map_err(|e| SweepError::Io(format!("cannot create `{}`: {e}", runs_dir.display())))?;
-    if opts.shard == Shard::ALL {
-        store::clean_temps(&runs_dir);
-    }
+    store::clean_temps(dir);
     let plan_bytes = serde_json::to_vec_pretty(plan).unwrap_or_default();
     store::write_atomic(&store::plan_path(dir), &plan_bytes)
         .map_err(|e| SweepError::Io(format!("cannot write the plan: {e}")))?;

@@ -125,13 +125,11 @@ pub fn read_plan(results: &Path) -> Result<Option<Plan>, String> {
         .map_err(|e| format!("`{}` is not a plan written by lamas: {e}", path.display()))
 }
 
-/// Removes the temporary files a killed sweep may have left in `runs`.
-pub fn clean_temps(runs: &Path) {
-    for entry in fs::read_dir(runs).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.contains(".tmp-") {
-            let _ = fs::remove_file(entry.path());
-        }
+/// Removes the temporary files a killed sweep left in its results folder `dir`: in it, in its
+/// runs and in its plots (those of a process still running, e.g. another shard, are kept).
+pub fn clean_temps(dir: &Path) {
+    for d in [dir.to_path_buf(), runs_dir(dir), dir.join("plots")] {
+        crate::report::output::remove_stale_temps(&d);
     }
 }
 

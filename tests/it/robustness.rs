@@ -216,4 +216,26 @@ mod long_input {
             );
         }
     }
+
+    /// No output says `-0`: a run without privacy spends ε = 0, printed and written as 0.
+    #[test]
+    fn no_negative_zero_is_printed_or_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_dir = dir.path().join("run");
+        let out = lamas(&[
+            "run",
+            "scenarios/quickstart.toml",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("epsilon_spent_mean"), "{stdout}");
+        assert!(!stdout.split_whitespace().any(|w| w == "-0"), "{stdout}");
+        let summary = std::fs::read_to_string(out_dir.join("summary.json")).unwrap();
+        assert!(
+            !summary.contains("-0.0,") && !summary.contains(": -0\n"),
+            "{summary}"
+        );
+    }
 }

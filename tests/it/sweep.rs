@@ -282,8 +282,32 @@ fn a_killed_sweep_resumes_to_the_same_tables() {
         }
     }
     assert!(!killed.join("slow/runs.parquet").exists());
+    // Temporary files a process killed while writing the tables and plots would leave (its PID
+    // no longer runs), and one of a process still running (this test's), which stays.
+    let dead = 4_194_304u32; // above Linux's largest PID: never a running process
+    let me = std::process::id();
+    std::fs::create_dir_all(killed.join("slow/plots")).unwrap();
+    let stale = [
+        killed.join(format!("slow/.runs.parquet.tmp-{dead}")),
+        killed.join(format!("slow/.manifest.json.tmp-{dead}")),
+        killed.join(format!("slow/plots/.shares.png.tmp-{dead}.png")),
+        runs.join(format!(".c000000-r0000.json.tmp-{dead}")),
+    ];
+    let live = killed.join(format!("slow/.summary.csv.tmp-{me}"));
+    for f in stale.iter().chain([&live]) {
+        std::fs::write(f, "partial").unwrap();
+    }
 
     let out = ok(&["sweep", slow, "--resume", "--out", path(&killed)]);
+    for f in &stale {
+        assert!(
+            !f.exists(),
+            "a stale temporary file is removed: {}",
+            f.display()
+        );
+    }
+    assert!(live.exists(), "a running process's temporary file is kept");
+    std::fs::remove_file(&live).unwrap();
     assert!(out.contains(&format!("({done} kept)")), "{out}");
     for file in ["runs.parquet", "summary.csv"] {
         assert_eq!(

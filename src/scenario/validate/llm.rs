@@ -322,14 +322,14 @@ fn profile(
             &mut p.cost_per_input_token,
             d::LLM_TOKEN_COST,
             0.0,
-            f64::INFINITY,
+            super::defaults::MAX_AMOUNT,
         ),
         cost_per_output_token: c.num(
             at.key("cost_per_output_token"),
             &mut p.cost_per_output_token,
             d::LLM_TOKEN_COST,
             0.0,
-            f64::INFINITY,
+            super::defaults::MAX_AMOUNT,
         ),
     }
 }

@@ -39,6 +39,11 @@ pub mod defaults {
     pub const PARTICIPATION_COST: f64 = 0.0;
     /// `population[].capacity`.
     pub const CAPACITY: i64 = 1;
+    /// The largest amount of money one key may give (a reward, a cost, a price): 10¹², so that
+    /// every sum over an accepted run stays finite.
+    pub const MAX_AMOUNT: f64 = 1e12;
+    /// The largest message size, bytes: 1 GiB, so that byte counts stay far from wrapping.
+    pub const MAX_MESSAGE_BYTES: i64 = 1 << 30;
     /// `population[].lure` (ρ: no correlated errors).
     pub const LURE: f64 = 0.0;
     /// `population[].shared` (κ: every agent answers on its own).
@@ -102,6 +107,16 @@ pub mod defaults {
     pub use super::llm::defaults::*;
 }
 
+/// A number as a message shows it: in full up to 10⁹ in size, else in scientific notation
+/// (`1e308`, not 309 digits).
+fn short(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-6..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Collects problems while reading values with their defaults.
 struct Checker {
     problems: Vec<Problem>,
@@ -129,13 +144,13 @@ impl Checker {
         let x = *v.get_or_insert(default);
         if !x.is_finite() || x < min || x > max {
             let range = if max == f64::INFINITY {
-                format!("≥ {min}")
+                format!("≥ {}", short(min))
             } else {
-                format!("in [{min}, {max}]")
+                format!("in [{}, {}]", short(min), short(max))
             };
             self.problems.push(Problem::new(
                 path,
-                format!("expected a number {range}, found {x}"),
+                format!("expected a number {range}, found {}", short(x)),
             ));
             return default;
         }
@@ -265,7 +280,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
             &mut t.reward,
             d::REWARD,
             0.0,
-            f64::INFINITY,
+            d::MAX_AMOUNT,
         ),
         value_rule: value_rule.unwrap_or(ValueRule::All),
         deadline: c.int(
@@ -388,7 +403,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
             &mut raw.consensus.audit_cost,
             d::AUDIT_COST,
             0.0,
-            f64::INFINITY,
+            d::MAX_AMOUNT,
         ),
     };
 
@@ -404,14 +419,14 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
             &mut m.assignment_bytes,
             d::ASSIGNMENT_BYTES,
             0,
-            i64::MAX,
+            d::MAX_MESSAGE_BYTES,
         ) as u64,
         answer_bytes: c.int(
             mp.key("answer_bytes"),
             &mut m.answer_bytes,
             d::ANSWER_BYTES,
             0,
-            i64::MAX,
+            d::MAX_MESSAGE_BYTES,
         ) as u64,
     };
 
@@ -764,7 +779,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
             p.values
                 .get_or_insert_with(|| RawDist::Text("uniform(0, 10)".into())),
             0.0,
-            f64::INFINITY,
+            d::MAX_AMOUNT,
             false,
         );
         let tolerance = c.num(pp.key("tolerance"), &mut p.tolerance, 1.0, 0.0, f64::INFINITY);
@@ -1095,14 +1110,14 @@ fn validate_group(
             &mut g.effort_cost,
             d::EFFORT_COST,
             0.0,
-            f64::INFINITY,
+            d::MAX_AMOUNT,
         ),
         participation_cost: c.num(
             gp.key("participation_cost"),
             &mut g.participation_cost,
             d::PARTICIPATION_COST,
             0.0,
-            f64::INFINITY,
+            d::MAX_AMOUNT,
         ),
         capacity: c.int(
             gp.key("capacity"),
