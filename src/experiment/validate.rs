@@ -246,6 +246,9 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
             }
         }
     }
+    if let Some(p) = too_large(&axes, replicates.max(quick_replicates.unwrap_or(0))) {
+        c.push(p);
+    }
     if !c.is_empty() {
         return Err(bad(c));
     }
@@ -497,6 +500,44 @@ fn relocate(
             .collect(),
         other => vec![Problem::new(fallback.clone(), format!("{context}{other}"))],
     }
+}
+
+/// The most cells an experiment's axes may span: each cell is a validated scenario held in
+/// memory (a few kilobytes), so 10,000 of them stay well under 100 MB.
+pub const MAX_CELLS: u64 = 10_000;
+/// The most runs (cells × replicates) of an experiment: each leaves a record on disk and a row
+/// in the tables.
+pub const MAX_RUNS: u64 = 1_000_000;
+
+/// Why the grid is too large to build, counted before any cell is made: more than
+/// [`MAX_CELLS`] cells or [`MAX_RUNS`] runs.
+fn too_large(axes: &[Axis], replicates: u32) -> Option<Problem> {
+    let sizes: Vec<String> = axes.iter().map(|a| a.len().to_string()).collect();
+    let cells = axes
+        .iter()
+        .try_fold(1u64, |n, a| n.checked_mul(a.len() as u64))
+        .unwrap_or(u64::MAX);
+    let runs = cells.saturating_mul(u64::from(replicates));
+    let at = KeyPath::root().key("axes");
+    if cells > MAX_CELLS {
+        return Some(
+            Problem::new(
+                at,
+                format!(
+                    "the axes span {} = {cells} cells, more than the {MAX_CELLS} an experiment may have",
+                    sizes.join(" × ")
+                ),
+            )
+            .help("use fewer values per axis, zip axes that vary together ([[zip]]), or split the experiment"),
+        );
+    }
+    (runs > MAX_RUNS).then(|| {
+        Problem::new(
+            at,
+            format!("{cells} cells × {replicates} replicates = {runs} runs, more than the {MAX_RUNS} an experiment may have"),
+        )
+        .help("use fewer replicates or fewer cells")
+    })
 }
 
 fn count(c: &mut Vec<Problem>, at: KeyPath, v: Option<i64>, default: u32) -> u32 {
