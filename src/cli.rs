@@ -28,6 +28,11 @@ pub struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
+    /// Memory a run (or a sweep's runs at once) may need, e.g. `64G` or `512M`; a scenario
+    /// estimated to need more is refused before it starts (default: half of this machine's
+    /// memory).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::scenario::cost::parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 /// The commands.
@@ -243,6 +248,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    if let Some(bytes) = cli.max_memory {
+        scenario::cost::set_budget(bytes);
+    }
     match execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(d)) => {
@@ -296,6 +304,7 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             }
             let exp = crate::experiment::load(&file, false)?;
             let quick = crate::experiment::load(&file, true)?;
+            crate::experiment_cmd::check_memory(&exp, &file, 1)?;
             for sc in &exp.scenarios {
                 check_experiment_cassette(sc, &file, llm)?;
             }
@@ -316,6 +325,7 @@ pub fn execute(command: Command) -> Result<(), Failure> {
         }
         Command::Validate { file, set, llm } => {
             let sc = scenario::load(&file, &set)?;
+            check_memory(&sc, &file, &set)?;
             check_cassette(&sc, &file, &set, llm)?;
             println!(
                 "{}: valid scenario `{}` ({} agents in {} group{}, {} ticks)",
@@ -407,6 +417,7 @@ fn run(
     mode: Mode,
 ) -> Result<(), Failure> {
     let sc = scenario::load(file, set)?;
+    check_memory(&sc, file, set)?;
     let models = open_models(&sc, file, set, mode)?;
     let seed = seed.unwrap_or(sc.seed);
     let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-s{seed}", sc.name)));
@@ -493,6 +504,15 @@ fn simulate(
     }
     progress.finish();
     simulation.try_finish()
+}
+
+/// Refuses a scenario whose run needs more memory than the budget
+/// ([`scenario::cost::over_budget`]), placed in its file.
+pub fn check_memory(sc: &scenario::Scenario, file: &Path, set: &[String]) -> Result<(), Failure> {
+    match scenario::cost::over_budget(sc, scenario::cost::budget(), 1) {
+        Some(problem) => Err(scenario::problem_in(file, set, problem).into()),
+        None => Ok(()),
+    }
 }
 
 /// The models of a scenario with model-backed groups, opened in `mode` (the cassette read or

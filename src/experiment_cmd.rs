@@ -26,6 +26,33 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// Refuses an experiment one of whose cells needs more memory than the budget when `jobs` runs
+/// go at once (at most as many as the experiment has runs), naming the cell.
+pub fn check_memory(exp: &experiment::Experiment, file: &Path, jobs: usize) -> Result<(), Failure> {
+    let runs = exp.plan.cells.len() * exp.plan.replicates as usize;
+    let at_once = jobs.min(runs).max(1);
+    for (i, sc) in exp.scenarios.iter().enumerate() {
+        if let Some(p) =
+            crate::scenario::cost::over_budget(sc, crate::scenario::cost::budget(), at_once)
+        {
+            let cell = exp
+                .plan
+                .cells
+                .get(i)
+                .map(|c| c.describe())
+                .unwrap_or_default();
+            return Err(input(format!(
+                "{}: cell {i} ({cell}): {}: {}; {}",
+                file.display(),
+                p.path,
+                p.message,
+                p.help.unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `lamas sweep`.
 pub fn sweep(
     file: &Path,
@@ -46,6 +73,7 @@ pub fn sweep(
         ));
     }
     let exp = experiment::load(file, quick)?;
+    check_memory(&exp, file, jobs.unwrap_or_else(default_jobs))?;
     let dir = sweep::results_dir(&out.unwrap_or_else(|| PathBuf::from("results")), &exp.plan);
     let models = cell_models(&exp, file, mode)?;
     let opts = Options {
@@ -241,6 +269,9 @@ pub fn reproduce(
         )?);
     }
     let jobs = jobs.unwrap_or_else(default_jobs);
+    for (id, exp) in chosen.iter().zip(&experiments) {
+        check_memory(exp, &root.join(id).join("experiment.toml"), jobs)?;
+    }
     let mut failures = Vec::new();
     for exp in &experiments {
         let committed = sweep::results_dir(results, &exp.plan);

@@ -7,6 +7,7 @@
 //! collecting every problem before reporting them together. A [`Scenario`] is therefore always
 //! valid: the simulation never checks its input again and cannot fail.
 
+pub mod cost;
 pub mod error;
 pub mod input;
 pub mod overrides;

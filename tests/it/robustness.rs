@@ -238,4 +238,108 @@ mod long_input {
             "{summary}"
         );
     }
+
+    /// The inputs of issue 16's item 3: each passes the range checks, and is refused before the
+    /// run allocates anything because its estimated memory exceeds the budget (`--max-memory`,
+    /// given here so that the test does not depend on the machine), at the key that drives it.
+    #[test]
+    fn runs_that_would_exhaust_memory_are_refused_at_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_dir = dir.path().join("out");
+        let out = out_dir.to_str().unwrap();
+        let cases: [(&str, &[&str], &str); 4] = [
+            (
+                "scenarios/tiny.toml",
+                &["--set", "population[0].count=9999998"],
+                "tiny.toml:8:1: population: this run needs about",
+            ),
+            (
+                "scenarios/tiny.toml",
+                &["--set", "tasks.arrival_rate=1000000"],
+                "tasks.arrival_rate: this run needs about",
+            ),
+            (
+                "scenarios/market.toml",
+                &[
+                    "--set",
+                    "adaptation.entry_rate=1000000",
+                    "--set",
+                    "adaptation.every=1",
+                ],
+                "adaptation.entry_rate: this run needs about",
+            ),
+            (
+                "scenarios/tiny.toml",
+                &["--set", "ticks=4294967295"],
+                "ticks: this run needs about 1.0 TiB",
+            ),
+        ];
+        for (file, sets, expect) in cases {
+            for cmd in ["run", "validate"] {
+                let mut args = vec![cmd, file, "--max-memory", "4G"];
+                args.extend_from_slice(sets);
+                if cmd == "run" {
+                    args.extend(["--out", out]);
+                }
+                let o = lamas(&args);
+                assert_bad_input(
+                    &o,
+                    &args.join(" "),
+                    &[
+                        expect.into(),
+                        "more than the memory budget of 4.0 GiB".into(),
+                        "--max-memory".into(),
+                    ],
+                );
+                assert!(!out_dir.exists(), "nothing written");
+            }
+        }
+        // Under the same budget an ordinary run goes ahead.
+        let o = lamas(&[
+            "run",
+            "scenarios/tiny.toml",
+            "--max-memory",
+            "1G",
+            "--out",
+            out,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = lamas(&["run", "scenarios/tiny.toml", "--max-memory", "lots"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("expected a size such as 64G"));
+    }
+
+    /// A sweep whose runs would need more memory at once than the budget is refused before any
+    /// run, naming the cell.
+    #[test]
+    fn a_sweep_over_budget_is_refused_naming_the_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let exp = dir.path().join("big.toml");
+        let tiny = crate::support::root().join("scenarios/tiny.toml");
+        std::fs::write(
+            &exp,
+            format!(
+                "scenario = {:?}\nreplicates = 2\n[axes]\n\"population[0].count\" = [10, 3000000]\n",
+                tiny.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("res");
+        let o = lamas(&[
+            "sweep",
+            exp.to_str().unwrap(),
+            "--jobs",
+            "2",
+            "--max-memory",
+            "4G",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_bad_input(
+            &o,
+            "sweep",
+            &["big.toml: cell 1".into(), "for 2 runs at once".into()],
+        );
+        assert!(!out.exists(), "nothing written");
+    }
 }
