@@ -8,6 +8,7 @@ mod credit;
 mod determinism;
 mod fake_model;
 mod faults;
+mod fuzz;
 mod llm;
 mod llm_live;
 mod model;
