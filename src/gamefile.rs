@@ -223,6 +223,9 @@ pub fn validate(raw: &RawGameFile) -> Result<LoadedGame, Vec<Problem>> {
                     1.0
                 }
             };
+            if let Some(problem) = quota_problem(&weights, quota) {
+                p.push(problem);
+            }
             Some(Box::new(WeightedVoting { weights, quota }))
         }
         "airport" => Some(Box::new(Airport {
@@ -340,4 +343,50 @@ fn table(raw: &RawGameFile, players: &[String], p: &mut Vec<Problem>) -> Option<
         &coalitions,
         raw.default.unwrap_or(0.0),
     )))
+}
+
+/// Why a weighted voting game's quota cannot be used: above the total weight (no coalition
+/// could win), or so large that the exact power indices' table of (players + 1) × quota entries
+/// (8 bytes each, a few copies along the recursion) would exceed the memory budget
+/// (`--max-memory`, [`crate::scenario::cost`]).
+fn quota_problem(weights: &[f64], quota: f64) -> Option<Problem> {
+    let at = KeyPath::root().key("quota");
+    let total: f64 = weights.iter().sum();
+    if quota > total {
+        return Some(
+            Problem::new(
+                at,
+                format!(
+                    "the quota {} is above the total weight {}: no coalition can win",
+                    short(quota),
+                    short(total)
+                ),
+            )
+            .help("a quota is at most the sum of the weights"),
+        );
+    }
+    let bytes = (weights.len() as f64 + 1.0) * quota.ceil() * 8.0 * 4.0;
+    let budget = crate::scenario::cost::budget();
+    (bytes > budget as f64).then(|| {
+        Problem::new(
+            at,
+            format!(
+                "the exact power indices of {} players with quota {} need a table of about {}, more than the memory budget of {}",
+                weights.len(),
+                short(quota),
+                crate::scenario::cost::human(bytes.min(u64::MAX as f64) as u64),
+                crate::scenario::cost::human(budget)
+            ),
+        )
+        .help("scale the weights and the quota down by a common factor, or raise --max-memory")
+    })
+}
+
+/// A number as a message shows it: scientific notation past 10⁹.
+fn short(x: f64) -> String {
+    if x.abs() >= 1e9 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
