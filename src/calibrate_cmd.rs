@@ -81,9 +81,27 @@ pub fn calibrate(a: &Args) -> Result<(), Failure> {
         (a.items, a.replicas),
         seed,
     );
-    affordable(&plan, setup, a, seed)?;
-    let models = Models::open(setup, a.mode)
-        .map_err(|e| crate::cli::cassette_problem(e, &a.file, &a.set))?;
+    let open = || {
+        Models::open(setup, a.mode).map_err(|e| crate::cli::cassette_problem(e, &a.file, &a.set))
+    };
+    // Replaying loads the cassette once, for the check and the answers; recording checks the
+    // budget before the cassette is opened (and created) for writing.
+    let replaying = if a.mode == Mode::Replay {
+        Some(open()?)
+    } else {
+        None
+    };
+    affordable(
+        &plan,
+        setup,
+        a,
+        seed,
+        replaying.as_ref().and_then(|m| m.cassette()),
+    )?;
+    let models = match replaying {
+        Some(m) => m,
+        None => open()?,
+    };
     let out = a
         .out
         .clone()
@@ -214,21 +232,30 @@ fn chosen(setup: &LlmSetup, names: &[String]) -> Result<Vec<usize>, Failure> {
 
 /// Refuses, before any call (and before a recording opens the cassette), a replay with calls
 /// missing from the cassette and a recording or live calibration whose calls exceed the budget.
-fn affordable(plan: &Plan, setup: &LlmSetup, a: &Args, seed: u64) -> Result<(), Failure> {
+fn affordable(
+    plan: &Plan,
+    setup: &LlmSetup,
+    a: &Args,
+    seed: u64,
+    loaded: Option<&Cassette>,
+) -> Result<(), Failure> {
     let mut keys: Vec<String> = plan.calls.iter().map(|c| c.request.key()).collect();
     keys.sort_unstable();
     keys.dedup();
-    let cassette = match a.mode {
-        Mode::Live => None,
-        Mode::Record if !setup.cassette.exists() => None,
-        _ => Some(
-            Cassette::replay(&setup.cassette)
-                .map_err(|e| crate::cli::cassette_problem(e, &a.file, &a.set))?,
-        ),
+    let read;
+    let cassette: Option<&Cassette> = match (a.mode, loaded) {
+        (_, Some(c)) => Some(c),
+        (Mode::Live, _) => None,
+        (Mode::Record, _) if !setup.cassette.exists() => None,
+        _ => {
+            read = Cassette::replay(&setup.cassette)
+                .map_err(|e| crate::cli::cassette_problem(e, &a.file, &a.set))?;
+            Some(&read)
+        }
     };
     let new = keys
         .iter()
-        .filter(|k| cassette.as_ref().is_none_or(|c| c.get(k).is_none()))
+        .filter(|k| cassette.is_none_or(|c| c.get(k).is_none()))
         .count();
     let shape = format!(
         "{} profile{} × {} items × {} replicas = {} calls, {} distinct",

@@ -24,6 +24,7 @@ use crate::credit::{Game, MAX_ENUMERATED_PLAYERS};
 use crate::scenario::error::{InputError, KeyPath, Problem};
 use crate::scenario::overrides::problem_from_serde;
 use crate::scenario::spec::suggest;
+use crate::scenario::validate::short;
 
 /// A game file as written.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -380,13 +381,4 @@ fn quota_problem(weights: &[f64], quota: f64) -> Option<Problem> {
         )
         .help("scale the weights and the quota down by a common factor, or raise --max-memory")
     })
-}
-
-/// A number as a message shows it: scientific notation past 10⁹.
-fn short(x: f64) -> String {
-    if x.abs() >= 1e9 {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
-    }
 }

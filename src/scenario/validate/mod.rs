@@ -109,7 +109,7 @@ pub mod defaults {
 
 /// A number as a message shows it: in full up to 10⁹ in size, else in scientific notation
 /// (`1e308`, not 309 digits).
-fn short(x: f64) -> String {
+pub fn short(x: f64) -> String {
     if x.is_finite() && x != 0.0 && !(1e-6..1e9).contains(&x.abs()) {
         format!("{x:e}")
     } else {
