@@ -28,9 +28,9 @@ pub struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
-    /// Memory a run (or a sweep's runs at once) may need, e.g. `64G` or `512M`; a scenario
-    /// estimated to need more is refused before it starts (default: half of this machine's
-    /// memory).
+    /// Memory a run (or a sweep's runs at once, or a credit mechanism) may need, e.g. `64G` or
+    /// `512M`; one estimated to need more is refused before it starts (default: a quarter of the
+    /// memory this process may use).
     #[arg(long, global = true, value_name = "SIZE", value_parser = crate::scenario::cost::parse_size)]
     pub max_memory: Option<u64>,
 }
@@ -192,10 +192,24 @@ pub enum Command {
         /// Seed of the sampling mechanisms.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Most steps a mechanism may take (e.g. `1e12`); one estimated to need more is refused
+        /// before it starts. A step is about 1 ns on one core.
+        #[arg(long, value_name = "STEPS", default_value_t = crate::credit_cmd::DEFAULT_MAX_WORK, value_parser = parse_steps)]
+        max_work: f64,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// A positive number of steps, e.g. `1e12` or `5000000000`.
+fn parse_steps(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 1.0 => Ok(x),
+        _ => Err(format!(
+            "expected a number of steps of at least 1, such as 1e12, found `{text}`"
+        )),
+    }
 }
 
 /// The files `lamas schema` describes.
@@ -343,8 +357,9 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             mechanisms,
             samples,
             seed,
+            max_work,
             format,
-        } => crate::credit_cmd::run(&game, &mechanisms, samples, seed, format),
+        } => crate::credit_cmd::run(&game, &mechanisms, samples, seed, max_work, format),
         Command::Sweep {
             experiment,
             jobs,

@@ -8,6 +8,11 @@
 //! game too large to enumerate, refused before any memory is allocated, suggesting `shapley_mc`).
 //! In the command line, `shapley` and `banzhaf` are exact (no sampling fallback) and plain
 //! `shapley_mc` takes its sample count from `--samples`.
+//!
+//! Before computing anything, each mechanism's cost on the game ([`crate::credit::cost`]) is
+//! checked against the work budget (`--max-work`, default [`DEFAULT_MAX_WORK`] steps) and the
+//! memory budget (`--max-memory`); mechanisms over either are bad input, all named at once at the
+//! game's `players`, with their estimates, whether they were asked for or are in the default set.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,8 +23,13 @@ use crate::cli::{Failure, Format, Message};
 use crate::credit::{
     Allocation, Banzhaf, Coalition, CreditError, Facts, MechanismKind, Needs, Shapley, ShapleyMc,
 };
-use crate::gamefile;
+use crate::gamefile::{self, LoadedGame};
 use crate::rng::stream;
+use crate::scenario::cost::{budget, human};
+use crate::scenario::error::{KeyPath, Problem};
+
+/// The default work budget of one `lamas credit`: 10^10 steps, 6 to 16 s on one core.
+pub const DEFAULT_MAX_WORK: f64 = 1e10;
 
 fn bad(msg: String) -> Failure {
     Failure::Input(Box::new(Message(msg)))
@@ -50,6 +60,7 @@ pub fn run(
     requested: &[String],
     samples: u32,
     seed: u64,
+    max_work: f64,
     format: Format,
 ) -> Result<(), Failure> {
     let loaded = gamefile::load(path)?;
@@ -75,6 +86,7 @@ pub fn run(
             .map(|k| (k.mechanism().name().to_string(), for_cli(k, "", samples)))
             .collect()
     };
+    check_costs(&loaded, &list, samples, max_work)?;
     let game = loaded.game.as_ref();
     let n = game.players();
     let mut results: Vec<(String, Allocation)> = Vec::new();
@@ -82,7 +94,7 @@ pub fn run(
         let m = kind.mechanism();
         let mut rng = stream(seed, &format!("credit/{}", m.name()));
         match m.allocate(game, &Facts::default(), &mut rng) {
-            Ok(a) => results.push((label, a)),
+            Ok(a) => results.push((label, without_negative_zeros(a))),
             Err(e @ (CreditError::TooLarge { .. } | CreditError::NotApplicable { .. }))
                 if explicit =>
             {
@@ -95,6 +107,60 @@ pub fn run(
     let grand = game.value(&Coalition::all(n));
     print!("{}", render(&loaded.players, grand, &results, format));
     Ok(())
+}
+
+/// `a` with every -0 written as 0 (adding +0 does exactly that).
+fn without_negative_zeros(mut a: Allocation) -> Allocation {
+    let fix = |xs: &mut Vec<f64>| xs.iter_mut().for_each(|x| *x += 0.0);
+    fix(&mut a.shares);
+    a.std_errors.as_mut().map(fix);
+    a.raw.as_mut().map(fix);
+    a
+}
+
+/// Refuses the game if any mechanism of `list` needs more than `max_work` steps or more memory
+/// than the budget, naming each with its estimate.
+fn check_costs(
+    loaded: &LoadedGame,
+    list: &[(String, MechanismKind)],
+    samples: u32,
+    max_work: f64,
+) -> Result<(), Failure> {
+    let game = loaded.game.as_ref();
+    let memory = budget();
+    let n = game.players();
+    let over: Vec<Problem> = list
+        .iter()
+        .filter_map(|(label, kind)| {
+            let c = kind.mechanism().cost(game);
+            let sampled = matches!(kind, MechanismKind::ShapleyMc(_)) && !label.contains('(');
+            let with = if sampled {
+                format!(" with --samples {samples}")
+            } else {
+                String::new()
+            };
+            let what = if c.steps > max_work {
+                format!("about {:.1e} steps, more than the work budget of {max_work:.1e} steps (--max-work)", c.steps)
+            } else if c.bytes > memory as f64 {
+                let bytes = human(c.bytes.min(u64::MAX as f64) as u64);
+                format!("about {bytes}, more than the memory budget of {} (--max-memory)", human(memory))
+            } else {
+                return None;
+            };
+            Some(
+                Problem::new(
+                    KeyPath::root().key("players"),
+                    format!("`{label}` on this game of {n} players{with} needs {what}"),
+                )
+                .help("ask for the mechanisms that fit with --mechanism (e.g. `equal`, or `shapley_mc` with fewer --samples), or raise the budget (e.g. --max-work 1e12) to wait for it"),
+            )
+        })
+        .collect();
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Input(Box::new(loaded.refuse(over))))
+    }
 }
 
 fn render(

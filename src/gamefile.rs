@@ -14,6 +14,7 @@
 //! and column) before any game is built: an unknown kind, a coalition naming an unknown player,
 //! duplicate players, lists of the wrong length, a quota that is not positive, a table that lists
 //! the same coalition twice or misses one without a `default`, a table too large to enumerate.
+//! Files are read up to [`MAX_GAME_FILE`] bytes, and checked in time linear in their size.
 
 use std::path::Path;
 
@@ -25,6 +26,11 @@ use crate::scenario::error::{InputError, KeyPath, Problem};
 use crate::scenario::overrides::problem_from_serde;
 use crate::scenario::spec::suggest;
 use crate::scenario::validate::short;
+
+/// Largest game file read: 4 MiB, about 300,000 players with their weights — far more than any
+/// mechanism but the closed forms can share among, and parsed in about 160 MB (TOML's parser
+/// holds about 40 bytes per byte of a long list).
+pub const MAX_GAME_FILE: u64 = 4 << 20;
 
 /// A game file as written.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -59,11 +65,20 @@ pub struct LoadedGame {
     pub players: Vec<String>,
     /// The game.
     pub game: Box<dyn Game>,
+    /// The file's path and text, to place problems found later (the cost of a mechanism).
+    source: (std::path::PathBuf, String),
+}
+
+impl LoadedGame {
+    /// `problems` of this game (found after loading it) as bad input placed in its file.
+    pub fn refuse(&self, problems: Vec<Problem>) -> InputError {
+        InputError::located(&self.source.0, &self.source.1, problems, &[])
+    }
 }
 
 /// Reads and validates the game file at `path`.
 pub fn load(path: &Path) -> Result<LoadedGame, InputError> {
-    let text = crate::scenario::input::read_text(path, crate::scenario::input::MAX_TOML)?;
+    let text = crate::scenario::input::read_text(path, MAX_GAME_FILE)?;
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -83,12 +98,17 @@ pub fn load(path: &Path) -> Result<LoadedGame, InputError> {
             }
         })?
     } else {
-        let doc: toml::Table =
-            toml::from_str(&text).map_err(|e| InputError::syntax(path, &text, &e))?;
-        serde_path_to_error::deserialize(toml::Value::Table(doc))
+        // Straight into the raw struct, without a tree of values in between (a tenth of the
+        // memory for long lists).
+        let de = toml::de::Deserializer::parse(&text)
+            .map_err(|e| InputError::syntax(path, &text, &e))?;
+        serde_path_to_error::deserialize(de)
             .map_err(|e| InputError::located(path, &text, vec![problem_from_serde(&e)], &[]))?
     };
-    validate(&raw).map_err(|problems| InputError::located(path, &text, problems, &[]))
+    let mut loaded =
+        validate(&raw).map_err(|problems| InputError::located(path, &text, problems, &[]))?;
+    loaded.source = (path.to_path_buf(), text);
+    Ok(loaded)
 }
 
 fn list_len(
@@ -161,6 +181,7 @@ pub fn validate(raw: &RawGameFile) -> Result<LoadedGame, Vec<Problem>> {
             "missing key `players`: the list of player names",
         ));
     }
+    let mut names = std::collections::BTreeSet::new();
     for (i, name) in players.iter().enumerate() {
         if name.is_empty() || name.contains('+') {
             p.push(Problem::new(
@@ -168,7 +189,7 @@ pub fn validate(raw: &RawGameFile) -> Result<LoadedGame, Vec<Problem>> {
                 format!("player name `{name}` must be non-empty and without `+`"),
             ));
         }
-        if players[..i].contains(name) {
+        if !names.insert(name.as_str()) {
             p.push(Problem::new(
                 root.key("players").index(i),
                 format!("player `{name}` is listed twice"),
@@ -252,7 +273,11 @@ pub fn validate(raw: &RawGameFile) -> Result<LoadedGame, Vec<Problem>> {
         }
     };
     match game {
-        Some(game) if p.is_empty() => Ok(LoadedGame { players, game }),
+        Some(game) if p.is_empty() => Ok(LoadedGame {
+            players,
+            game,
+            source: Default::default(),
+        }),
         _ => Err(p),
     }
 }
@@ -271,14 +296,20 @@ fn table(raw: &RawGameFile, players: &[String], p: &mut Vec<Problem>) -> Option<
         );
         return None;
     }
+    let index: std::collections::BTreeMap<&str, usize> = players
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.as_str(), i))
+        .collect();
     let mut coalitions: Vec<(Vec<usize>, f64)> = Vec::new();
-    let mut seen: Vec<Vec<usize>> = Vec::new();
+    let mut seen: std::collections::BTreeSet<Vec<usize>> = std::collections::BTreeSet::new();
     for (name, &v) in &values {
         let path = root.key("values").key(name);
         let mut members = Vec::new();
+        let mut named = std::collections::BTreeSet::new();
         for m in name.split('+').map(str::trim) {
-            match players.iter().position(|x| x == m) {
-                Some(i) if !members.contains(&i) => members.push(i),
+            match index.get(m).copied() {
+                Some(i) if named.insert(i) => members.push(i),
                 Some(_) => p.push(Problem::new(
                     path.clone(),
                     format!("coalition `{name}` names `{m}` twice"),
@@ -297,7 +328,7 @@ fn table(raw: &RawGameFile, players: &[String], p: &mut Vec<Problem>) -> Option<
             }
         }
         members.sort_unstable();
-        if seen.contains(&members) {
+        if !seen.insert(members.clone()) {
             p.push(Problem::new(
                 path.clone(),
                 format!("coalition `{name}` is listed twice (in another order)"),
@@ -309,7 +340,6 @@ fn table(raw: &RawGameFile, players: &[String], p: &mut Vec<Problem>) -> Option<
                 format!("expected a finite number, found {v}"),
             ));
         }
-        seen.push(members.clone());
         coalitions.push((members, v));
     }
     if raw.default.is_none() && n <= MAX_ENUMERATED_PLAYERS && p.is_empty() {
@@ -346,39 +376,20 @@ fn table(raw: &RawGameFile, players: &[String], p: &mut Vec<Problem>) -> Option<
     )))
 }
 
-/// Why a weighted voting game's quota cannot be used: above the total weight (no coalition
-/// could win), or so large that the exact power indices' table of (players + 1) × quota entries
-/// (8 bytes each, a few copies along the recursion) would exceed the memory budget
-/// (`--max-memory`, [`crate::scenario::cost`]).
+/// Why a weighted voting game's quota cannot be used: above the total weight, no coalition
+/// could win. (How much memory its exact power indices need is the mechanisms' cost, checked by
+/// `lamas credit` against the budget.)
 fn quota_problem(weights: &[f64], quota: f64) -> Option<Problem> {
-    let at = KeyPath::root().key("quota");
     let total: f64 = weights.iter().sum();
-    if quota > total {
-        return Some(
-            Problem::new(
-                at,
-                format!(
-                    "the quota {} is above the total weight {}: no coalition can win",
-                    short(quota),
-                    short(total)
-                ),
-            )
-            .help("a quota is at most the sum of the weights"),
-        );
-    }
-    let bytes = (weights.len() as f64 + 1.0) * quota.ceil() * 8.0 * 4.0;
-    let budget = crate::scenario::cost::budget();
-    (bytes > budget as f64).then(|| {
+    (quota > total).then(|| {
         Problem::new(
-            at,
+            KeyPath::root().key("quota"),
             format!(
-                "the exact power indices of {} players with quota {} need a table of about {}, more than the memory budget of {}",
-                weights.len(),
+                "the quota {} is above the total weight {}: no coalition can win",
                 short(quota),
-                crate::scenario::cost::human(bytes.min(u64::MAX as f64) as u64),
-                crate::scenario::cost::human(budget)
+                short(total)
             ),
         )
-        .help("scale the weights and the quota down by a common factor, or raise --max-memory")
+        .help("a quota is at most the sum of the weights")
     })
 }

@@ -16,7 +16,8 @@
 use super::moments::Moments;
 use super::shapley::{sum, sum_with_bit};
 use super::{
-    Allocation, Axioms, Coalition, CreditError, Facts, Game, Mechanism, coalition_table, scale_to,
+    Allocation, Axioms, Coalition, Cost, CreditError, Facts, Game, MAX_ENUMERATED_PLAYERS,
+    Mechanism, coalition_table, scale_to,
 };
 use crate::rng::SimRng;
 
@@ -71,6 +72,21 @@ impl Mechanism for Banzhaf {
             symmetry: true,
             null_player: true,
             additivity: false,
+        }
+    }
+    fn cost(&self, game: &dyn Game) -> Cost {
+        if let Some(c) = game.banzhaf_exact_cost() {
+            return c;
+        }
+        let n = game.players() as f64;
+        match self.fallback_samples {
+            _ if game.players() <= self.limit.min(MAX_ENUMERATED_PLAYERS) => Cost::table(game, n),
+            // Each sample draws a coalition and takes 2n values.
+            Some(s) => Cost::new(
+                f64::from(s.max(1)) * n * (2.0 * game.evaluation_steps() + 2.0),
+                48.0 * n,
+            ),
+            None => Cost::default(), // refused at once: too large to enumerate
         }
     }
     fn allocate(

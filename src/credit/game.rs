@@ -8,6 +8,7 @@
 //! when `n` is above the limit.
 
 use super::CreditError;
+use super::cost::Cost;
 
 /// A set of players `0..n`, as a bit set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -101,6 +102,27 @@ pub trait Game {
         None
     }
 
+    /// The steps of one `v(S)` ([`super::cost`]): by default one per player (a pass over the
+    /// members); games that look values up in a table say less.
+    fn evaluation_steps(&self) -> f64 {
+        self.players() as f64
+    }
+
+    /// The steps of one [`Game::value_mask`] (the values of a coalition table).
+    fn mask_steps(&self) -> f64 {
+        self.evaluation_steps()
+    }
+
+    /// The cost of [`Game::shapley_exact`], `Some` exactly when it gives a value.
+    fn shapley_exact_cost(&self) -> Option<Cost> {
+        None
+    }
+
+    /// The cost of [`Game::banzhaf_exact`], `Some` exactly when it gives a value.
+    fn banzhaf_exact_cost(&self) -> Option<Cost> {
+        None
+    }
+
     /// Whether `v` is a cost to be shared (lower is better) rather than a value. Linear
     /// mechanisms do not care; the nucleolus does.
     fn is_cost_game(&self) -> bool {
@@ -146,6 +168,9 @@ impl TableGame {
 impl Game for TableGame {
     fn players(&self) -> usize {
         self.n
+    }
+    fn evaluation_steps(&self) -> f64 {
+        1.0
     }
     fn value(&self, coalition: &Coalition) -> f64 {
         self.values[coalition.mask() as usize & ((1usize << self.n) - 1)]

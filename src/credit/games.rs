@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Coalition, Game};
+use super::{Coalition, Cost, Game};
 
 /// A game given by the values of listed coalitions and a default for the others.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +60,14 @@ impl Game for ExplicitGame {
     fn players(&self) -> usize {
         self.n
     }
+    /// The coalition's key (64 bit tests per word) and a lookup in the sorted map.
+    fn evaluation_steps(&self) -> f64 {
+        64.0 * self.n.div_ceil(64).max(1) as f64 + self.mask_steps()
+    }
+    /// A one-word key and a lookup in the sorted map.
+    fn mask_steps(&self) -> f64 {
+        8.0 + 8.0 * (self.values.len() as f64 + 1.0).log2()
+    }
     fn value(&self, c: &Coalition) -> f64 {
         if c.is_empty() {
             return 0.0;
@@ -100,6 +108,22 @@ impl WeightedVoting {
         Some((
             self.weights.iter().map(|&w| w as usize).collect(),
             self.quota.ceil().max(0.0) as usize,
+        ))
+    }
+
+    /// The cost of [`WeightedVoting::leave_one_out`] with tables of `rows × q` entries: every
+    /// player is added to a table about `log2(classes) + 1` times, each addition a pass over the
+    /// table; the tables along the recursion are held at once.
+    fn leave_one_out_cost(&self, rows: f64) -> Option<Cost> {
+        let (w, q) = self.integral()?;
+        let mut sorted = w;
+        sorted.sort_unstable();
+        sorted.dedup();
+        let depth = (sorted.len() as f64).log2().ceil() + 1.0;
+        let (n, q) = (self.weights.len() as f64, q as f64);
+        Some(Cost::new(
+            n * depth * rows * q + sorted.len() as f64 * rows * q,
+            8.0 * rows * q * (depth + 1.0),
         ))
     }
 
@@ -223,6 +247,12 @@ impl Game for WeightedVoting {
             .sum();
         f64::from(u8::from(mask != 0 && s >= self.quota))
     }
+    fn shapley_exact_cost(&self) -> Option<Cost> {
+        self.leave_one_out_cost(self.weights.len() as f64 + 1.0)
+    }
+    fn banzhaf_exact_cost(&self) -> Option<Cost> {
+        self.leave_one_out_cost(1.0)
+    }
     fn shapley_exact(&self) -> Option<Vec<f64>> {
         let (w, q) = self.integral()?;
         let n = w.len();
@@ -278,6 +308,11 @@ impl Game for Airport {
             .filter(|&i| c.contains(i))
             .map(|i| self.costs[i])
             .fold(0.0, f64::max)
+    }
+    /// A sort and a pass.
+    fn shapley_exact_cost(&self) -> Option<Cost> {
+        let n = self.costs.len() as f64;
+        Some(Cost::new(n * (n.log2().max(1.0) + 2.0), 24.0 * n))
     }
     fn shapley_exact(&self) -> Option<Vec<f64>> {
         let n = self.costs.len();

@@ -4,7 +4,7 @@
 //! three identical correct workers), complementary ones each get the whole value. The simulation
 //! scales them to the distributable value and records the imbalance.
 
-use super::{Allocation, Axioms, Coalition, CreditError, Facts, Game, Mechanism};
+use super::{Allocation, Axioms, Coalition, Cost, CreditError, Facts, Game, Mechanism};
 use crate::rng::SimRng;
 
 /// Leave-one-out marginal contribution.
@@ -22,6 +22,9 @@ impl Mechanism for Loo {
             null_player: true,
             additivity: true,
         }
+    }
+    fn cost(&self, game: &dyn Game) -> Cost {
+        Cost::evaluations(game, game.players() as f64 + 1.0)
     }
     fn allocate(
         &self,

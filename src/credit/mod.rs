@@ -9,6 +9,7 @@
 //! the [`Axioms`] it guarantees on every game, and its tests check exactly those.
 
 mod banzhaf;
+pub mod cost;
 mod equal;
 mod game;
 pub mod games;
@@ -22,6 +23,7 @@ mod shapley;
 mod shapley_mc;
 
 pub use banzhaf::Banzhaf;
+pub use cost::Cost;
 pub use equal::Equal;
 pub use game::{Coalition, Game, MAX_ENUMERATED_PLAYERS, TableGame, coalition_table};
 pub use loo::Loo;
@@ -184,6 +186,11 @@ pub trait Mechanism {
     /// What it needs besides the game.
     fn needs(&self) -> Needs {
         Needs::Game
+    }
+    /// The estimated work and memory of [`Mechanism::allocate`] on `game` ([`cost`]); by default
+    /// one pass over the players and one value.
+    fn cost(&self, game: &dyn Game) -> Cost {
+        Cost::evaluations(game, 1.0)
     }
     /// One share per player of `game`. Sampling mechanisms draw from `rng`.
     fn allocate(

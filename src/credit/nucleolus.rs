@@ -23,7 +23,10 @@ use good_lp::{
     Expression, ProblemVariables, Solution, SolverModel, Variable, constraint, microlp, variable,
 };
 
-use super::{Allocation, Axioms, Coalition, CreditError, Facts, Game, Mechanism, coalition_table};
+use super::{
+    Allocation, Axioms, Coalition, Cost, CreditError, Facts, Game, MAX_ENUMERATED_PLAYERS,
+    Mechanism, coalition_table,
+};
 use crate::rng::SimRng;
 
 /// The nucleolus.
@@ -39,7 +42,8 @@ impl Default for Nucleolus {
     }
 }
 
-const TOL: f64 = 1e-7;
+/// Tolerance of "tight", relative to the game's largest |v(S)| (at least 1).
+const TOL: f64 = 1e-9;
 
 fn members(mask: u64, x: &[Variable]) -> Expression {
     let mut e = Expression::from(0.0);
@@ -81,12 +85,46 @@ fn rank(masks: &[u64], n: usize) -> usize {
     r
 }
 
+/// The x with `x(S) = b` for every `(S, b)` of `rows`, by Gaussian elimination with partial
+/// pivoting; `None` unless the rows have rank n.
+fn determined(n: usize, rows: &[(u64, f64)]) -> Option<Vec<f64>> {
+    let mut a: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|&(m, b)| {
+            (0..n)
+                .map(|i| f64::from(u8::from(m >> i & 1 == 1)))
+                .chain([b])
+                .collect()
+        })
+        .collect();
+    // Column c's pivot goes to row c (or the rows have rank < n).
+    for c in 0..n {
+        let p = (c..a.len()).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))?;
+        if a[p][c].abs() < 1e-9 {
+            return None;
+        }
+        a.swap(c, p);
+        let pivot = a[c].clone();
+        for (k, row) in a.iter_mut().enumerate() {
+            if k != c && row[c] != 0.0 {
+                let f = row[c] / pivot[c];
+                row.iter_mut().zip(&pivot).for_each(|(x, p)| *x -= f * p);
+            }
+        }
+    }
+    Some((0..n).map(|c| a[c][n] / a[c][c]).collect())
+}
+
 struct Lp<'a> {
     n: usize,
     v: &'a [f64],
     imputations: bool,
     fixed: &'a [(u64, f64)],
     open: &'a [u64],
+    /// Room given to the fixed excesses and to `t_fixed` when a programme is infeasible only by
+    /// rounding in an earlier one: a thousandth of the tolerance that decides
+    /// which coalitions are tight, so that the room cannot make a tight coalition look loose.
+    slack: f64,
 }
 
 impl Lp<'_> {
@@ -94,6 +132,17 @@ impl Lp<'_> {
     /// with `target`, the excess of `target`. Returns (x, t, objective).
     fn solve(
         &self,
+        t_fixed: Option<f64>,
+        target: Option<u64>,
+    ) -> Result<(Vec<f64>, f64), CreditError> {
+        // Exactly first; with room only when rounding made the exact programme infeasible.
+        self.solve_with(0.0, t_fixed, target)
+            .or_else(|_| self.solve_with(self.slack, t_fixed, target))
+    }
+
+    fn solve_with(
+        &self,
+        slack: f64,
         t_fixed: Option<f64>,
         target: Option<u64>,
     ) -> Result<(Vec<f64>, f64), CreditError> {
@@ -108,16 +157,23 @@ impl Lp<'_> {
         };
         let mut model = vars.minimise(objective).using(microlp);
         model = model.with(constraint::eq(members(full, &x), self.v[full as usize]));
+        let t_fixed = t_fixed.map(|tf| tf + slack);
         if let Some(tf) = t_fixed {
-            model = model.with(constraint::eq(t, tf));
+            model = model.with(constraint::eq(t, tf)); // t unused then, but never free
         }
         if self.imputations {
             for (i, &xi) in x.iter().enumerate() {
                 model = model.with(constraint::geq(xi, self.v[1 << i]));
             }
         }
+        // A fixed coalition's excess is at most its level: every solution that keeps the others
+        // at or below the level keeps it exactly there (they were tight in every optimum), and
+        // an inequality survives rounding where an equality may not.
         for &(s, e) in self.fixed {
-            model = model.with(constraint::eq(members(s, &x), self.v[s as usize] - e));
+            model = model.with(constraint::geq(
+                members(s, &x),
+                self.v[s as usize] - e - slack,
+            ));
         }
         for &s in self.open {
             let bound: Expression = match t_fixed {
@@ -130,7 +186,7 @@ impl Lp<'_> {
             .solve()
             .map_err(|e| CreditError::Solver(e.to_string()))?;
         let xs: Vec<f64> = x.iter().map(|&xi| sol.value(xi)).collect();
-        Ok((xs, t_fixed.unwrap_or_else(|| sol.value(t))))
+        Ok((xs, t_fixed.map_or_else(|| sol.value(t), |tf| tf - slack)))
     }
 }
 
@@ -161,6 +217,21 @@ impl Mechanism for Nucleolus {
             additivity: false,
         }
     }
+    /// The table of `2^n` values, then typically about `2n` linear programmes, each over the
+    /// `2^n` coalitions' constraints with `n` variables and about `n` pivots.
+    fn cost(&self, game: &dyn Game) -> Cost {
+        let n = game.players();
+        if n > self.limit.min(MAX_ENUMERATED_PLAYERS) {
+            return Cost::default(); // refused at once
+        }
+        let table = Cost::table(game, 0.0);
+        let rows = 2f64.powi(n as i32);
+        let n = n as f64;
+        Cost::new(
+            table.steps + 2.0 * n * rows * n * n,
+            table.bytes + rows * (n + 2.0) * 8.0,
+        )
+    }
     fn allocate(
         &self,
         game: &dyn Game,
@@ -189,7 +260,9 @@ impl Nucleolus {
         }
         let v = coalition_table(game, self.limit)?;
         let full = (1u64 << n) - 1;
-        let imputations = (0..n).map(|i| v[1 << i]).sum::<f64>() <= grand + TOL;
+        // Tolerances scale with the game's values (the nucleolus scales with them).
+        let tol = TOL * v.iter().fold(1.0f64, |m, x| m.max(x.abs()));
+        let imputations = (0..n).map(|i| v[1 << i]).sum::<f64>() <= grand + tol;
         let mut fixed: Vec<(u64, f64)> = Vec::new();
         let mut open: Vec<u64> = (1..full).collect();
         loop {
@@ -199,6 +272,7 @@ impl Nucleolus {
                 imputations,
                 fixed: &fixed,
                 open: &open,
+                slack: tol * 1e-3,
             };
             let (x, t_star) = lp.solve(None, None)?;
             let excess = |s: u64| {
@@ -211,7 +285,7 @@ impl Nucleolus {
             let tight: Vec<u64> = open
                 .iter()
                 .copied()
-                .filter(|&s| (excess(s) - t_star).abs() <= TOL * (1.0 + t_star.abs()))
+                .filter(|&s| (excess(s) - t_star).abs() <= tol)
                 .collect();
             // A tight coalition is fixed unless some optimal solution lowers its excess.
             let mut newly: Vec<u64> = Vec::new();
@@ -222,7 +296,7 @@ impl Nucleolus {
                         .filter(|&i| s >> i & 1 == 1)
                         .map(|i| y[i])
                         .sum::<f64>();
-                if e >= t_star - TOL * (1.0 + t_star.abs()) {
+                if e >= t_star - tol {
                     newly.push(s);
                 }
             }
@@ -243,8 +317,17 @@ impl Nucleolus {
                     imputations,
                     fixed: &fixed,
                     open: &open,
+                    slack: tol * 1e-3,
                 };
-                let (x, _) = lp.solve(Some(t_star), None)?;
+                // The fixed excesses determine x: solve their equalities directly, which is
+                // exact to rounding where the last programme's x is only within its slack.
+                let mut rows: Vec<(u64, f64)> =
+                    fixed.iter().map(|&(s, e)| (s, v[s as usize] - e)).collect();
+                rows.push((full, grand));
+                let x = match determined(n, &rows) {
+                    Some(x) => x,
+                    None => lp.solve(Some(t_star), None)?.0,
+                };
                 return Ok(Allocation::exact(x, 1u64 << n));
             }
         }

@@ -17,7 +17,10 @@
 //! the contiguous halves of the table whose masks have bit i set: no allocation and no branch in
 //! the inner loop.
 
-use super::{Allocation, Axioms, CreditError, Facts, Game, Mechanism, ShapleyMc, coalition_table};
+use super::{
+    Allocation, Axioms, Cost, CreditError, Facts, Game, MAX_ENUMERATED_PLAYERS, Mechanism,
+    ShapleyMc, coalition_table,
+};
 use crate::rng::SimRng;
 
 /// The Shapley value: exact up to `limit` players.
@@ -39,6 +42,21 @@ impl Mechanism for Shapley {
             symmetry: true,
             null_player: true,
             additivity: true,
+        }
+    }
+    fn cost(&self, game: &dyn Game) -> Cost {
+        if let Some(c) = game.shapley_exact_cost() {
+            return c;
+        }
+        let n = game.players();
+        match self.fallback_samples {
+            _ if n <= self.limit.min(MAX_ENUMERATED_PLAYERS) => Cost::table(game, n as f64),
+            Some(samples) => ShapleyMc {
+                samples,
+                antithetic: true,
+            }
+            .cost(game),
+            None => Cost::default(), // refused at once: too large to enumerate
         }
     }
     fn allocate(

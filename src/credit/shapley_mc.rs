@@ -10,7 +10,7 @@
 //! Symmetry holds only in expectation.
 
 use super::moments::Moments;
-use super::{Allocation, Axioms, Coalition, CreditError, Facts, Game, Mechanism};
+use super::{Allocation, Axioms, Coalition, Cost, CreditError, Facts, Game, Mechanism};
 use crate::dist::below;
 use crate::rng::SimRng;
 
@@ -58,6 +58,10 @@ impl Mechanism for ShapleyMc {
             null_player: true,
             additivity: true,
         }
+    }
+    fn cost(&self, game: &dyn Game) -> Cost {
+        // Antithetic sampling walks each drawn order forwards and backwards.
+        Cost::walks(game, f64::from(self.samples.max(1)))
     }
     fn allocate(
         &self,

@@ -70,6 +70,24 @@ fn glove_game() {
 }
 
 #[test]
+fn prenucleolus_of_a_game_whose_values_span_seven_orders() {
+    // Found by the fuzzer: the glove game's singletons and the right gloves' pair worth
+    // 9,999,998, the grand coalition 1. The imputation set is empty, so this is the
+    // prenucleolus: the singletons' excesses 9,999,998 − x_i dominate, and are equal at the
+    // optimum, so x = (1/3, 1/3, 1/3). Equal-valued constraints rounded differently once made
+    // the sequence of programmes infeasible.
+    let g = TableGame::from_fn(3, |m| match m {
+        0 => 0.0,
+        0b101..=0b111 => 1.0,
+        _ => 9_999_998.0,
+    });
+    let nu = Nucleolus::default()
+        .allocate(&g, &Facts::default(), &mut rng())
+        .unwrap();
+    assert!(close(&nu.shares, &[1.0 / 3.0; 3], 1e-6), "{:?}", nu.shares);
+}
+
+#[test]
 fn weighted_voting_4_3211() {
     // [4; 3, 2, 1, 1]: Shapley-Shubik (1/2, 1/6, 1/6, 1/6); swings (6, 2, 2, 2) of 8, so raw
     // Banzhaf (3/4, 1/4, 1/4, 1/4), normalised (1/2, 1/6, 1/6, 1/6).

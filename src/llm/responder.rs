@@ -53,6 +53,12 @@ pub enum Stop {
         /// Why.
         error: String,
     },
+    /// A metric of the finished run overflowed to ±∞: an error, never written as the `null` of
+    /// an undefined ratio.
+    Overflow {
+        /// The metric.
+        metric: String,
+    },
 }
 
 impl std::fmt::Display for Stop {
@@ -95,6 +101,11 @@ impl std::fmt::Display for Stop {
                     cassette.display()
                 )
             }
+            Stop::Overflow { metric } => write!(
+                f,
+                "the metric `{metric}` overflowed (beyond ±1.8e308); its sums exceed what a \
+                 64-bit float holds, so the run reports nothing rather than a wrong number"
+            ),
         }
     }
 }

@@ -363,6 +363,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn undefined_is_null_and_overflowed_is_an_error() {
+        let mut m = Metrics::default();
+        m.push("ratio", f64::NAN);
+        m.push("zero", -0.0);
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(json, r#"{"ratio":null,"zero":0.0}"#);
+        assert_eq!(crate::sim::overflowed(&m), None);
+        m.push("welfare", f64::INFINITY);
+        m.push("loss", f64::NEG_INFINITY);
+        assert_eq!(crate::sim::overflowed(&m), Some("welfare"));
+        let stop = crate::llm::Stop::Overflow {
+            metric: "welfare".into(),
+        };
+        assert!(stop.to_string().contains("`welfare` overflowed"), "{stop}");
+    }
+
+    #[test]
     fn gini_known_values() {
         assert_eq!(gini(&[1.0, 1.0, 1.0]), 0.0);
         // One agent has everything: (n - 1) / n.

@@ -5,8 +5,8 @@
 //! that enter by adaptation. Each term is a count from the scenario times a size per item
 //! measured as peak resident memory with `/usr/bin/time -v` (see the constants), rounded up. Tasks in flight count the arrivals of `deadline + 1`
 //! ticks at the Poisson rate plus six standard deviations; entrants the same over the run. The
-//! budget is half of the machine's memory (`MemTotal` of `/proc/meminfo`; 4 GiB when it cannot
-//! be read) unless `--max-memory` says otherwise. A scenario over budget is bad input, placed at
+//! budget is a quarter of the memory the process may use ([`default_budget`]: the machine's, or a
+//! control group's or `ulimit -v`'s limit when lower) unless `--max-memory` says otherwise. A scenario over budget is bad input, placed at
 //! the key of its largest term, before the run allocates anything.
 
 use super::Scenario;
@@ -155,17 +155,56 @@ pub fn budget() -> u64 {
     *BUDGET.get_or_init(default_budget)
 }
 
-/// The default budget: half of the machine's memory.
+/// The default budget: a quarter of the memory this process may use — the machine's
+/// (`MemTotal`), or less under a control group's limit (cgroup v2 `memory.max`, v1
+/// `memory.limit_in_bytes`) or an address-space limit (`ulimit -v`) — so that a sweep, a notebook
+/// and the system fit beside a run; 1 GiB when none can be read.
 pub fn default_budget() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
+    [mem_total(), cgroup_limit(), address_space_limit()]
+        .into_iter()
+        .flatten()
+        .min()
+        .map_or(1 << 30, |bytes| bytes / 4)
+}
+
+/// `MemTotal` of `/proc/meminfo`, in bytes.
+fn mem_total() -> Option<u64> {
+    let m = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kb = m.lines().find(|l| l.starts_with("MemTotal:"))?;
+    Some(kb.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
+}
+
+/// The memory limit of this process's control group, if it has one.
+fn cgroup_limit() -> Option<u64> {
+    let groups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let mut files = Vec::new();
+    for line in groups.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (_, controllers, path) = (parts.next()?, parts.next()?, parts.next()?);
+        if controllers.is_empty() {
+            files.push(format!("/sys/fs/cgroup{path}/memory.max"));
+        } else if controllers.split(',').any(|c| c == "memory") {
+            files.push(format!("/sys/fs/cgroup/memory{path}/memory.limit_in_bytes"));
+        }
+    }
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok()?.trim().parse::<u64>().ok())
+        .filter(|&b| b < 1 << 60) // "no limit" is written as max or a huge number
+        .min()
+}
+
+/// The soft address-space limit of this process (`Max address space` of `/proc/self/limits`).
+fn address_space_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max address space"))?;
+    line.trim_start_matches("Max address space")
+        .split_whitespace()
+        .next()?
+        .parse()
         .ok()
-        .and_then(|m| {
-            m.lines()
-                .find(|l| l.starts_with("MemTotal:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(4 << 30, |kb| kb * 1024 / 2)
 }
 
 /// The problem of a scenario whose run needs more than `budget` bytes (`jobs` runs at once), at

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::error::{InputError, KeyPath, LineProblem, Problem};
 
-/// Largest scenario, experiment or game file read: 16 MiB.
+/// Largest scenario or experiment file read: 16 MiB (game files: [`crate::gamefile::MAX_GAME_FILE`]).
 pub const MAX_TOML: u64 = 16 << 20;
 /// Largest item bank or cassette read as text: 1 GiB.
 pub const MAX_LINES: u64 = 1 << 30;

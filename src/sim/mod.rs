@@ -301,12 +301,23 @@ impl Simulation {
         self.world.resource::<Clock>().tick
     }
 
-    /// Simulates the remaining ticks and summarises the run, unless it stops.
+    /// Simulates the remaining ticks and summarises the run, unless it stops or a metric
+    /// overflows ([`overflowed`]).
     pub fn try_finish(mut self) -> Result<RunOutput, RunStop> {
         while self.tick() < self.ticks {
             self.try_step()?;
         }
-        Ok(self.summary())
+        let tick = self.tick();
+        let output = self.summary();
+        match overflowed(&output.metrics) {
+            Some(metric) => Err(RunStop {
+                tick,
+                stop: Box::new(Stop::Overflow {
+                    metric: metric.to_string(),
+                }),
+            }),
+            None => Ok(output),
+        }
     }
 
     /// Simulates the remaining ticks of a run that cannot stop and summarises it.
@@ -333,6 +344,16 @@ impl Simulation {
             tasks_credited,
         }
     }
+}
+
+/// The first metric that is ±∞, if any. An undefined metric (a ratio over zero) is NaN and
+/// written `null`; an infinite one overflowed, and is an error instead.
+pub fn overflowed(metrics: &Metrics) -> Option<&str> {
+    metrics
+        .0
+        .iter()
+        .find(|(_, v)| v.is_infinite())
+        .map(|(k, _)| k.as_str())
 }
 
 /// The names of the metrics a run of `scenario` reports, in order.

@@ -7,12 +7,16 @@
 //! and experiments) or `lamas credit` (games) in a process of its own. A case passes when the
 //! process exits 0, 1 (a computation failed on valid input, with a message) or 2 (bad input),
 //! never panics (exit 101) or dies of a signal, answers within 20 s, prints at most 1 MB, and
-//! writes nothing. Failing inputs are kept in `target/fuzz-failures/`.
+//! writes nothing. Failing inputs are kept in `target/fuzz-failures/`; once fixed, they join the
+//! corpus under `tests/data/fuzz-corpus/<parser>/`.
 //!
-//! The suite runs a short, fixed-seed campaign of each parser. By hand, for minutes each:
+//! The suite runs a short, fixed-seed campaign of each parser. By hand, for 30 minutes per parser
+//! (`LAMAS_FUZZ_PARSERS` picks some of `scenario,experiment,game`; `LAMAS_FUZZ_BIN` runs a copy of
+//! the binary, so that building meanwhile does not swap it):
 //!
 //! ```text
 //! LAMAS_FUZZ_SECONDS=1800 LAMAS_FUZZ_SEED=7 cargo test --test it fuzz::by_hand -- --ignored --nocapture
+//! LAMAS_FUZZ_PARSERS=game LAMAS_FUZZ_BIN=/tmp/lamas LAMAS_FUZZ_SECONDS=1800 cargo test --test it fuzz::by_hand -- --ignored --nocapture
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -23,15 +27,30 @@ use crate::support::root;
 
 /// The parsers, their corpus folders and the command that reads their files.
 const PARSERS: [(&str, &[&str], &str); 3] = [
-    ("scenario", &["scenarios", "tests/data/invalid"], "validate"),
+    (
+        "scenario",
+        &[
+            "scenarios",
+            "tests/data/invalid",
+            "tests/data/fuzz-corpus/scenario",
+        ],
+        "validate",
+    ),
     (
         "experiment",
-        &["tests/data/invalid-experiments"],
+        &[
+            "tests/data/invalid-experiments",
+            "tests/data/fuzz-corpus/experiment",
+        ],
         "validate",
     ),
     (
         "game",
-        &["scenarios/games", "tests/data/invalid-games"],
+        &[
+            "scenarios/games",
+            "tests/data/invalid-games",
+            "tests/data/fuzz-corpus/game",
+        ],
         "credit",
     ),
 ];
@@ -185,7 +204,9 @@ fn run_case(cmd: &str, file: &Path, dir: &Path) -> Option<String> {
         .flatten()
         .map(|e| e.path())
         .collect();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lamas"))
+    let bin =
+        std::env::var("LAMAS_FUZZ_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_lamas").into());
+    let mut child = Command::new(bin)
         .args([cmd, file.to_str().unwrap()])
         .current_dir(dir)
         .stdout(Stdio::piped())
@@ -226,9 +247,15 @@ fn run_case(cmd: &str, file: &Path, dir: &Path) -> Option<String> {
     (after != before).then(|| "wrote a file".to_string())
 }
 
-/// Runs `cases` cases (or until `seconds` pass) of every parser from `seed`; returns the cases
-/// run and the failures, keeping each failing input under `target/fuzz-failures/`.
-fn campaign(seed: u64, cases: usize, seconds: Option<u64>) -> (usize, Vec<String>) {
+/// Runs `cases` cases (or until `seconds` pass) of each parser named in `parsers` from `seed`;
+/// returns the cases run and the failures, keeping each failing input under
+/// `target/fuzz-failures/`.
+fn campaign(
+    parsers: &[&str],
+    seed: u64,
+    cases: usize,
+    seconds: Option<u64>,
+) -> (usize, Vec<String>) {
     // Cases go to `a/b/c/` of a temporary folder in which `scenarios` (and `a/scenarios`) lead
     // to the bundled ones, so that an experiment's `../../scenarios/x.toml` (or three levels up)
     // resolves as it does in the repository.
@@ -240,13 +267,16 @@ fn campaign(seed: u64, cases: usize, seconds: Option<u64>) -> (usize, Vec<String
     }
     let (mut ran, mut failures) = (0, Vec::new());
     for (k, (kind, folders, cmd)) in PARSERS.iter().enumerate() {
+        if !parsers.contains(kind) {
+            continue;
+        }
         let files = corpus(folders, kind);
         assert!(!files.is_empty(), "no corpus for {kind}");
         let mut g = Gen(seed.wrapping_mul(31).wrapping_add(k as u64));
-        let started = Instant::now();
+        let (started, before) = (Instant::now(), ran);
         for case in 0.. {
             let done = match seconds {
-                Some(s) => started.elapsed() > Duration::from_secs(s / PARSERS.len() as u64),
+                Some(s) => started.elapsed() > Duration::from_secs(s),
                 None => case >= cases,
             };
             if done {
@@ -273,6 +303,10 @@ fn campaign(seed: u64, cases: usize, seconds: Option<u64>) -> (usize, Vec<String
                 ));
             }
         }
+        if seconds.is_some() {
+            let minutes = started.elapsed().as_secs_f64() / 60.0;
+            println!("fuzz {kind}: {} cases in {minutes:.1} min", ran - before);
+        }
     }
     (ran, failures)
 }
@@ -280,12 +314,13 @@ fn campaign(seed: u64, cases: usize, seconds: Option<u64>) -> (usize, Vec<String
 /// A short fixed-seed campaign of each parser.
 #[test]
 fn the_parsers_survive_a_short_fuzzing_campaign() {
-    let (ran, failures) = campaign(1, 40, None);
+    let (ran, failures) = campaign(&["scenario", "experiment", "game"], 1, 40, None);
     assert_eq!(ran, 120);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The long campaign, by hand (`LAMAS_FUZZ_SECONDS`, `LAMAS_FUZZ_SEED`).
+/// The long campaign, by hand (`LAMAS_FUZZ_SECONDS` per parser, `LAMAS_FUZZ_SEED`,
+/// `LAMAS_FUZZ_PARSERS`, `LAMAS_FUZZ_BIN`).
 #[test]
 #[ignore = "run by hand for minutes: see the module's documentation"]
 fn by_hand() {
@@ -297,8 +332,11 @@ fn by_hand() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(7);
+    let parsers =
+        std::env::var("LAMAS_FUZZ_PARSERS").unwrap_or_else(|_| "scenario,experiment,game".into());
+    let parsers: Vec<&str> = parsers.split(',').map(str::trim).collect();
     let started = Instant::now();
-    let (ran, failures) = campaign(seed, usize::MAX, Some(seconds));
+    let (ran, failures) = campaign(&parsers, seed, usize::MAX, Some(seconds));
     println!(
         "fuzz: {ran} cases in {:.1} min, {} failures",
         started.elapsed().as_secs_f64() / 60.0,

@@ -192,14 +192,14 @@ mod long_input {
     /// UTF-8 with the first bad byte placed, by every command that reads one.
     #[test]
     fn endless_and_non_utf8_files_are_refused_with_a_place() {
-        for args in [
-            vec!["validate", "/dev/zero"],
-            vec!["run", "/dev/zero"],
-            vec!["sweep", "/dev/zero"],
-            vec!["credit", "/dev/zero"],
+        for (args, limit) in [
+            (vec!["validate", "/dev/zero"], "16 MiB"),
+            (vec!["run", "/dev/zero"], "16 MiB"),
+            (vec!["sweep", "/dev/zero"], "16 MiB"),
+            (vec!["credit", "/dev/zero"], "4 MiB"),
         ] {
             let out = lamas(&args);
-            assert_bad_input(&out, &args.join(" "), &["larger than 16 MiB".into()]);
+            assert_bad_input(&out, &args.join(" "), &[format!("larger than {limit}")]);
         }
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("latin1.toml");
@@ -341,5 +341,93 @@ mod long_input {
             &["big.toml: cell 1".into(), "for 2 runs at once".into()],
         );
         assert!(!out.exists(), "nothing written");
+    }
+
+    /// The games of issue 16's item 3: each mechanism's steps and memory are estimated before
+    /// anything is computed, and one over the work budget (`--max-work`) or the memory budget is
+    /// refused at the game's `players`; a game file too large to parse cheaply is refused unread.
+    #[test]
+    fn games_that_would_take_hours_or_exhaust_memory_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let glove = crate::support::root().join("scenarios/games/glove.toml");
+        let glove = glove.to_str().unwrap();
+        // Four billion permutations of three players.
+        let o = lamas(&["credit", glove, "--samples", "4294967295"]);
+        assert_bad_input(
+            &o,
+            "--samples 4294967295",
+            &[
+                "glove.toml:4:11: players: `shapley_mc` on this game of 3 players with --samples 4294967295 needs about".into(),
+                "more than the work budget of 1.0e10 steps (--max-work)".into(),
+            ],
+        );
+        // The same with a budget that allows it would start (not run here): the check is the
+        // estimate, so a smaller sample passes.
+        let o = lamas(&["credit", glove, "--samples", "100000", "--format", "csv"]);
+        assert!(o.status.success());
+        // A million players: more than a game file may hold.
+        let names: Vec<String> = (0..1_000_000).map(|i| format!("\"p{i}\"")).collect();
+        let big = write(
+            dir.path(),
+            "bank.toml",
+            &format!(
+                "kind = \"bankruptcy\"\nplayers = [{}]\nclaims = [{}]\nestate = 10\n",
+                names.join(","),
+                vec!["1"; 1_000_000].join(",")
+            ),
+        );
+        let o = lamas(&["credit", &big]);
+        assert_bad_input(
+            &o,
+            "a million players",
+            &["bank.toml`: it is larger than 4 MiB".into()],
+        );
+        // 2,000 airport players fit in the file; leave-one-out (n + 1 values of n steps each)
+        // fits the budget, 100,000 permutations of them do not.
+        let costs: Vec<String> = (1..=2_000).map(|i| i.to_string()).collect();
+        let names: Vec<String> = (0..2_000).map(|i| format!("\"p{i}\"")).collect();
+        let airport = write(
+            dir.path(),
+            "airport.toml",
+            &format!(
+                "kind = \"airport\"\nplayers = [{}]\ncosts = [{}]\n",
+                names.join(", "),
+                costs.join(", ")
+            ),
+        );
+        let o = lamas(&["credit", &airport, "--mechanism", "loo", "--format", "csv"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = lamas(&["credit", &airport, "--samples", "100000"]);
+        assert_bad_input(
+            &o,
+            "airport, default set",
+            &["airport.toml:2:11: players: `shapley_mc` on this game of 2000 players with --samples 100000 needs about 4.0e11 steps".into()],
+        );
+        // Memory: the weighted voting table of the fixture, with all the time in the world.
+        let council =
+            crate::support::root().join("tests/data/invalid-games/exact-power-too-costly.toml");
+        let o = lamas(&[
+            "credit",
+            council.to_str().unwrap(),
+            "--mechanism",
+            "shapley",
+            "--max-work",
+            "1e15",
+            "--max-memory",
+            "1G",
+        ]);
+        assert_bad_input(
+            &o,
+            "council, memory",
+            &["`shapley` on this game of 200 players needs about 15.0 GiB, more than the memory budget of 1.0 GiB (--max-memory)".into()],
+        );
+        let o = lamas(&["credit", glove, "--max-work", "many"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("such as 1e12"));
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "nothing written"
+        );
     }
 }
