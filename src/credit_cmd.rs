@@ -10,9 +10,10 @@
 //! `shapley_mc` takes its sample count from `--samples`.
 //!
 //! Before computing anything, each mechanism's cost on the game ([`crate::credit::cost`]) is
-//! checked against the work budget (`--max-work`, default [`DEFAULT_MAX_WORK`] steps) and the
-//! memory budget (`--max-memory`); mechanisms over either are bad input, all named at once at the
-//! game's `players`, with their estimates, whether they were asked for or are in the default set.
+//! checked against the work budget (`--max-work`, default [`DEFAULT_MAX_WORK`] steps, for each
+//! mechanism and for all of them together) and the memory budget (`--max-memory`, for each);
+//! mechanisms over either are bad input, all named at once at the game's `players`, with their
+//! estimates, whether they were asked for or are in the default set.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,7 +22,8 @@ use serde_json::json;
 
 use crate::cli::{Failure, Format, Message};
 use crate::credit::{
-    Allocation, Banzhaf, Coalition, CreditError, Facts, MechanismKind, Needs, Shapley, ShapleyMc,
+    Allocation, Banzhaf, Coalition, Cost, CreditError, Facts, MechanismKind, Needs, Shapley,
+    ShapleyMc,
 };
 use crate::gamefile::{self, LoadedGame};
 use crate::rng::stream;
@@ -119,7 +121,8 @@ fn without_negative_zeros(mut a: Allocation) -> Allocation {
 }
 
 /// Refuses the game if any mechanism of `list` needs more than `max_work` steps or more memory
-/// than the budget, naming each with its estimate.
+/// than the budget, or if together they need more than `max_work` steps (they run one after
+/// the other, so their memory does not add up), naming each with its estimate.
 fn check_costs(
     loaded: &LoadedGame,
     list: &[(String, MechanismKind)],
@@ -127,40 +130,62 @@ fn check_costs(
     max_work: f64,
 ) -> Result<(), Failure> {
     let game = loaded.game.as_ref();
-    let memory = budget();
-    let n = game.players();
-    let over: Vec<Problem> = list
+    let (memory, n) = (budget(), game.players());
+    let costs: Vec<(String, Cost)> = list
         .iter()
-        .filter_map(|(label, kind)| {
-            let c = kind.mechanism().cost(game);
+        .map(|(label, kind)| {
             let sampled = matches!(kind, MechanismKind::ShapleyMc(_)) && !label.contains('(');
             let with = if sampled {
                 format!(" with --samples {samples}")
             } else {
                 String::new()
             };
-            let what = if c.steps > max_work {
-                format!("about {:.1e} steps, more than the work budget of {max_work:.1e} steps (--max-work)", c.steps)
-            } else if c.bytes > memory as f64 {
-                let bytes = human(c.bytes.min(u64::MAX as f64) as u64);
-                format!("about {bytes}, more than the memory budget of {} (--max-memory)", human(memory))
-            } else {
-                return None;
-            };
-            Some(
-                Problem::new(
-                    KeyPath::root().key("players"),
-                    format!("`{label}` on this game of {n} players{with} needs {what}"),
-                )
-                .help("ask for the mechanisms that fit with --mechanism (e.g. `equal`, or `shapley_mc` with fewer --samples), or raise the budget (e.g. --max-work 1e12) to wait for it"),
-            )
+            (format!("`{label}`{with}"), kind.mechanism().cost(game))
         })
         .collect();
-    if over.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::Input(Box::new(loaded.refuse(over))))
+    let work = |steps: f64| {
+        format!(
+            "about {steps:.1e} steps, more than the work budget of {max_work:.1e} steps (--max-work)"
+        )
+    };
+    let mut over: Vec<String> = costs
+        .iter()
+        .filter_map(|(what, c)| {
+            if c.steps > max_work {
+                Some(format!("{what} on this game of {n} players needs {}", work(c.steps)))
+            } else if c.bytes > memory as f64 {
+                let bytes = human(c.bytes.min(u64::MAX as f64) as u64);
+                Some(format!(
+                    "{what} on this game of {n} players needs about {bytes}, more than the memory budget of {} (--max-memory)",
+                    human(memory)
+                ))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let total: f64 = costs.iter().map(|(_, c)| c.steps).sum();
+    if over.is_empty() && total > max_work {
+        let parts: Vec<String> = costs
+            .iter()
+            .map(|(what, c)| format!("{what}: {:.1e}", c.steps))
+            .collect();
+        over.push(format!(
+            "the {} mechanisms together need {} ({})",
+            costs.len(),
+            work(total),
+            parts.join(", ")
+        ));
     }
+    if over.is_empty() {
+        return Ok(());
+    }
+    let help = "ask for the mechanisms that fit with --mechanism (e.g. `equal`, or `shapley_mc` with fewer --samples), or raise the budget (e.g. --max-work 1e12) to wait for it";
+    let problems = over
+        .into_iter()
+        .map(|m| Problem::new(KeyPath::root().key("players"), m).help(help))
+        .collect();
+    Err(Failure::Input(Box::new(loaded.refuse(problems))))
 }
 
 fn render(

@@ -357,7 +357,7 @@ mod long_input {
             &o,
             "--samples 4294967295",
             &[
-                "glove.toml:4:11: players: `shapley_mc` on this game of 3 players with --samples 4294967295 needs about".into(),
+                "glove.toml:4:11: players: `shapley_mc` with --samples 4294967295 on this game of 3 players needs about".into(),
                 "more than the work budget of 1.0e10 steps (--max-work)".into(),
             ],
         );
@@ -401,7 +401,7 @@ mod long_input {
         assert_bad_input(
             &o,
             "airport, default set",
-            &["airport.toml:2:11: players: `shapley_mc` on this game of 2000 players with --samples 100000 needs about 4.0e11 steps".into()],
+            &["airport.toml:2:11: players: `shapley_mc` with --samples 100000 on this game of 2000 players needs about 4.0e11 steps".into()],
         );
         // Memory: the weighted voting table of the fixture, with all the time in the world.
         let council =
