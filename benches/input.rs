@@ -17,7 +17,7 @@ use lamas::credit::{MechanismKind, Needs};
 fn rendered(text: &str) -> usize {
     let e = lamas::scenario::from_str(text, Path::new("bench.toml"), &[])
         .expect_err("the input is bad");
-    lamas::cli::render(&e).len()
+    lamas::command::render(&e).len()
 }
 
 fn bad_elements(c: &mut Criterion) {

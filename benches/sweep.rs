@@ -18,7 +18,7 @@ fn load(file: &str) -> Experiment {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     match experiment::load(&path, false) {
         Ok(e) => e,
-        Err(e) => panic!("{}", lamas::cli::render(&e)),
+        Err(e) => panic!("{}", lamas::command::render(&e)),
     }
 }
 

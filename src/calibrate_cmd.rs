@@ -20,7 +20,7 @@ use crate::calibrate::fit::Estimate;
 use crate::calibrate::plan::Plan;
 use crate::calibrate::profile::{self, Answer, ProfileFit, answers};
 use crate::calibrate::{fragment, table};
-use crate::cli::{Failure, Message};
+use crate::command::{Failure, Message};
 use crate::llm::{Cassette, LlmSetup, Mode, Models, Reply};
 use crate::manifest::{CalibrationManifest, LlmManifest};
 use crate::progress::Progress;
@@ -82,7 +82,8 @@ pub fn calibrate(a: &Args) -> Result<(), Failure> {
         seed,
     );
     let open = || {
-        Models::open(setup, a.mode).map_err(|e| crate::cli::cassette_problem(e, &a.file, &a.set))
+        Models::open(setup, a.mode)
+            .map_err(|e| crate::command::cassette_problem(e, &a.file, &a.set))
     };
     // Replaying loads the cassette once, for the check and the answers; recording checks the
     // budget before the cassette is opened (and created) for writing.
@@ -212,7 +213,7 @@ fn chosen(setup: &LlmSetup, names: &[String]) -> Result<Vec<usize>, Failure> {
     let mut out = Vec::new();
     for n in names {
         let Some(i) = known.iter().position(|k| k == n) else {
-            let hint = crate::scenario::spec::suggest(n, known.iter().copied())
+            let hint = crate::syntax::spec::suggest(n, known.iter().copied())
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             return Err(flag(
@@ -249,7 +250,7 @@ fn affordable(
         (Mode::Record, _) if !setup.cassette.exists() => None,
         _ => {
             read = Cassette::replay(&setup.cassette)
-                .map_err(|e| crate::cli::cassette_problem(e, &a.file, &a.set))?;
+                .map_err(|e| crate::command::cassette_problem(e, &a.file, &a.set))?;
             Some(&read)
         }
     };

@@ -5,15 +5,14 @@
 //! that cannot be written). Bad input is reported once, as a compiler-style message with the
 //! file, line, column and key path, and nothing is written.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use miette::{GraphicalReportHandler, GraphicalTheme};
 
+use crate::command::{Failure, Format, Message, cassette_problem, render};
 use crate::llm::{Mode, Models, Stop};
 use crate::manifest::{LlmManifest, RunManifest};
 use crate::progress::Progress;
@@ -221,38 +220,6 @@ pub enum SchemaKind {
     Experiment,
 }
 
-/// Output formats of `lamas credit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// An aligned table, for people.
-    Table,
-    /// One JSON object.
-    Json,
-    /// One row per player, one column per mechanism.
-    Csv,
-}
-
-/// Why a command did not succeed.
-#[derive(Debug)]
-pub enum Failure {
-    /// Bad input: exit code 2.
-    Input(Box<dyn miette::Diagnostic + Send + Sync>),
-    /// A run or check failed: exit code 1.
-    Run(String),
-}
-
-impl From<InputError> for Failure {
-    fn from(e: InputError) -> Self {
-        Failure::Input(Box::new(e))
-    }
-}
-
-/// Wraps a plain message as a diagnostic.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{0}")]
-#[diagnostic(code(lamas::bad_input))]
-pub struct Message(pub String);
-
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -276,24 +243,6 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-/// Renders a diagnostic as text (colour only on a terminal).
-pub fn render(d: &dyn miette::Diagnostic) -> String {
-    let theme = if std::io::stderr().is_terminal() {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    if GraphicalReportHandler::new_themed(theme)
-        .with_wrap_lines(false)
-        .render_report(&mut out, d)
-        .is_err()
-    {
-        out = format!("error: {d}\n");
-    }
-    out
 }
 
 /// Runs one command.
@@ -585,23 +534,6 @@ fn check_experiment_cassette(
             })
         }
         _ => Ok(()),
-    }
-}
-
-/// A cassette that cannot be read, placed at the scenario's `llm.cassette` key; other errors
-/// (a cassette's bad lines, placed in the cassette) as they are.
-pub(crate) fn cassette_problem(e: InputError, file: &Path, set: &[String]) -> InputError {
-    match e {
-        InputError::Read { path, reason } => scenario::problem_in(
-            file,
-            set,
-            scenario::Problem::new(
-                scenario::KeyPath::root().key("llm").key("cassette"),
-                format!("cannot use the cassette {}: {reason}", path.display()),
-            )
-            .help("record it against the model endpoints with `--llm record`, or name another file in llm.cassette"),
-        ),
-        other => other,
     }
 }
 

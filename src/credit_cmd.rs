@@ -20,7 +20,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::cli::{Failure, Format, Message};
+use crate::command::{Failure, Format, Message};
 use crate::credit::{
     Allocation, Banzhaf, Coalition, Cost, CreditError, Facts, MechanismKind, Needs, Shapley,
     ShapleyMc,
@@ -28,7 +28,7 @@ use crate::credit::{
 use crate::gamefile::{self, LoadedGame};
 use crate::rng::stream;
 use crate::scenario::cost::{budget, human};
-use crate::scenario::error::{KeyPath, Problem};
+use crate::syntax::error::{KeyPath, Problem};
 
 /// The default work budget of one `lamas credit`: 10^10 steps, 6 to 16 s on one core.
 pub const DEFAULT_MAX_WORK: f64 = 1e10;

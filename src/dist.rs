@@ -7,7 +7,7 @@
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Normal};
 
-use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// A validated distribution over real numbers.
 #[derive(Debug, Clone, Copy, PartialEq)]

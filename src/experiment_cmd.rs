@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{Failure, Message};
+use crate::command::{Failure, Message};
 use crate::experiment::{self, Experiment, Shard};
 use crate::llm::{Mode, Models};
 use crate::sweep::{self, Options, Outcome, SweepError, store};
@@ -249,7 +249,7 @@ pub fn reproduce(
     } else {
         for id in ids {
             if !known.contains(id) {
-                let hint = crate::scenario::spec::suggest(id, known.iter().map(String::as_str))
+                let hint = crate::syntax::spec::suggest(id, known.iter().map(String::as_str))
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 return Err(input(format!(

@@ -22,10 +22,10 @@ use serde::Deserialize;
 
 use crate::credit::games::{Airport, Bankruptcy, ExplicitGame, WeightedVoting};
 use crate::credit::{Game, MAX_ENUMERATED_PLAYERS};
-use crate::scenario::error::{InputError, KeyPath, Problem};
-use crate::scenario::overrides::problem_from_serde;
-use crate::scenario::spec::suggest;
-use crate::scenario::validate::short;
+use crate::syntax::error::problem_from_serde;
+use crate::syntax::error::{InputError, KeyPath, Problem};
+use crate::syntax::short;
+use crate::syntax::spec::suggest;
 
 /// Largest game file read: 4 MiB, about 300,000 players with their weights — far more than any
 /// mechanism but the closed forms can share among, and parsed in about 160 MB (TOML's parser
@@ -78,7 +78,7 @@ impl LoadedGame {
 
 /// Reads and validates the game file at `path`.
 pub fn load(path: &Path) -> Result<LoadedGame, InputError> {
-    let text = crate::scenario::input::read_text(path, MAX_GAME_FILE)?;
+    let text = crate::syntax::input::read_text(path, MAX_GAME_FILE)?;
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::parse::canonical;
 use super::{Format, Item, letter, render_options};
-use crate::scenario::{InputError, KeyPath, LineProblem, Problem};
+use crate::syntax::{InputError, KeyPath, LineProblem, Problem};
 
 /// One line as written.
 #[derive(Debug, Deserialize)]
@@ -44,7 +44,7 @@ pub fn load(path: &Path) -> Result<Vec<Item>, InputError> {
         let rows = super::parquet::rows(path).map_err(read_error)?;
         return items_of_rows(path, rows);
     }
-    let text = crate::scenario::input::read_text(path, crate::scenario::input::MAX_LINES)?;
+    let text = crate::syntax::input::read_text(path, crate::syntax::input::MAX_LINES)?;
     parse_items(path, &text)
 }
 
@@ -63,7 +63,7 @@ fn items_of_rows(path: &Path, rows: Vec<serde_json::Value>) -> Result<Vec<Item>,
                 at,
                 format!(
                     "not a valid item: {}",
-                    crate::scenario::error::json_message(&e)
+                    crate::syntax::error::json_message(&e)
                 ),
             )),
         }
@@ -93,7 +93,7 @@ pub fn parse_items(path: &Path, text: &str) -> Result<Vec<Item>, InputError> {
                 problems.push(LineProblem {
                     line: n + 1,
                     column: e.column().max(1),
-                    problem: Problem::new(at, format!("not a valid item: {}", crate::scenario::error::json_message(&e))).help(
+                    problem: Problem::new(at, format!("not a valid item: {}", crate::syntax::error::json_message(&e))).help(
                         "write one JSON object per line: {\"prompt\": \"...\", \"answer\": \"...\"}, with optional \"options\", \"format\", \"difficulty\"",
                     ),
                 });

@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use crate::dist::below;
 use crate::rng::SimRng;
-use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// The label of a reply that could not be parsed: never correct, and an answer like any other
 /// for consensus (two unparseable replies agree).

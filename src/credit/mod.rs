@@ -35,7 +35,7 @@ pub use shapley::{Shapley, shapley_from_table};
 pub use shapley_mc::ShapleyMc;
 
 use crate::rng::SimRng;
-use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// The axioms a mechanism guarantees on every game (each is checked by a property test).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -217,14 +217,14 @@ impl Check {
 
 /// Reads and validates the experiment file at `path`; `quick` selects its `[quick]` version.
 pub fn load(path: &Path, quick: bool) -> Result<Experiment, InputError> {
-    let text = crate::scenario::input::read_text(path, crate::scenario::input::MAX_TOML)?;
+    let text = crate::syntax::input::read_text(path, crate::syntax::input::MAX_TOML)?;
     validate::experiment(&text, path, quick)
 }
 
 /// Whether the TOML file at `path` looks like an experiment (it has a top-level `scenario` key)
 /// rather than a scenario.
 pub fn is_experiment(path: &Path) -> bool {
-    crate::scenario::input::read_text(path, crate::scenario::input::MAX_TOML)
+    crate::syntax::input::read_text(path, crate::syntax::input::MAX_TOML)
         .ok()
         .and_then(|t| t.parse::<toml::Table>().ok())
         .is_some_and(|t| t.contains_key("scenario"))

@@ -10,9 +10,10 @@ use std::path::Path;
 use super::grid::{self, Axis, ParamValue, SeedScheme};
 use super::raw::{RawExperiment, RawPlot};
 use super::{Check, Experiment, Plan, PlotKind, PlotSpec, TIMINGS, default_id, relative_to};
-use crate::scenario::overrides::{problem_from_serde, set_value};
-use crate::scenario::spec::suggest;
+use crate::scenario::overrides::set_value;
 use crate::scenario::{self, InputError, KeyPath, Problem, Scenario};
+use crate::syntax::error::problem_from_serde;
+use crate::syntax::spec::suggest;
 
 /// A flattened entry of a table of key paths: where it is in the experiment file, the scenario
 /// key path it names, and its value.

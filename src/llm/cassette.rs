@@ -17,7 +17,7 @@
 //! recording that finished, [`Cassette::compact`] rewrites it sorted by key (atomically), so that
 //! a committed cassette does not depend on the order in which replies came back.
 
-use crate::scenario::input::{MAX_LINES, read_text};
+use crate::syntax::input::{MAX_LINES, read_text};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -27,7 +27,7 @@ use std::sync::{Condvar, Mutex};
 use serde::{Deserialize, Serialize};
 
 use super::request::ChatRequest;
-use crate::scenario::{InputError, KeyPath, LineProblem, Problem};
+use crate::syntax::{InputError, KeyPath, LineProblem, Problem};
 
 /// What a model answered to one call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -274,7 +274,7 @@ fn parse(path: &Path, text: &str) -> Result<(Calls, usize), InputError> {
             Err(e) => {
                 problems.push(problem(
                     e.column().max(1),
-                    Problem::new(at, format!("not a cassette record: {}", crate::scenario::error::json_message(&e)))
+                    Problem::new(at, format!("not a cassette record: {}", crate::syntax::error::json_message(&e)))
                         .help("a cassette line is {\"key\": ..., \"request\": {...}, \"reply\": {...}}; record the calls again with `--llm record` rather than editing them"),
                 ));
                 continue;

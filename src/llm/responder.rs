@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use super::cassette::{Cassette, Claim, Reply};
 use super::client::{CallError, Endpoint};
 use super::{Call, LlmSetup, Mode, Profile};
-use crate::scenario::InputError;
+use crate::syntax::InputError;
 
 /// Why a run with model calls stopped before its end.
 #[derive(Debug, Clone, PartialEq)]

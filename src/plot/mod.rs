@@ -21,7 +21,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::experiment::{Plan, PlotKind, PlotSpec};
-use crate::sweep::store::write_atomic;
+use crate::report::output::write_atomic;
 use data::Summaries;
 
 /// The bundled font (DejaVu Sans; licence in `assets/fonts/`).

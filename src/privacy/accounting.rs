@@ -25,7 +25,7 @@ pub enum Composition {
 impl Composition {
     /// Parses `sequential` or `advanced(delta_slack)`.
     pub fn parse(text: &str) -> Result<Composition, String> {
-        use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+        use crate::syntax::spec::{ParamDef, SpecDef, resolve};
         const DEFS: &[SpecDef] = &[
             SpecDef {
                 name: "sequential",

@@ -34,7 +34,7 @@ pub use laplace::Laplace;
 pub use no_privacy::NoPrivacy;
 pub use secure_aggregation::SecureAggregation;
 
-use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// What the coordinator receives for one participant's value.
 #[derive(Debug, Clone, Copy, PartialEq)]

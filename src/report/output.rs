@@ -1,4 +1,5 @@
-//! Writing a run's files: `timeseries.parquet`, `summary.json`, `manifest.json`.
+//! Writing a run's files (`timeseries.parquet`, `summary.json`, `manifest.json`), and the
+//! table I/O that sweeps and plots share: one file written atomically, CSV and parquet read.
 //!
 //! All files are first written to temporary names in the output folder, flushed to disk, and
 //! only then renamed into place, so that a failure leaves no half-written result. The folder is
@@ -160,4 +161,39 @@ pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputErro
         }
     }
     Ok(())
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, synced, then renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let res = fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = res.and_then(|()| fs::rename(&tmp, path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Reads a CSV file written by [`csv_bytes`].
+pub fn read_csv(path: &Path) -> PolarsResult<DataFrame> {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(None)
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .finish()
+}
+
+/// Reads a parquet file.
+pub fn read_parquet(path: &Path) -> PolarsResult<DataFrame> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        PolarsError::ComputeError(format!("cannot read `{}`: {e}", path.display()).into())
+    })?;
+    ParquetReader::new(file).finish()
 }

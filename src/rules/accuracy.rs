@@ -9,7 +9,7 @@
 //!   from the log-odds, so accuracy falls off a cliff rather than a straight line, as a language
 //!   model's does with the number of digits (skills of exactly 0 or 1 stay 0 or 1).
 
-use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// An accuracy curve.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,7 +13,7 @@
 //! - `verified`: the coordinator checks answers against the truth in arrival order and keeps the
 //!   first correct one; with no correct answer there is no result.
 
-use crate::scenario::spec::{SpecDef, resolve};
+use crate::syntax::spec::{SpecDef, resolve};
 
 /// A consensus rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

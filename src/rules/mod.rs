@@ -12,7 +12,7 @@ pub mod value;
 
 pub use topology::{TOPOLOGIES, Topology};
 
-use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// Declares a registry enum whose variants take no parameters.
 macro_rules! named_choice {

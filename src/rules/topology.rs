@@ -18,7 +18,7 @@
 //!
 //! The simulation's message phases follow these patterns; `docs/model.md` counts them.
 
-use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// How agents are organised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

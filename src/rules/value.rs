@@ -7,7 +7,7 @@
 //!
 //! A task *succeeds* when `f = 1`.
 
-use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// A value rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@
 //! the key of its largest term, before the run allocates anything.
 
 use super::Scenario;
-use super::error::{KeyPath, Problem};
+use crate::syntax::error::{KeyPath, Problem};
 
 /// Peak bytes per agent of a running world, with room: measured 458 MB peak for 10⁶ agents of
 /// `scenarios/tiny.toml` (about 450 B each), and 514–928 B held per agent by a new world of the

@@ -8,12 +8,8 @@
 //! valid: the simulation never checks its input again and cannot fail.
 
 pub mod cost;
-pub mod error;
-pub mod input;
 pub mod overrides;
 pub mod raw;
-pub mod snippet;
-pub mod spec;
 pub mod validate;
 
 use std::path::Path;
@@ -26,7 +22,8 @@ use crate::rules::consensus::ConsensusRule;
 use crate::rules::value::ValueRule;
 use crate::rules::{Observation, Policy, Topology};
 use crate::strategy::Strategy;
-pub use error::{InputError, KeyPath, LineProblem, Problem};
+pub use crate::syntax::error::{InputError, KeyPath, LineProblem, Problem};
+use crate::syntax::input;
 use raw::RawScenario;
 
 /// A valid scenario: every parameter of a run but the seed's override.
@@ -401,7 +398,7 @@ pub fn from_doc(
     let raw: RawScenario = match serde_path_to_error::deserialize(de) {
         Ok(raw) => raw,
         Err(e) => {
-            let problem = overrides::problem_from_serde(&e);
+            let problem = crate::syntax::error::problem_from_serde(&e);
             return Err(InputError::located(path, text, vec![problem], applied));
         }
     };

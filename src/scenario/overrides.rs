@@ -7,8 +7,8 @@
 //! a string, so `--set population[0].strategy=partial(0.5)` needs no quotes. Missing tables are
 //! created; the result is validated exactly like the file itself.
 
-use super::error::{InputError, KeyPath, Problem, Seg};
-use super::spec::suggest;
+use crate::syntax::error::{InputError, KeyPath, Seg};
+use crate::syntax::spec::suggest;
 
 /// Applies every override to `doc`, in order. Returns, per override, the canonical key path it
 /// set and the flag as written (so that problems with that key can name the flag).
@@ -177,46 +177,6 @@ fn descend(
         };
     }
     Ok(())
-}
-
-/// A [`Problem`] from a deserialisation error, with the key path serde_path_to_error tracked and,
-/// for unknown keys, the nearest valid key.
-pub fn problem_from_serde(e: &serde_path_to_error::Error<toml::de::Error>) -> Problem {
-    let mut path = KeyPath::root();
-    for seg in e.path().iter() {
-        match seg {
-            serde_path_to_error::Segment::Seq { index } => path.0.push(Seg::Index(*index)),
-            serde_path_to_error::Segment::Map { key } => path.0.push(Seg::Key(key.clone())),
-            serde_path_to_error::Segment::Enum { variant } => {
-                path.0.push(Seg::Key(variant.clone()))
-            }
-            serde_path_to_error::Segment::Unknown => {}
-        }
-    }
-    let message = e.inner().message().trim().to_string();
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let unknown = rest.split('`').next().unwrap_or_default().to_string();
-        let expected: Vec<&str> = rest
-            .split('`')
-            .skip(1)
-            .collect::<Vec<_>>()
-            .chunks(2)
-            .filter_map(|c| c.get(1).copied())
-            .collect();
-        if path.0.last() != Some(&Seg::Key(unknown.clone())) {
-            path.0.push(Seg::Key(unknown.clone()));
-        }
-        let mut p = Problem::new(path, format!("unknown key `{unknown}`"));
-        p.at_key = true;
-        let list: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
-        let help = match suggest(&unknown, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? (valid keys here: {})", list.join(", ")),
-            None => format!("valid keys here: {}", list.join(", ")),
-        };
-        return p.help(help);
-    }
-    let message = message.replace("invalid type: ", "wrong type: found ");
-    Problem::new(path, message)
 }
 
 #[cfg(test)]

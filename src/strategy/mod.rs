@@ -28,7 +28,7 @@ pub use partial::Partial;
 pub use shirker::Shirker;
 pub use sybil::Sybil;
 
-use crate::scenario::spec::{ParamDef, SpecDef, resolve};
+use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// How a worker produces its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 //! workers are answered by the [`Models`] the command opened for them ([`Options::models`]):
 //! one cassette per file, shared by the runs, so a replayed sweep is as pure as any other.
 
+pub mod manifest;
 pub mod store;
 pub mod tables;
 
@@ -25,7 +26,7 @@ use serde_json::json;
 use crate::experiment::{Experiment, Plan, RunId, Shard, TIMINGS, grid};
 use crate::llm::Models;
 use crate::progress::Progress;
-use crate::report::output::{parquet_bytes, prepare_dir, series_frame, write_all};
+use crate::report::output::{parquet_bytes, prepare_dir, series_frame, write_all, write_atomic};
 use store::{RunRecord, Status};
 
 /// How to sweep.
@@ -146,7 +147,7 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
         .map_err(|e| SweepError::Io(format!("cannot create `{}`: {e}", runs_dir.display())))?;
     store::clean_temps(dir);
     let plan_bytes = serde_json::to_vec_pretty(plan).unwrap_or_default();
-    store::write_atomic(&store::plan_path(dir), &plan_bytes)
+    write_atomic(&store::plan_path(dir), &plan_bytes)
         .map_err(|e| SweepError::Io(format!("cannot write the plan: {e}")))?;
 
     let todo: Vec<RunId> = planned
@@ -273,7 +274,7 @@ fn execute(
                 let bytes = series_frame(&output.series)
                     .and_then(|mut df| parquet_bytes(&mut df))
                     .map_err(|e| format!("run {}: encoding its time series: {e}", run.stem()))?;
-                store::write_atomic(&store::series_path(runs_dir, run), &bytes)
+                write_atomic(&store::series_path(runs_dir, run), &bytes)
                     .map_err(|e| format!("run {}: writing its time series: {e}", run.stem()))?;
             }
             RunRecord {
@@ -405,8 +406,8 @@ fn finish(
     let plots = crate::plot::draw_all(dir, plan).map_err(SweepError::Io)?;
     let mut names: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
     names.extend(plots.iter().map(|p| format!("plots/{p}")));
-    let manifest = crate::manifest::sweep_manifest(plan, records, outcome, extra, names);
-    store::write_atomic(
+    let manifest = manifest::sweep_manifest(plan, records, outcome, extra, names);
+    write_atomic(
         &dir.join("manifest.json"),
         &crate::report::output::json_bytes(&manifest),
     )
@@ -480,7 +481,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
     std::fs::create_dir_all(&runs_dir)
         .map_err(|e| SweepError::Io(format!("cannot create `{}`: {e}", runs_dir.display())))?;
     let plan_bytes = serde_json::to_vec_pretty(&plan).unwrap_or_default();
-    store::write_atomic(&store::plan_path(out), &plan_bytes)
+    write_atomic(&store::plan_path(out), &plan_bytes)
         .map_err(|e| SweepError::Io(format!("cannot write the plan: {e}")))?;
     for r in &records {
         store::write_record(&runs_dir, r)
@@ -498,7 +499,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
                 })?;
             let bytes = std::fs::read(&from)
                 .map_err(|e| SweepError::Io(format!("cannot read `{}`: {e}", from.display())))?;
-            store::write_atomic(&store::series_path(&runs_dir, r.run), &bytes)
+            write_atomic(&store::series_path(&runs_dir, r.run), &bytes)
                 .map_err(|e| SweepError::Io(format!("cannot copy `{}`: {e}", from.display())))?;
         }
     }

@@ -185,20 +185,3 @@ pub fn csv_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
     }
     Ok(buf)
 }
-
-/// Reads a CSV file written by [`csv_bytes`].
-pub fn read_csv(path: &Path) -> PolarsResult<DataFrame> {
-    CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(None)
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
-        .finish()
-}
-
-/// Reads a parquet file.
-pub fn read_parquet(path: &Path) -> PolarsResult<DataFrame> {
-    let file = std::fs::File::open(path).map_err(|e| {
-        PolarsError::ComputeError(format!("cannot read `{}`: {e}", path.display()).into())
-    })?;
-    ParquetReader::new(file).finish()
-}

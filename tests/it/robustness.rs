@@ -32,7 +32,7 @@ proptest! {
     fn arbitrary_text_never_panics(text in any::<String>()) {
         if let Err(e) = scenario::from_str(&text, Path::new("x.toml"), &[]) {
             prop_assert!(check_places(&text, &e).is_ok());
-            let _ = lamas::cli::render(&e);
+            let _ = lamas::command::render(&e);
         }
     }
 
@@ -41,7 +41,7 @@ proptest! {
         let text = tiny();
         let flag = format!("{key}={value}");
         if let Err(e) = scenario::from_str(&text, Path::new("tiny.toml"), &[flag]) {
-            let _ = lamas::cli::render(&e);
+            let _ = lamas::command::render(&e);
         }
     }
 
@@ -58,7 +58,7 @@ proptest! {
         let corrupted = lines.join("\n");
         if let Err(e) = scenario::from_str(&corrupted, Path::new("tiny.toml"), &[]) {
             prop_assert!(check_places(&corrupted, &e).is_ok());
-            let _ = lamas::cli::render(&e);
+            let _ = lamas::command::render(&e);
         }
     }
 }
@@ -150,7 +150,7 @@ mod long_input {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.len() < 20_000, "{} bytes", stderr.len());
         assert!(
-            stderr.matches("bank.families[").count() <= 2 * lamas::scenario::error::MAX_PER_KEY + 2
+            stderr.matches("bank.families[").count() <= 2 * lamas::syntax::error::MAX_PER_KEY + 2
         );
     }
 

@@ -14,7 +14,7 @@ pub fn root() -> PathBuf {
 pub fn scenario(text: &str) -> Scenario {
     match scenario::from_str(text, Path::new("test.toml"), &[]) {
         Ok(s) => s,
-        Err(e) => panic!("invalid test scenario: {}", lamas::cli::render(&e)),
+        Err(e) => panic!("invalid test scenario: {}", lamas::command::render(&e)),
     }
 }
 

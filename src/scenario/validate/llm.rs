@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use super::Checker;
 use crate::bank::{Bank, FamilyKind};
 use crate::llm::{LlmSetup, Profile, SeedBy};
-use crate::scenario::error::{KeyPath, Problem};
 use crate::scenario::raw::{RawBank, RawProfile, RawScenario};
-use crate::scenario::spec::suggest;
 use crate::scenario::{Group, Tasks};
+use crate::syntax::error::{KeyPath, Problem};
+use crate::syntax::spec::suggest;
 
 /// The defaults of `[bank]` and `[llm]` (documented in `docs/llm.md`).
 pub mod defaults {

@@ -8,9 +8,7 @@
 
 mod llm;
 
-use super::error::{KeyPath, Problem};
 use super::raw::{RawDist, RawGroup, RawScenario, RawSkill};
-use super::spec::suggest;
 use super::{
     Adaptation, Aggregate, Assignment, Consensus, Credit, Debug, Economy, Experience, FaultEvent,
     FaultKind, Faults, Group, Messages, Privacy, Scenario, Target, Tasks, TrafficRule, to_json,
@@ -22,6 +20,8 @@ use crate::rules::consensus::ConsensusRule;
 use crate::rules::value::ValueRule;
 use crate::rules::{Observation, Policy, Topology};
 use crate::strategy::Strategy;
+use crate::syntax::error::{KeyPath, Problem};
+use crate::syntax::spec::suggest;
 
 /// The default of every scenario key (documented in `docs/model.md`).
 pub mod defaults {
@@ -107,15 +107,7 @@ pub mod defaults {
     pub use super::llm::defaults::*;
 }
 
-/// A number as a message shows it: in full up to 10⁹ in size, else in scientific notation
-/// (`1e308`, not 309 digits).
-pub fn short(x: f64) -> String {
-    if x.is_finite() && x != 0.0 && !(1e-6..1e9).contains(&x.abs()) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
-    }
-}
+pub use crate::syntax::short;
 
 /// Collects problems while reading values with their defaults.
 struct Checker {
@@ -958,7 +950,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
 /// becomes `laplace(epsilon = 1, bound = 10)`. Keys of parameters the mechanism does not take are
 /// ignored.
 fn fill_parameters(text: &str, table: &[(&str, Option<f64>)]) -> Result<String, String> {
-    use super::spec::{Arg, Spec};
+    use crate::syntax::spec::{Arg, Spec};
     let mut spec = Spec::parse(text)?;
     let Some(def) = crate::privacy::PRIVACY_MECHANISMS
         .iter()

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 
 use super::snippet::Snippet;
+use super::spec::suggest;
 use toml::de::{DeTable, DeValue};
 
 /// One step of a [`KeyPath`].
@@ -523,6 +524,46 @@ impl Diagnostic for PlacedProblem {
         let label = LabeledSpan::new(Some(self.problem.path.to_string()), span.start, span.len());
         Some(Box::new(std::iter::once(label)))
     }
+}
+
+/// A [`Problem`] from a deserialisation error, with the key path serde_path_to_error tracked and,
+/// for unknown keys, the nearest valid key.
+pub fn problem_from_serde(e: &serde_path_to_error::Error<toml::de::Error>) -> Problem {
+    let mut path = KeyPath::root();
+    for seg in e.path().iter() {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => path.0.push(Seg::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => path.0.push(Seg::Key(key.clone())),
+            serde_path_to_error::Segment::Enum { variant } => {
+                path.0.push(Seg::Key(variant.clone()))
+            }
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    let message = e.inner().message().trim().to_string();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let unknown = rest.split('`').next().unwrap_or_default().to_string();
+        let expected: Vec<&str> = rest
+            .split('`')
+            .skip(1)
+            .collect::<Vec<_>>()
+            .chunks(2)
+            .filter_map(|c| c.get(1).copied())
+            .collect();
+        if path.0.last() != Some(&Seg::Key(unknown.clone())) {
+            path.0.push(Seg::Key(unknown.clone()));
+        }
+        let mut p = Problem::new(path, format!("unknown key `{unknown}`"));
+        p.at_key = true;
+        let list: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
+        let help = match suggest(&unknown, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? (valid keys here: {})", list.join(", ")),
+            None => format!("valid keys here: {}", list.join(", ")),
+        };
+        return p.help(help);
+    }
+    let message = message.replace("invalid type: ", "wrong type: found ");
+    Problem::new(path, message)
 }
 
 #[cfg(test)]
