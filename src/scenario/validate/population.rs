@@ -2,6 +2,7 @@
 //! population's size (at least one agent, at most 10^7).
 
 use super::{Checker, defaults};
+use crate::dist::Dist;
 use crate::rules::accuracy::AccuracyCurve;
 use crate::scenario::Group;
 use crate::scenario::raw::{RawDist, RawGroup, RawSkill};
@@ -86,38 +87,7 @@ fn validate_group(
     names: &mut Vec<String>,
 ) -> Group {
     use defaults as d;
-    let name = match &g.name {
-        Some(n)
-            if n.is_empty()
-                || !n
-                    .chars()
-                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-') =>
-        {
-            c.problems.push(Problem::new(
-                gp.key("name"),
-                format!(
-                    "group name `{n}` must be non-empty and use only letters, digits, `_` and `-`"
-                ),
-            ));
-            n.clone()
-        }
-        Some(n) => {
-            if names.contains(n) {
-                c.problems.push(Problem::new(
-                    gp.key("name"),
-                    format!("a group named `{n}` is already defined"),
-                ));
-            }
-            n.clone()
-        }
-        None => {
-            c.problems.push(
-                Problem::new(gp.clone(), "missing key `name`")
-                    .help("every group needs a unique `name`"),
-            );
-            String::new()
-        }
-    };
+    let name = group_name(c, g, gp, names);
     names.push(name.clone());
     let count = match g.count {
         Some(_) => c.int(gp.key("count"), &mut g.count, 1, 0, 10_000_000) as u32,
@@ -135,33 +105,7 @@ fn validate_group(
         d::STRATEGY,
         Strategy::parse,
     );
-    let skill_raw = g
-        .skill
-        .get_or_insert(RawSkill::All(RawDist::Fixed(d::SKILL)))
-        .clone();
-    let skill = match &skill_raw {
-        RawSkill::All(dist) => {
-            vec![c.dist(gp.key("skill"), dist, 0.0, 1.0, false); domains as usize]
-        }
-        RawSkill::PerDomain(list) => {
-            if list.len() != domains as usize {
-                c.problems.push(
-                    Problem::new(
-                        gp.key("skill"),
-                        format!(
-                            "expected one skill per domain ({domains}), found {}",
-                            list.len()
-                        ),
-                    )
-                    .help("give one entry per domain, or a single value for all domains"),
-                );
-            }
-            list.iter()
-                .enumerate()
-                .map(|(i, dist)| c.dist(gp.key("skill").index(i), dist, 0.0, 1.0, false))
-                .collect()
-        }
-    };
+    let skill = skills(c, g, gp, domains);
     Group {
         name,
         count,
@@ -215,5 +159,74 @@ fn validate_group(
             }),
             None => AccuracyCurve::parse(d::ACCURACY).unwrap_or(AccuracyCurve::Linear),
         },
+    }
+}
+
+/// The group's `name`: present, of letters, digits, `_` and `-`, and not taken by an earlier
+/// group of `names`.
+fn group_name(c: &mut Checker, g: &RawGroup, gp: &KeyPath, names: &[String]) -> String {
+    match &g.name {
+        Some(n)
+            if n.is_empty()
+                || !n
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-') =>
+        {
+            c.problems.push(Problem::new(
+                gp.key("name"),
+                format!(
+                    "group name `{n}` must be non-empty and use only letters, digits, `_` and `-`"
+                ),
+            ));
+            n.clone()
+        }
+        Some(n) => {
+            if names.contains(n) {
+                c.problems.push(Problem::new(
+                    gp.key("name"),
+                    format!("a group named `{n}` is already defined"),
+                ));
+            }
+            n.clone()
+        }
+        None => {
+            c.problems.push(
+                Problem::new(gp.clone(), "missing key `name`")
+                    .help("every group needs a unique `name`"),
+            );
+            String::new()
+        }
+    }
+}
+
+/// The group's skill in each of the `domains`: one distribution for all, or one per domain.
+fn skills(c: &mut Checker, g: &mut RawGroup, gp: &KeyPath, domains: u32) -> Vec<Dist> {
+    use defaults as d;
+    let skill_raw = g
+        .skill
+        .get_or_insert(RawSkill::All(RawDist::Fixed(d::SKILL)))
+        .clone();
+    match &skill_raw {
+        RawSkill::All(dist) => {
+            vec![c.dist(gp.key("skill"), dist, 0.0, 1.0, false); domains as usize]
+        }
+        RawSkill::PerDomain(list) => {
+            if list.len() != domains as usize {
+                c.problems.push(
+                    Problem::new(
+                        gp.key("skill"),
+                        format!(
+                            "expected one skill per domain ({domains}), found {}",
+                            list.len()
+                        ),
+                    )
+                    .help("give one entry per domain, or a single value for all domains"),
+                );
+            }
+            list.iter()
+                .enumerate()
+                .map(|(i, dist)| c.dist(gp.key("skill").index(i), dist, 0.0, 1.0, false))
+                .collect()
+        }
     }
 }

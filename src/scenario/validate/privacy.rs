@@ -2,6 +2,8 @@
 //! protects them (its parameters filled from `epsilon`, `delta`, `bound`), and the budget.
 
 use super::{Checker, defaults as d, fill_parameters};
+use crate::privacy::PrivacyKind;
+use crate::privacy::accounting::{Budget, Composition};
 use crate::rules::Topology;
 use crate::scenario::raw::{RawDist, RawPrivacy};
 use crate::scenario::{Aggregate, Privacy};
@@ -18,7 +20,37 @@ pub(super) fn privacy(
 ) -> Privacy {
     let pp = KeyPath::root().key("privacy");
     let share = c.prob(pp.key("share"), &mut p.share, 1.0);
-    let aggregate = match p.aggregate.get_or_insert_with(|| "sum".into()).as_str() {
+    let aggregate = aggregate(c, p, &pp);
+    let participants = participants(c, p, &pp, population, topology, single);
+    let values = c.dist(
+        pp.key("values"),
+        p.values
+            .get_or_insert_with(|| RawDist::Text("uniform(0, 10)".into())),
+        0.0,
+        d::MAX_AMOUNT,
+        false,
+    );
+    let tolerance = c.num(
+        pp.key("tolerance"),
+        &mut p.tolerance,
+        1.0,
+        0.0,
+        f64::INFINITY,
+    );
+    Privacy {
+        share,
+        aggregate,
+        participants,
+        values,
+        tolerance,
+        mechanism: mechanism(c, p, &pp),
+        budget: budget(c, p, &pp),
+    }
+}
+
+/// `privacy.aggregate`: `sum` or `mean`.
+fn aggregate(c: &mut Checker, p: &mut RawPrivacy, pp: &KeyPath) -> Aggregate {
+    match p.aggregate.get_or_insert_with(|| "sum".into()).as_str() {
         "sum" => Aggregate::Sum,
         "mean" => Aggregate::Mean,
         other => {
@@ -31,7 +63,19 @@ pub(super) fn privacy(
             );
             Aggregate::Sum
         }
-    };
+    }
+}
+
+/// `privacy.participants`: at most the population, the fanout of a decentralized topology, and
+/// one for `single`; 5 (or the whole population when smaller) by default.
+fn participants(
+    c: &mut Checker,
+    p: &mut RawPrivacy,
+    pp: &KeyPath,
+    population: u32,
+    topology: Topology,
+    single: bool,
+) -> u32 {
     // Default: 5 participants, or the whole population when it is smaller.
     let default_participants = i64::from(population.clamp(1, 5));
     let participants = c.int(
@@ -69,40 +113,33 @@ pub(super) fn privacy(
             "topology `single` has one agent, so a private task has 1 participant",
         ));
     }
-    let values = c.dist(
-        pp.key("values"),
-        p.values
-            .get_or_insert_with(|| RawDist::Text("uniform(0, 10)".into())),
-        0.0,
-        d::MAX_AMOUNT,
-        false,
-    );
-    let tolerance = c.num(
-        pp.key("tolerance"),
-        &mut p.tolerance,
-        1.0,
-        0.0,
-        f64::INFINITY,
-    );
+    participants
+}
+
+/// `privacy.mechanism`, its parameters filled from the `epsilon`, `delta` and `bound` keys.
+fn mechanism(c: &mut Checker, p: &mut RawPrivacy, pp: &KeyPath) -> PrivacyKind {
     // `epsilon`, `delta` and `bound` keys fill the parameters the call leaves out.
     let table = [
         ("epsilon", p.epsilon),
         ("delta", p.delta),
         ("bound", p.bound),
     ];
-    let mechanism = c
-        .choice(pp.key("mechanism"), &mut p.mechanism, "none", |text| {
-            crate::privacy::PrivacyKind::parse(&fill_parameters(text, &table)?).map_err(|e| match e
-                .split_once("needs its parameter `")
-            {
+    c.choice(pp.key("mechanism"), &mut p.mechanism, "none", |text| {
+        PrivacyKind::parse(&fill_parameters(text, &table)?).map_err(|e| {
+            match e.split_once("needs its parameter `") {
                 Some((_, rest)) => {
                     let name = rest.split('`').next().unwrap_or("");
                     format!("{e}, or set `privacy.{name}`")
                 }
                 None => e,
-            })
+            }
         })
-        .unwrap_or(crate::privacy::PrivacyKind::None(crate::privacy::NoPrivacy));
+    })
+    .unwrap_or(PrivacyKind::None(crate::privacy::NoPrivacy))
+}
+
+/// `privacy.budget`, `budget_delta` and `composition`: unlimited by default.
+fn budget(c: &mut Checker, p: &mut RawPrivacy, pp: &KeyPath) -> Budget {
     let epsilon = match p.budget {
         Some(b) if !(b > 0.0 && b.is_finite()) => {
             c.problems.push(Problem::new(
@@ -130,20 +167,12 @@ pub(super) fn privacy(
             pp.key("composition"),
             &mut p.composition,
             "sequential",
-            crate::privacy::accounting::Composition::parse,
+            Composition::parse,
         )
-        .unwrap_or(crate::privacy::accounting::Composition::Sequential);
-    Privacy {
-        share,
-        aggregate,
-        participants,
-        values,
-        tolerance,
-        mechanism,
-        budget: crate::privacy::accounting::Budget {
-            epsilon,
-            delta,
-            composition,
-        },
+        .unwrap_or(Composition::Sequential);
+    Budget {
+        epsilon,
+        delta,
+        composition,
     }
 }
