@@ -421,12 +421,45 @@ mod long_input {
             "council, memory",
             &["`shapley` on this game of 200 players needs about 15.0 GiB, more than the memory budget of 1.0 GiB (--max-memory)".into()],
         );
+        // 28 players listed by default: each exact index (9.7e9 steps, 2 GiB) fits the budget,
+        // both together (and the rest) do not; the fuzzer found such files taking 20 s.
+        let names: Vec<String> = (0..28).map(|i| format!("\"p{i}\"")).collect();
+        let table = write(
+            dir.path(),
+            "table.toml",
+            &format!(
+                "kind = \"table\"\nplayers = [{}]\ndefault = 1\n",
+                names.join(", ")
+            ),
+        );
+        let o = lamas(&["credit", &table]);
+        assert_bad_input(
+            &o,
+            "28 players, every mechanism",
+            &[
+                "table.toml:2:11: players: the 6 mechanisms together need about 1.9e10 steps"
+                    .into(),
+            ],
+        );
+        let o = lamas(&[
+            "credit",
+            &table,
+            "--mechanism",
+            "shapley",
+            "--max-work",
+            "1e9",
+        ]);
+        assert_bad_input(
+            &o,
+            "28 players, shapley",
+            &["`shapley` on this game of 28 players needs about 9.7e9 steps".into()],
+        );
         let o = lamas(&["credit", glove, "--max-work", "many"]);
         assert_eq!(o.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&o.stderr).contains("such as 1e12"));
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
-            2,
+            3,
             "nothing written"
         );
     }
