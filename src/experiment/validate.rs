@@ -13,6 +13,7 @@ use super::{Check, Experiment, Plan, PlotKind, PlotSpec, TIMINGS, default_id, re
 use crate::scenario::overrides::set_value;
 use crate::scenario::{self, InputError, KeyPath, Problem, Scenario};
 use crate::syntax::error::problem_from_serde;
+use crate::syntax::input::{MAX_TOML, read_text};
 use crate::syntax::spec::suggest;
 
 /// A flattened entry of a table of key paths: where it is in the experiment file, the scenario
@@ -27,9 +28,80 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
     let raw: RawExperiment = serde_path_to_error::deserialize(toml::Value::Table(doc))
         .map_err(|e| InputError::located(path, text, vec![problem_from_serde(&e)], &[]))?;
     let bad = |problems: Vec<Problem>| InputError::located(path, text, problems, &[]);
-    let root = KeyPath::root();
     let mut c: Vec<Problem> = Vec::new();
+    let head = header(&mut c, &raw, path);
+    let sets = overrides(&mut c, &raw, quick);
+    let drafts = sweeps(&mut c, &raw, &sets);
+    let axes: Vec<Axis> = drafts.iter().map(|d| d.axis.clone()).collect();
+    let check = check(&mut c, &raw);
+    if !c.is_empty() {
+        return Err(bad(c));
+    }
+    let base = Base::read(path, &head.scenario, &sets).map_err(|e| match e {
+        BaseError::Here(problems) => bad(problems),
+        BaseError::There(e) => e,
+    })?;
+    for d in &drafts {
+        c.extend(axis_values(d, &base));
+    }
+    let most = head.replicates.max(head.quick_replicates.unwrap_or(0));
+    c.extend(too_large(&axes, most));
+    if !c.is_empty() {
+        return Err(bad(c));
+    }
+    let cells = grid::cells(&axes);
+    let scenarios = cell_scenarios(&mut c, &cells, &drafts, &base);
+    if !c.is_empty() {
+        return Err(bad(c));
+    }
+    let timeseries = raw.timeseries.unwrap_or(false);
+    let metrics = metrics(&mut c, &raw, &base.scenario, &check);
+    let plots = plots(&mut c, &raw, &axes, &metrics, timeseries, &head.title);
+    if !c.is_empty() {
+        return Err(bad(c));
+    }
+    let plan = Plan {
+        id: head.id,
+        title: head.title,
+        quick,
+        file: path.display().to_string(),
+        file_hash: crate::manifest::sha256_hex(text.as_bytes()),
+        scenario_file: base.path.display().to_string(),
+        scenario_hash: base.scenario.hash(),
+        seed: raw.seed.unwrap_or(1),
+        seeds: head.seeds,
+        replicates: if quick {
+            head.quick_replicates.unwrap_or(head.replicates)
+        } else {
+            head.replicates
+        },
+        set: sets
+            .iter()
+            .map(|(_, k, v)| (k.clone(), ParamValue::from_toml(v)))
+            .collect(),
+        axes,
+        cell_hashes: scenarios.iter().map(Scenario::hash).collect(),
+        cells,
+        metrics,
+        timeseries,
+        plots,
+        check,
+    };
+    Ok(Experiment { plan, scenarios })
+}
 
+/// The experiment's own keys: its id and title, the base scenario's name, replicates and seeds.
+struct Header {
+    id: String,
+    title: String,
+    scenario: String,
+    replicates: u32,
+    quick_replicates: Option<u32>,
+    seeds: SeedScheme,
+}
+
+fn header(c: &mut Vec<Problem>, raw: &RawExperiment, path: &Path) -> Header {
+    let root = KeyPath::root();
     let id = raw.id.clone().unwrap_or_else(|| default_id(path));
     if id.is_empty()
         || !id
@@ -44,7 +116,7 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
         ));
     }
     let title = raw.title.clone().unwrap_or_else(|| id.clone());
-    let scenario_name = match &raw.scenario {
+    let scenario = match &raw.scenario {
         Some(s) => s.clone(),
         None => {
             c.push(
@@ -54,10 +126,10 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
             String::new()
         }
     };
-    let replicates = count(&mut c, root.key("replicates"), raw.replicates, 1);
+    let replicates = count(c, root.key("replicates"), raw.replicates, 1);
     let quick_replicates = raw.quick.as_ref().map(|q| {
         count(
-            &mut c,
+            c,
             root.key("quick").key("replicates"),
             q.replicates,
             replicates,
@@ -78,7 +150,19 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
         }
     };
 
-    // Fixed overrides, then the quick version's.
+    Header {
+        id,
+        title,
+        scenario,
+        replicates,
+        quick_replicates,
+        seeds,
+    }
+}
+
+/// The fixed overrides (`set`), then, for `--quick`, the quick version's.
+fn overrides(c: &mut Vec<Problem>, raw: &RawExperiment, quick: bool) -> Vec<Entry> {
+    let root = KeyPath::root();
     let mut sets: Vec<Entry> = Vec::new();
     if let Some(t) = &raw.set {
         flatten(t, &root.key("set"), "", &mut sets);
@@ -92,13 +176,19 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
         }
     }
 
-    // Axes.
+    sets
+}
+
+/// The swept keys: one draft per `axes` key and per `[[zip]]` table; a key swept twice, fixed
+/// and swept, or the seed swept is a problem.
+fn sweeps(c: &mut Vec<Problem>, raw: &RawExperiment, sets: &[Entry]) -> Vec<Draft> {
+    let root = KeyPath::root();
     let mut drafts: Vec<Draft> = Vec::new();
     if let Some(t) = &raw.axes {
         let mut entries = Vec::new();
         flatten(t, &root.key("axes"), "", &mut entries);
         for e in entries {
-            drafts.extend(draft(&mut c, vec![e]));
+            drafts.extend(draft(c, vec![e]));
         }
     }
     for (i, t) in raw.zip.iter().flatten().enumerate() {
@@ -135,9 +225,8 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
             );
             continue;
         }
-        drafts.extend(draft(&mut c, entries));
+        drafts.extend(draft(c, entries));
     }
-    let axes: Vec<Axis> = drafts.iter().map(|d| d.axis.clone()).collect();
     let mut seen: Vec<&str> = Vec::new();
     for d in &drafts {
         for (k, p) in d.axis.keys.iter().zip(&d.lists) {
@@ -158,6 +247,12 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
         }
     }
 
+    drafts
+}
+
+/// The tolerances of `reproduce --check`.
+fn check(c: &mut Vec<Problem>, raw: &RawExperiment) -> Check {
+    let root = KeyPath::root();
     let mut check = Check {
         abs: Check::DEFAULT,
         rel: Check::DEFAULT,
@@ -165,105 +260,139 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
     };
     if let Some(ch) = &raw.check {
         let cp = root.key("check");
-        check.abs = tolerance(&mut c, cp.key("abs"), ch.abs, Check::DEFAULT);
-        check.rel = tolerance(&mut c, cp.key("rel"), ch.rel, Check::DEFAULT);
+        check.abs = tolerance(c, cp.key("abs"), ch.abs, Check::DEFAULT);
+        check.rel = tolerance(c, cp.key("rel"), ch.rel, Check::DEFAULT);
         for (m, t) in &ch.metrics {
             let mp = cp.key("metrics").key(m);
-            let abs = tolerance(&mut c, mp.key("abs"), t.abs, check.abs);
-            let rel = tolerance(&mut c, mp.key("rel"), t.rel, check.rel);
+            let abs = tolerance(c, mp.key("abs"), t.abs, check.abs);
+            let rel = tolerance(c, mp.key("rel"), t.rel, check.rel);
             check.metrics.insert(m.clone(), (abs, rel));
         }
     }
-    if !c.is_empty() {
-        return Err(bad(c));
-    }
+    check
+}
 
-    // The base scenario: its own problems are reported in its own file.
-    let scenario_path = relative_to(path, &scenario_name);
-    let sc_text = std::fs::read_to_string(&scenario_path).map_err(|e| {
-        bad(vec![
-            Problem::new(
-                root.key("scenario"),
-                format!("cannot read `{}`: {e}", scenario_path.display()),
-            )
-            .help("the path is relative to the experiment file's folder"),
-        ])
-    })?;
-    scenario::from_str(&sc_text, &scenario_path, &[])?;
-    let mut base_doc: toml::Table =
-        toml::from_str(&sc_text).map_err(|e| InputError::syntax(&scenario_path, &sc_text, &e))?;
-    let mut labels: Vec<(String, KeyPath)> = Vec::new();
-    let mut applied = Vec::new();
-    for (at, key, value) in &sets {
-        match set_value(&mut base_doc, key, value.clone()) {
-            Ok(sp) => {
-                labels.push((at.to_string(), at.clone()));
-                applied.push((sp, at.to_string()));
-            }
-            Err(msg) => c.push(Problem::new(at.clone(), msg)),
-        }
-    }
-    if !c.is_empty() {
-        return Err(bad(c));
-    }
-    let set_table = if sets.is_empty() {
-        root.clone()
-    } else {
-        parent(&sets[0].0)
-    };
-    let base = scenario::from_doc(base_doc.clone(), &sc_text, &scenario_path, &applied)
-        .map_err(|e| bad(relocate(e, &labels, &set_table, "")))?;
+/// The base scenario with the fixed overrides applied: its path, text, TOML document (to which
+/// each cell's values are applied) and validated scenario.
+struct Base {
+    path: std::path::PathBuf,
+    text: String,
+    doc: toml::Table,
+    scenario: Scenario,
+}
 
-    // Each axis value alone (the values of zipped keys together, position by position), then
-    // each cell.
-    for d in &drafts {
-        // A problem every value shares (an unknown key) is reported once, at the first.
-        let mut said: Vec<String> = Vec::new();
-        let positions = d.raw.first().map_or(0, Vec::len);
-        for i in 0..positions {
-            let mut doc = base_doc.clone();
-            let mut labels = Vec::new();
-            let mut applied = Vec::new();
-            for (k, key) in d.axis.keys.iter().enumerate() {
-                let at = d.lists[k].index(i);
-                match set_value(&mut doc, key, d.raw[k][i].clone()) {
-                    Err(msg) => c.push(Problem::new(at, msg)),
-                    Ok(sp) => {
-                        labels.push((at.to_string(), at.clone()));
-                        applied.push((sp, at.to_string()));
-                    }
+/// Why the base scenario cannot be used: problems placed in the experiment, or in the scenario
+/// file itself.
+enum BaseError {
+    Here(Vec<Problem>),
+    There(InputError),
+}
+
+impl From<InputError> for BaseError {
+    fn from(e: InputError) -> Self {
+        BaseError::There(e)
+    }
+}
+
+impl Base {
+    /// Reads the base scenario `name` (relative to the experiment at `path`), bounded in size;
+    /// its own problems are reported in its own file, those of the fixed overrides at them.
+    fn read(path: &Path, name: &str, sets: &[Entry]) -> Result<Base, BaseError> {
+        let root = KeyPath::root();
+        let scenario_path = relative_to(path, name);
+        let text = read_text(&scenario_path, MAX_TOML).map_err(|e| match e {
+            InputError::Read { path: p, reason } => BaseError::Here(vec![
+                Problem::new(
+                    root.key("scenario"),
+                    format!("cannot read `{}`: {reason}", p.display()),
+                )
+                .help("the path is relative to the experiment file's folder"),
+            ]),
+            other => BaseError::There(other),
+        })?;
+        scenario::from_str(&text, &scenario_path, &[])?;
+        let mut doc: toml::Table =
+            toml::from_str(&text).map_err(|e| InputError::syntax(&scenario_path, &text, &e))?;
+        let (mut labels, mut applied, mut c) = (Vec::new(), Vec::new(), Vec::new());
+        for (at, key, value) in sets {
+            match set_value(&mut doc, key, value.clone()) {
+                Ok(sp) => {
+                    labels.push((at.to_string(), at.clone()));
+                    applied.push((sp, at.to_string()));
                 }
-            }
-            if labels.len() < d.axis.keys.len() {
-                continue;
-            }
-            if let Err(e) = scenario::from_doc(doc, &sc_text, &scenario_path, &applied) {
-                for p in relocate(e, &labels, &labels[0].1, "") {
-                    if !said.contains(&p.message) {
-                        said.push(p.message.clone());
-                        c.push(p);
-                    }
-                }
+                Err(msg) => c.push(Problem::new(at.clone(), msg)),
             }
         }
+        if !c.is_empty() {
+            return Err(BaseError::Here(c));
+        }
+        let set_table = sets.first().map_or(root, |s| parent(&s.0));
+        let scenario = scenario::from_doc(doc.clone(), &text, &scenario_path, &applied)
+            .map_err(|e| BaseError::Here(relocate(e, &labels, &set_table, "")))?;
+        Ok(Base {
+            path: scenario_path,
+            text,
+            doc,
+            scenario,
+        })
     }
-    if let Some(p) = too_large(&axes, replicates.max(quick_replicates.unwrap_or(0))) {
-        c.push(p);
+}
+
+/// The problems of each value of a swept key tried alone on the base scenario (the values of
+/// zipped keys together, position by position); a problem every value shares (an unknown key)
+/// is reported once, at the first.
+fn axis_values(d: &Draft, base: &Base) -> Vec<Problem> {
+    let mut c: Vec<Problem> = Vec::new();
+    let mut said: Vec<String> = Vec::new();
+    let positions = d.raw.first().map_or(0, Vec::len);
+    for i in 0..positions {
+        let mut doc = base.doc.clone();
+        let mut labels = Vec::new();
+        let mut applied = Vec::new();
+        for (k, key) in d.axis.keys.iter().enumerate() {
+            let at = d.lists[k].index(i);
+            match set_value(&mut doc, key, d.raw[k][i].clone()) {
+                Err(msg) => c.push(Problem::new(at, msg)),
+                Ok(sp) => {
+                    labels.push((at.to_string(), at.clone()));
+                    applied.push((sp, at.to_string()));
+                }
+            }
+        }
+        if labels.len() < d.axis.keys.len() {
+            continue;
+        }
+        if let Err(e) = scenario::from_doc(doc, &base.text, &base.path, &applied) {
+            for p in relocate(e, &labels, &labels[0].1, "") {
+                if !said.contains(&p.message) {
+                    said.push(p.message.clone());
+                    c.push(p);
+                }
+            }
+        }
     }
-    if !c.is_empty() {
-        return Err(bad(c));
-    }
-    let cells = grid::cells(&axes);
+    c
+}
+
+/// The scenario of every cell; a combination of values invalid only together is reported at
+/// the axes table, naming the cell (the first [`MAX_BAD_CELLS`], then a count).
+fn cell_scenarios(
+    c: &mut Vec<Problem>,
+    cells: &[grid::Cell],
+    drafts: &[Draft],
+    base: &Base,
+) -> Vec<Scenario> {
+    let root = KeyPath::root();
     let mut scenarios: Vec<Scenario> = Vec::with_capacity(cells.len());
     let mut bad_cells = 0;
-    for cell in &cells {
-        let mut doc = base_doc.clone();
+    for cell in cells {
+        let mut doc = base.doc.clone();
         for (d, &pos) in drafts.iter().zip(&cell.position) {
             for (key, values) in d.axis.keys.iter().zip(&d.raw) {
                 let _ = set_value(&mut doc, key, values[pos].clone());
             }
         }
-        match scenario::from_doc(doc, &sc_text, &scenario_path, &[]) {
+        match scenario::from_doc(doc, &base.text, &base.path, &[]) {
             Ok(sc) => scenarios.push(sc),
             Err(e) => {
                 bad_cells += 1;
@@ -286,12 +415,19 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
             format!("… and {} more invalid cells", bad_cells - MAX_BAD_CELLS),
         ));
     }
-    if !c.is_empty() {
-        return Err(bad(c));
-    }
+    scenarios
+}
 
-    // Metrics, plots and tolerances need the names of the metrics a run reports.
-    let all_metrics = crate::sim::metric_names(&base);
+/// The metrics the experiment summarises (all a run of `base` reports, by default), each named
+/// once; the tolerances of `check` must name some of them.
+fn metrics(
+    c: &mut Vec<Problem>,
+    raw: &RawExperiment,
+    base: &Scenario,
+    check: &Check,
+) -> Vec<String> {
+    let root = KeyPath::root();
+    let all_metrics = crate::sim::metric_names(base);
     let metrics = match &raw.metrics {
         None => all_metrics.clone(),
         Some(list) => {
@@ -318,11 +454,22 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
             ));
         }
     }
-    let timeseries = raw.timeseries.unwrap_or(false);
+    metrics
+}
+
+/// The `[[plot]]`s, each valid for the axes and metrics, with distinct names.
+fn plots(
+    c: &mut Vec<Problem>,
+    raw: &RawExperiment,
+    axes: &[Axis],
+    metrics: &[String],
+    timeseries: bool,
+    title: &str,
+) -> Vec<PlotSpec> {
     let mut plots: Vec<PlotSpec> = Vec::new();
     for (i, p) in raw.plot.iter().enumerate() {
-        let at = root.key("plot").index(i);
-        if let Some(spec) = plot(&mut c, p, &at, &axes, &metrics, timeseries, &title) {
+        let at = KeyPath::root().key("plot").index(i);
+        if let Some(spec) = plot(c, p, &at, axes, metrics, timeseries, title) {
             if plots.iter().any(|q| q.name == spec.name) {
                 c.push(
                     Problem::new(at.clone(), format!("two plots are named `{}`", spec.name))
@@ -332,38 +479,7 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
             plots.push(spec);
         }
     }
-    if !c.is_empty() {
-        return Err(bad(c));
-    }
-
-    let plan = Plan {
-        id,
-        title,
-        quick,
-        file: path.display().to_string(),
-        file_hash: crate::manifest::sha256_hex(text.as_bytes()),
-        scenario_file: scenario_path.display().to_string(),
-        scenario_hash: base.hash(),
-        seed: raw.seed.unwrap_or(1),
-        seeds,
-        replicates: if quick {
-            quick_replicates.unwrap_or(replicates)
-        } else {
-            replicates
-        },
-        set: sets
-            .iter()
-            .map(|(_, k, v)| (k.clone(), ParamValue::from_toml(v)))
-            .collect(),
-        axes,
-        cell_hashes: scenarios.iter().map(Scenario::hash).collect(),
-        cells,
-        metrics,
-        timeseries,
-        plots,
-        check,
-    };
-    Ok(Experiment { plan, scenarios })
+    plots
 }
 
 /// Appends the leaves of a table of key paths to `out`: `a.b = 1` and `[a] b = 1` both give

@@ -202,6 +202,18 @@ mod long_input {
             assert_bad_input(&out, &args.join(" "), &[format!("larger than {limit}")]);
         }
         let dir = tempfile::tempdir().unwrap();
+        // An experiment whose base scenario is endless: refused at its `scenario` key.
+        let exp = dir.path().join("endless.toml");
+        std::fs::write(&exp, "scenario = \"/dev/zero\"\n").unwrap();
+        let out = lamas(&["validate", exp.to_str().unwrap()]);
+        assert_bad_input(
+            &out,
+            "experiment of /dev/zero",
+            &[
+                "endless.toml:1:12: scenario: cannot read `/dev/zero`: it is larger than 16 MiB"
+                    .into(),
+            ],
+        );
         let p = dir.path().join("latin1.toml");
         std::fs::write(&p, b"ticks = 5\nname = \"caf\xe9\"\n").unwrap();
         for cmd in ["validate", "credit"] {
