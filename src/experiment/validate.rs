@@ -711,17 +711,65 @@ fn plot(
     title: &str,
 ) -> Option<PlotSpec> {
     let before = c.len();
+    let kind = plot_kind(c, p, at)?;
+    let x = swept_key(c, at, axes, "x", &p.x);
+    let y = swept_key(c, at, axes, "y", &p.y);
+    let series = swept_key(c, at, axes, "series", &p.series);
+    plot_fields(c, p, at, kind, metrics, timeseries);
+    let filter = plot_filter(c, p, at, axes);
+    if c.len() > before {
+        return None;
+    }
+    every_axis_shown(c, at, axes, [&x, &y, &series], &filter);
+    let log_x = p.log_x.unwrap_or(false);
+    if log_x && let Some(k) = &x {
+        log_axis(c, at, axes, k);
+    }
+    let name = plot_name(c, p, at, kind);
+    if c.len() > before {
+        return None;
+    }
+    let metric_label = p.metric.clone().unwrap_or_else(|| "share of agents".into());
+    Some(PlotSpec {
+        kind,
+        name,
+        title: p
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("{title}: {}", metric_label.replace('_', " "))),
+        x_label: p
+            .x_label
+            .clone()
+            .or_else(|| x.clone())
+            .unwrap_or_else(|| "tick".into()),
+        y_label: p
+            .y_label
+            .clone()
+            .or_else(|| y.clone())
+            .unwrap_or(metric_label),
+        metric: p.metric.clone(),
+        x,
+        y,
+        series,
+        filter,
+        log_x,
+        log_y: p.log_y.unwrap_or(false),
+    })
+}
+
+/// The plot's `kind`, one of [`PlotKind::ALL`].
+fn plot_kind(c: &mut Vec<Problem>, p: &RawPlot, at: &KeyPath) -> Option<PlotKind> {
     let names: Vec<&str> = PlotKind::ALL.iter().map(|(n, _)| *n).collect();
-    let kind = match p.kind.as_deref() {
+    match p.kind.as_deref() {
         None => {
             c.push(
                 Problem::new(at.clone(), "missing key `kind`")
                     .help(format!("one of {}", names.join(", "))),
             );
-            return None;
+            None
         }
         Some(k) => match PlotKind::ALL.iter().find(|(n, _)| *n == k) {
-            Some((_, kind)) => *kind,
+            Some((_, kind)) => Some(*kind),
             None => {
                 let hint = suggest(k, names.iter().copied())
                     .map(|s| format!("did you mean `{s}`? "))
@@ -730,38 +778,57 @@ fn plot(
                     Problem::new(at.key("kind"), format!("unknown plot kind `{k}`"))
                         .help(format!("{hint}kinds: {}", names.join(", "))),
                 );
-                return None;
+                None
             }
         },
-    };
+    }
+}
+
+/// The axis holding swept key `k`.
+fn axis_of(axes: &[Axis], k: &str) -> Option<usize> {
+    axes.iter().position(|a| a.keys.iter().any(|x| x == k))
+}
+
+/// The plot's `field` (`x`, `y`, `series`), which must name a swept key.
+fn swept_key(
+    c: &mut Vec<Problem>,
+    at: &KeyPath,
+    axes: &[Axis],
+    field: &str,
+    v: &Option<String>,
+) -> Option<String> {
+    let k = v.as_ref()?;
+    if axis_of(axes, k).is_some() {
+        return Some(k.clone());
+    }
     let keys: Vec<&str> = axes
         .iter()
         .flat_map(|a| a.keys.iter().map(String::as_str))
         .collect();
-    let axis_of = |k: &str| axes.iter().position(|a| a.keys.iter().any(|x| x == k));
-    let swept = |c: &mut Vec<Problem>, field: &str, v: &Option<String>| -> Option<String> {
-        let k = v.as_ref()?;
-        if axis_of(k).is_none() {
-            let hint = suggest(k, keys.iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
-                .unwrap_or_default();
-            c.push(
-                Problem::new(at.key(field), format!("`{k}` is not a swept key")).help(format!(
-                    "{hint}swept keys: {}",
-                    if keys.is_empty() {
-                        "(none)".into()
-                    } else {
-                        keys.join(", ")
-                    }
-                )),
-            );
-            return None;
-        }
-        Some(k.clone())
+    let hint = suggest(k, keys.iter().copied())
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    let list = if keys.is_empty() {
+        "(none)".to_string()
+    } else {
+        keys.join(", ")
     };
-    let x = swept(c, "x", &p.x);
-    let y = swept(c, "y", &p.y);
-    let series = swept(c, "series", &p.series);
+    c.push(
+        Problem::new(at.key(field), format!("`{k}` is not a swept key"))
+            .help(format!("{hint}swept keys: {list}")),
+    );
+    None
+}
+
+/// The fields each kind needs or refuses, its metric, and the time series `shares` needs.
+fn plot_fields(
+    c: &mut Vec<Problem>,
+    p: &RawPlot,
+    at: &KeyPath,
+    kind: PlotKind,
+    metrics: &[String],
+    timeseries: bool,
+) {
     let need = |c: &mut Vec<Problem>, field: &str, present: bool, wanted: bool| {
         if wanted && !present {
             c.push(Problem::new(
@@ -800,12 +867,21 @@ fn plot(
                 .help("add `timeseries = true` to the experiment"),
         );
     }
+}
+
+/// The plot's `where`: values of swept keys that hold the other axes fixed.
+fn plot_filter(
+    c: &mut Vec<Problem>,
+    p: &RawPlot,
+    at: &KeyPath,
+    axes: &[Axis],
+) -> Vec<(String, ParamValue)> {
     let mut filter = Vec::new();
     if let Some(t) = &p.filter {
         let mut entries = Vec::new();
         flatten(t, &at.key("where"), "", &mut entries);
         for (wp, k, v) in entries {
-            let Some(a) = axis_of(&k) else {
+            let Some(a) = axis_of(axes, &k) else {
                 c.push(Problem::new(wp, format!("`{k}` is not a swept key")));
                 continue;
             };
@@ -823,19 +899,27 @@ fn plot(
             filter.push((k, value));
         }
     }
-    if c.len() > before {
-        return None;
-    }
-    // Every axis with more than one value must be drawn or held fixed.
-    let mut shown: Vec<usize> = [&x, &y, &series]
+    filter
+}
+
+/// Every axis with more than one value must be drawn (as `x`, `y` or `series`, each a different
+/// axis) or held fixed by `where`.
+fn every_axis_shown(
+    c: &mut Vec<Problem>,
+    at: &KeyPath,
+    axes: &[Axis],
+    drawn: [&Option<String>; 3],
+    filter: &[(String, ParamValue)],
+) {
+    let mut shown: Vec<usize> = drawn
         .into_iter()
         .flatten()
-        .filter_map(|k| axis_of(k))
+        .filter_map(|k| axis_of(axes, k))
         .collect();
-    let drawn = shown.len();
+    let count = shown.len();
     shown.sort_unstable();
     shown.dedup();
-    if shown.len() < drawn {
+    if shown.len() < count {
         c.push(Problem::new(
             at.clone(),
             "`x`, `y` and `series` must be different axes",
@@ -860,22 +944,27 @@ fn plot(
             );
         }
     }
-    let log_x = p.log_x.unwrap_or(false);
-    if log_x
-        && let Some(k) = &x
-        && let Some(a) = axis_of(k)
+}
+
+/// A logarithmic `x` axis needs positive values of its key `k`.
+fn log_axis(c: &mut Vec<Problem>, at: &KeyPath, axes: &[Axis], k: &str) {
+    let Some(a) = axis_of(axes, k) else {
+        return;
+    };
+    let ki = axes[a].keys.iter().position(|w| w == k).unwrap_or(0);
+    if !axes[a].values[ki]
+        .iter()
+        .all(|v| v.as_f64().is_some_and(|f| f > 0.0))
     {
-        let ki = axes[a].keys.iter().position(|w| w == k).unwrap_or(0);
-        if !axes[a].values[ki]
-            .iter()
-            .all(|v| v.as_f64().is_some_and(|f| f > 0.0))
-        {
-            c.push(Problem::new(
-                at.key("log_x"),
-                format!("a logarithmic axis needs positive numbers, and `{k}` has others"),
-            ));
-        }
+        c.push(Problem::new(
+            at.key("log_x"),
+            format!("a logarithmic axis needs positive numbers, and `{k}` has others"),
+        ));
     }
+}
+
+/// The plot's file name: `name`, or the kind and metric.
+fn plot_name(c: &mut Vec<Problem>, p: &RawPlot, at: &KeyPath, kind: PlotKind) -> String {
     let name = p.name.clone().unwrap_or_else(|| match &p.metric {
         Some(m) => format!("{}-{m}", kind.name()),
         None => kind.name().to_string(),
@@ -890,35 +979,7 @@ fn plot(
             format!("plot name `{name}` must use only letters, digits, `_`, `-` and `.`"),
         ));
     }
-    if c.len() > before {
-        return None;
-    }
-    let metric_label = p.metric.clone().unwrap_or_else(|| "share of agents".into());
-    Some(PlotSpec {
-        kind,
-        name,
-        title: p
-            .title
-            .clone()
-            .unwrap_or_else(|| format!("{title}: {}", metric_label.replace('_', " "))),
-        x_label: p
-            .x_label
-            .clone()
-            .or_else(|| x.clone())
-            .unwrap_or_else(|| "tick".into()),
-        y_label: p
-            .y_label
-            .clone()
-            .or_else(|| y.clone())
-            .unwrap_or(metric_label),
-        metric: p.metric.clone(),
-        x,
-        y,
-        series,
-        filter,
-        log_x,
-        log_y: p.log_y.unwrap_or(false),
-    })
+    name
 }
 
 #[cfg(test)]
