@@ -3,11 +3,12 @@
 //!
 //! A run holds its agents, one time-series row per tick, the tasks in flight, and the agents
 //! that enter by adaptation. Each term is a count from the scenario times a size per item
-//! measured as peak resident memory with `/usr/bin/time -v` (see the constants), rounded up. Tasks in flight count the arrivals of `deadline + 1`
-//! ticks at the Poisson rate plus six standard deviations; entrants the same over the run. The
-//! budget is a quarter of the memory the process may use ([`default_budget`]: the machine's, or a
-//! control group's or `ulimit -v`'s limit when lower) unless `--max-memory` says otherwise. A scenario over budget is bad input, placed at
-//! the key of its largest term, before the run allocates anything.
+//! measured as peak resident memory with `/usr/bin/time -v` (see the constants), rounded up.
+//! Tasks in flight count the arrivals of `deadline + 1` ticks at the Poisson rate plus six
+//! standard deviations; entrants the same over the run. The budget is a quarter of the memory
+//! the process may use ([`default_budget`]: the machine's, or a control group's or
+//! `ulimit -v`'s limit when lower) unless `--max-memory` says otherwise. A scenario over budget
+//! is bad input, placed at the key of its largest term, before the run allocates anything.
 
 use super::Scenario;
 use crate::syntax::error::{KeyPath, Problem};
