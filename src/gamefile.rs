@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use crate::credit::games::{Airport, Bankruptcy, ExplicitGame, WeightedVoting};
 use crate::credit::{Game, MAX_ENUMERATED_PLAYERS};
-use crate::syntax::error::problem_from_serde;
+use crate::syntax::error::{MAX_MESSAGE, MAX_PATH, clip, problem_from_serde};
 use crate::syntax::error::{InputError, KeyPath, Problem};
 use crate::syntax::short;
 use crate::syntax::spec::suggest;
@@ -93,7 +93,12 @@ pub fn load(path: &Path) -> Result<LoadedGame, InputError> {
                     let what = text
                         .rsplit_once(" at line ")
                         .map_or(text.as_str(), |(w, _)| w);
-                    format!("{}: {what}", e.path())
+                    let path = e.path().to_string();
+                    format!(
+                        "{}: {}",
+                        clip(&path, MAX_PATH),
+                        clip(what, MAX_MESSAGE - MAX_PATH - 2)
+                    )
                 },
             }
         })?

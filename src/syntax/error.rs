@@ -453,7 +453,9 @@ impl fmt::Display for InputError {
                 write!(f, "cannot read `{}`: {reason}", path.display())
             }
             InputError::Flag { flag, message } => write!(f, "invalid `{flag}`: {message}"),
-            InputError::At { place, message } => write!(f, "{place}: {message}"),
+            InputError::At { place, message } => {
+                write!(f, "{place}: {}", clip(message, MAX_MESSAGE))
+            }
             InputError::Invalid(l) => {
                 let n = l.problems.len();
                 write!(
@@ -487,22 +489,32 @@ impl Diagnostic for InputError {
 impl fmt::Display for PlacedProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let file = &self.file;
+        let path = clip(&self.problem.path.to_string(), MAX_PATH).into_owned();
+        let message = clip(&self.problem.message, MAX_MESSAGE);
         match (&self.from_flag, self.line_col) {
-            (Some(flag), _) => write!(
-                f,
-                "{file}: {}: {} (set by `{flag}`)",
-                self.problem.path, self.problem.message
-            ),
-            (None, Some((l, c))) => {
-                write!(
-                    f,
-                    "{file}:{l}:{c}: {}: {}",
-                    self.problem.path, self.problem.message
-                )
-            }
-            (None, None) => write!(f, "{file}: {}: {}", self.problem.path, self.problem.message),
+            (Some(flag), _) => write!(f, "{file}: {path}: {message} (set by `{flag}`)"),
+            (None, Some((l, c))) => write!(f, "{file}:{l}:{c}: {path}: {message}"),
+            (None, None) => write!(f, "{file}: {path}: {message}"),
         }
     }
+}
+
+/// Most characters of a message shown; the rest of a longer one (a key of 70,000 characters
+/// quoted in it) is cut in the middle.
+pub const MAX_MESSAGE: usize = 1_000;
+/// Most characters of a key path shown.
+pub const MAX_PATH: usize = 200;
+
+/// `text` cut in the middle to at most `max` characters (`…` marks the cut), so that a report
+/// stays short whatever the input.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let n = text.chars().count();
+    if n <= max {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let head: String = text.chars().take(max / 2).collect();
+    let tail: String = text.chars().skip(n - (max - max / 2 - 1)).collect();
+    std::borrow::Cow::Owned(format!("{head}…{tail}"))
 }
 
 impl std::error::Error for PlacedProblem {}
@@ -512,7 +524,7 @@ impl Diagnostic for PlacedProblem {
         self.problem
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(clip(h, MAX_MESSAGE)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -521,7 +533,8 @@ impl Diagnostic for PlacedProblem {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.snippet.as_ref()?.label();
-        let label = LabeledSpan::new(Some(self.problem.path.to_string()), span.start, span.len());
+        let path = clip(&self.problem.path.to_string(), MAX_PATH).into_owned();
+        let label = LabeledSpan::new(Some(path), span.start, span.len());
         Some(Box::new(std::iter::once(label)))
     }
 }

@@ -214,6 +214,17 @@ fn run_case(cmd: &str, file: &Path, dir: &Path) -> Option<String> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("lamas runs");
+    // Drain both pipes while waiting: a child writing more than a pipe holds would otherwise
+    // block and look hung.
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut b = Vec::new();
+            let _ = r.read_to_end(&mut b);
+            b
+        })
+    };
+    let out_reader = drain(Box::new(child.stdout.take().unwrap()));
+    let err_reader = drain(Box::new(child.stderr.take().unwrap()));
     let started = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
@@ -221,23 +232,24 @@ fn run_case(cmd: &str, file: &Path, dir: &Path) -> Option<String> {
         }
         if started.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();
+            let _ = child.wait();
             return Some("no answer within 60 s".into());
         }
         std::thread::sleep(Duration::from_millis(2));
     };
-    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr_bytes) = (out_reader.join().unwrap(), err_reader.join().unwrap());
     let code = status.code();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = String::from_utf8_lossy(&stderr_bytes);
     if !matches!(code, Some(0..=2)) || stderr.contains("panicked") {
         return Some(format!(
             "exit {code:?}: {}",
             stderr.chars().take(400).collect::<String>()
         ));
     }
-    if out.stderr.len() + out.stdout.len() > 1 << 20 {
+    if stderr_bytes.len() + stdout.len() > 1 << 20 {
         return Some(format!(
             "{} bytes of output",
-            out.stderr.len() + out.stdout.len()
+            stderr_bytes.len() + stdout.len()
         ));
     }
     let after: Vec<_> = std::fs::read_dir(dir)

@@ -130,6 +130,38 @@ mod long_input {
         );
     }
 
+    /// A key of 70,000 characters quoted in a message (an unknown key of a JSON game, or of a
+    /// TOML scenario) is cut in the middle: the report stays short.
+    #[test]
+    fn a_huge_key_in_a_message_is_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = "k".repeat(70_000);
+        let game = write(
+            dir.path(),
+            "game.json",
+            &format!(
+                "{{\"kind\": \"airport\", \"players\": [\"a\"], \"costs\": [1], \"{key}\": 1}}"
+            ),
+        );
+        let scenario = write(
+            dir.path(),
+            "huge-key.toml",
+            &format!("{key} = 1\n[[population]]\nname = \"a\"\ncount = 2\n"),
+        );
+        for (cmd, file, at) in [
+            ("credit", &game, "game.json:1:"),
+            ("validate", &scenario, "huge-key.toml:1:1"),
+        ] {
+            let out = lamas(&[cmd, file]);
+            assert_bad_input(&out, cmd, &[at.into(), "unknown".into(), "kkk…kkk".into()]);
+            assert!(
+                out.stderr.len() < 4_000,
+                "{cmd}: {} bytes",
+                out.stderr.len()
+            );
+        }
+    }
+
     #[test]
     fn thousands_of_bad_elements_give_a_bounded_report() {
         let dir = tempfile::tempdir().unwrap();
