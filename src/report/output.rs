@@ -181,7 +181,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads a CSV file written by [`csv_bytes`].
+/// Reads a CSV file written by [`crate::sweep::tables::csv_bytes`].
 pub fn read_csv(path: &Path) -> PolarsResult<DataFrame> {
     CsvReadOptions::default()
         .with_has_header(true)

@@ -5,7 +5,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 /// Above this many degrees of freedom the quantile comes from the Cornish–Fisher expansion:
 /// statrs's inverse incomplete beta function loses digits for large ν (measured: 7e-6 off at
 /// ν = 10^5, 0.13 at 10^7), where the expansion's error is below 1e-13.
-const EXPANSION_ABOVE: u64 = 1_000;
+pub const EXPANSION_ABOVE: u64 = 1_000;
 
 /// `t_{0.975, ν}`, the quantile of Student's t with ν degrees of freedom that leaves 2.5% above
 /// it: from statrs (the inverse regularised incomplete beta function; within 1e-9 of R's `qt`)
