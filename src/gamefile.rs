@@ -22,8 +22,8 @@ use serde::Deserialize;
 
 use crate::credit::games::{Airport, Bankruptcy, ExplicitGame, WeightedVoting};
 use crate::credit::{Game, MAX_ENUMERATED_PLAYERS};
-use crate::syntax::error::{MAX_MESSAGE, MAX_PATH, clip, problem_from_serde};
 use crate::syntax::error::{InputError, KeyPath, Problem};
+use crate::syntax::error::{MAX_MESSAGE, MAX_PATH, clip, problem_from_serde};
 use crate::syntax::short;
 use crate::syntax::spec::suggest;
 

@@ -84,6 +84,8 @@ impl Snippet {
             at -= 1;
         }
         let line = line_bounds(source, at);
+        // A place on a line's `\r` (before its `\n`) is shown at the line's end.
+        let at = at.clamp(line.start, line.end);
         let text_line = &source[line.clone()];
         let col = source[line.start..at.max(line.start)].chars().count();
         let len = source[at.min(line.end)..span.end.clamp(at, line.end)]
@@ -167,6 +169,16 @@ impl SourceCode for Snippet {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_place_on_a_carriage_return_is_shown_at_the_end_of_its_line() {
+        // Found by the fuzzer: the first byte that is not UTF-8 right after a `\r`.
+        let source = "a = 1\r\nb = 2\r";
+        for at in [5, 13, 14] {
+            let s = Snippet::new("f.toml", source, at..at + 1);
+            assert!(s.label().start <= s.text().len(), "at {at}");
+        }
+    }
+
     use super::*;
 
     #[test]

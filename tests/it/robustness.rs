@@ -246,6 +246,15 @@ mod long_input {
                     .into(),
             ],
         );
+        // A bad byte right after a carriage return (found by the fuzzer: it panicked).
+        let crlf = dir.path().join("crlf.toml");
+        std::fs::write(&crlf, b"ticks = 5\r\xe9\n").unwrap();
+        let out = lamas(&["validate", crlf.to_str().unwrap()]);
+        assert_bad_input(
+            &out,
+            "a bad byte after \\r",
+            &["crlf.toml:1:11".into(), "(0xe9) is not UTF-8".into()],
+        );
         let p = dir.path().join("latin1.toml");
         std::fs::write(&p, b"ticks = 5\nname = \"caf\xe9\"\n").unwrap();
         for cmd in ["validate", "credit"] {
