@@ -160,72 +160,152 @@ pub fn gini(xs: &[f64]) -> f64 {
 pub fn summarise(world: &mut World) -> Metrics {
     let l = world.resource::<Ledger>().clone();
     let ticks = world.resource::<Clock>().tick;
-    // ε spent per agent of the initial and entered population (0 for agents that never shared).
-    let (epsilon_spent_mean, epsilon_spent_max) = {
-        let spent = &world.resource::<PrivacyAccounts>().epsilon;
-        let n = world
-            .resource::<crate::sim::agents::Roster>()
-            .entities
-            .len();
-        let total: f64 = spent.iter().sum();
-        let max = spent.iter().copied().fold(0.0, f64::max);
-        (ratio(total, n as f64), max)
-    };
-    let mut q = world.query::<(&Agent, &AgentStrategy, &Wallet, &Up, &Member)>();
-    let k = STRATEGIES.len();
-    // Shares count agents; payoffs count owners (a `sybil(k)` owner once, with the sum over its
-    // identities; every other agent is its own owner).
-    let rows: Vec<(u32, u32, usize, bool, f64)> = q
-        .iter(world)
-        .map(|(a, s, w, _, _)| {
-            let i = crate::sim::record::strategy_index(s.0.name());
-            (a.id, a.owner, i, s.0.behaviour().is_honest(), w.payoff())
-        })
-        .collect();
-    // Shares, efforts and head counts are of the present population; payoffs include the agents
-    // that left (what they earned is final).
-    let (mut present, mut effort_final) = (0usize, 0.0);
-    let (mut initial, mut retained, mut entered, mut left) = (0usize, 0usize, 0usize, 0usize);
-    let mut count = vec![0usize; k];
-    for (_, s, _, _, m) in q.iter(world) {
-        if m.joined == 0 {
-            initial += 1;
-            retained += usize::from(m.present());
-        } else {
-            entered += 1;
-        }
-        if !m.present() {
-            left += 1;
-            continue;
-        }
-        present += 1;
-        effort_final += s.0.behaviour().work().effort;
-        count[crate::sim::record::strategy_index(s.0.name())] += 1;
-    }
-    let mut owner_payoff = vec![0.0; rows.len()];
-    for &(_, owner, _, _, p) in &rows {
-        owner_payoff[owner as usize] += p;
-    }
-    let mut payoffs = Vec::new();
-    let (mut owners, mut sum) = (vec![0usize; k], vec![0.0; k]);
-    let (mut honest_n, mut honest_sum, mut other_n, mut other_sum) = (0usize, 0.0, 0usize, 0.0);
-    for &(id, owner, i, honest, _) in &rows {
-        if id != owner {
-            continue;
-        }
-        let p = owner_payoff[id as usize];
-        payoffs.push(p);
-        owners[i] += 1;
-        sum[i] += p;
-        if honest {
-            honest_n += 1;
-            honest_sum += p;
-        } else {
-            other_n += 1;
-            other_sum += p;
-        }
-    }
+    let census = Census::of(world);
     let mut m = Metrics::default();
+    push_tasks(&mut m, &l);
+    push_privacy(&mut m, &l, world);
+    push_faults_and_costs(&mut m, &l, ticks);
+    push_credit(&mut m, &l, world.resource::<Fairness>());
+    census.push(&mut m);
+    let sc = &world.resource::<crate::sim::resources::Params>().0;
+    if sc.groups.iter().any(|g| g.llm.is_some()) {
+        push_llm(&mut m, &l);
+    }
+    m
+}
+
+/// The population at the end of a run: head counts and shares of the present agents, and the
+/// payoffs of owners (a `sybil(k)` owner once, with the sum over its identities), including the
+/// agents that left (what they earned is final).
+struct Census {
+    present: usize,
+    effort_final: f64,
+    initial: usize,
+    retained: usize,
+    entered: usize,
+    left: usize,
+    /// Present agents per strategy.
+    count: Vec<usize>,
+    /// Every owner's payoff.
+    payoffs: Vec<f64>,
+    /// Owners and their payoffs per strategy.
+    owners: Vec<usize>,
+    sum: Vec<f64>,
+    /// Honest owners and the others: how many, and their payoffs.
+    honest: (usize, f64),
+    others: (usize, f64),
+}
+
+impl Census {
+    fn of(world: &mut World) -> Census {
+        let mut q = world.query::<(&Agent, &AgentStrategy, &Wallet, &Up, &Member)>();
+        let k = STRATEGIES.len();
+        // Shares count agents; payoffs count owners (a `sybil(k)` owner once, with the sum over its
+        // identities; every other agent is its own owner).
+        let rows: Vec<(u32, u32, usize, bool, f64)> = q
+            .iter(world)
+            .map(|(a, s, w, _, _)| {
+                let i = crate::sim::record::strategy_index(s.0.name());
+                (a.id, a.owner, i, s.0.behaviour().is_honest(), w.payoff())
+            })
+            .collect();
+        // Shares, efforts and head counts are of the present population; payoffs include the agents
+        // that left (what they earned is final).
+        let (mut present, mut effort_final) = (0usize, 0.0);
+        let (mut initial, mut retained, mut entered, mut left) = (0usize, 0usize, 0usize, 0usize);
+        let mut count = vec![0usize; k];
+        for (_, s, _, _, m) in q.iter(world) {
+            if m.joined == 0 {
+                initial += 1;
+                retained += usize::from(m.present());
+            } else {
+                entered += 1;
+            }
+            if !m.present() {
+                left += 1;
+                continue;
+            }
+            present += 1;
+            effort_final += s.0.behaviour().work().effort;
+            count[crate::sim::record::strategy_index(s.0.name())] += 1;
+        }
+        let mut owner_payoff = vec![0.0; rows.len()];
+        for &(_, owner, _, _, p) in &rows {
+            owner_payoff[owner as usize] += p;
+        }
+        let mut payoffs = Vec::new();
+        let (mut owners, mut sum) = (vec![0usize; k], vec![0.0; k]);
+        let (mut honest_n, mut honest_sum, mut other_n, mut other_sum) = (0usize, 0.0, 0usize, 0.0);
+        for &(id, owner, i, honest, _) in &rows {
+            if id != owner {
+                continue;
+            }
+            let p = owner_payoff[id as usize];
+            payoffs.push(p);
+            owners[i] += 1;
+            sum[i] += p;
+            if honest {
+                honest_n += 1;
+                honest_sum += p;
+            } else {
+                other_n += 1;
+                other_sum += p;
+            }
+        }
+        Census {
+            present,
+            effort_final,
+            initial,
+            retained,
+            entered,
+            left,
+            count,
+            payoffs,
+            owners,
+            sum,
+            honest: (honest_n, honest_sum),
+            others: (other_n, other_sum),
+        }
+    }
+
+    /// Payoffs and shares per strategy, the free-riders' ratio, inequality and head counts.
+    fn push(&self, m: &mut Metrics) {
+        for (i, def) in STRATEGIES.iter().enumerate() {
+            m.push(
+                format!("payoff_mean_{}", def.name),
+                ratio(self.sum[i], self.owners[i] as f64),
+            );
+        }
+        for (i, def) in STRATEGIES.iter().enumerate() {
+            m.push(
+                format!("share_final_{}", def.name),
+                ratio(self.count[i] as f64, self.present as f64),
+            );
+        }
+        m.push(
+            "freerider_payoff_ratio",
+            ratio(
+                ratio(self.others.1, self.others.0 as f64),
+                ratio(self.honest.1, self.honest.0 as f64),
+            ),
+        );
+        m.push("gini_payoff", gini(&self.payoffs));
+        m.push(
+            "effort_mean_final",
+            ratio(self.effort_final, self.present as f64),
+        );
+        m.push("agents_final", self.present as f64);
+        m.push(
+            "retention_rate",
+            ratio(self.retained as f64, self.initial as f64),
+        );
+        m.push("agents_entered", self.entered as f64);
+        m.push("agents_left", self.left as f64);
+    }
+}
+
+/// Tasks, messages, value, welfare and the platform's revenue.
+fn push_tasks(m: &mut Metrics, l: &Ledger) {
     m.push("tasks_arrived", l.tasks_arrived as f64);
     m.push("tasks_completed", l.tasks_completed as f64);
     m.push("tasks_succeeded", l.tasks_succeeded as f64);
@@ -260,6 +340,22 @@ pub fn summarise(world: &mut World) -> Metrics {
         l.platform_fees + l.credit_unallocated + l.traffic_revenue - l.traffic_paid - l.audit_costs,
     );
     m.push("faults_fired", l.faults_fired as f64);
+}
+
+/// Private tasks and the ε spent per agent of the initial and entered population (0 for agents
+/// that never shared).
+fn push_privacy(m: &mut Metrics, l: &Ledger, world: &World) {
+    // ε spent per agent of the initial and entered population (0 for agents that never shared).
+    let (epsilon_spent_mean, epsilon_spent_max) = {
+        let spent = &world.resource::<PrivacyAccounts>().epsilon;
+        let n = world
+            .resource::<crate::sim::agents::Roster>()
+            .entities
+            .len();
+        let total: f64 = spent.iter().sum();
+        let max = spent.iter().copied().fold(0.0, f64::max);
+        (ratio(total, n as f64), max)
+    };
     m.push("private_tasks", l.private_tasks as f64);
     m.push(
         "private_success_rate",
@@ -275,6 +371,10 @@ pub fn summarise(world: &mut World) -> Metrics {
     m.push("privacy_refusals", l.privacy_refusals as f64);
     m.push("privacy_messages", l.privacy_messages as f64);
     m.push("privacy_compute_seconds", l.privacy_compute_seconds);
+}
+
+/// Coordinators down, availability, and the money that moved.
+fn push_faults_and_costs(m: &mut Metrics, l: &Ledger, ticks: u32) {
     m.push("orchestrator_down_ticks", l.orchestrator_down_ticks as f64);
     m.push("failovers", l.failovers as f64);
     m.push(
@@ -292,7 +392,10 @@ pub fn summarise(world: &mut World) -> Metrics {
         "budget_imbalance",
         ratio(l.imbalance_sum, l.imbalance_tasks as f64),
     );
-    let f = world.resource::<Fairness>();
+}
+
+/// Credit against the truth game, and what the mechanism cost.
+fn push_credit(m: &mut Metrics, l: &Ledger, f: &Fairness) {
     let (paid, truth): (Vec<f64>, Vec<f64>) = (0..f.credit.len())
         .filter(|&i| f.took_part[i])
         .map(|i| (f.credit[i], f.truth[i]))
@@ -314,36 +417,6 @@ pub fn summarise(world: &mut World) -> Metrics {
     );
     m.push("credit_evaluations", l.credit_evaluations as f64);
     m.push("credit_failures", l.credit_failures as f64);
-    for (i, def) in STRATEGIES.iter().enumerate() {
-        m.push(
-            format!("payoff_mean_{}", def.name),
-            ratio(sum[i], owners[i] as f64),
-        );
-    }
-    for (i, def) in STRATEGIES.iter().enumerate() {
-        m.push(
-            format!("share_final_{}", def.name),
-            ratio(count[i] as f64, present as f64),
-        );
-    }
-    m.push(
-        "freerider_payoff_ratio",
-        ratio(
-            ratio(other_sum, other_n as f64),
-            ratio(honest_sum, honest_n as f64),
-        ),
-    );
-    m.push("gini_payoff", gini(&payoffs));
-    m.push("effort_mean_final", ratio(effort_final, present as f64));
-    m.push("agents_final", present as f64);
-    m.push("retention_rate", ratio(retained as f64, initial as f64));
-    m.push("agents_entered", entered as f64);
-    m.push("agents_left", left as f64);
-    let sc = &world.resource::<crate::sim::resources::Params>().0;
-    if sc.groups.iter().any(|g| g.llm.is_some()) {
-        push_llm(&mut m, &l);
-    }
-    m
 }
 
 /// The metrics of model-backed workers (only for scenarios that have some).

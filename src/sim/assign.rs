@@ -138,13 +138,7 @@ pub fn assign_subtasks(
     let r = sc.assignment.redundancy as usize;
     let policy = sc.assignment.policy;
 
-    // Demand per domain: how deep each domain's ranking must go.
-    let mut demand = vec![0usize; sc.tasks.domains as usize];
-    for &sub in &board.pending {
-        if let Some(st) = board.subtask(sub).filter(|st| st.resolution.is_none()) {
-            demand[st.domain as usize] += st.want as usize;
-        }
-    }
+    let demand = demand(&board, sc.tasks.domains as usize);
 
     // One pass over the agents: room per agent id (0 when down), and the candidates of the
     // policy (agents with room, keyed by skill per domain in demand, or by reputation).
@@ -198,32 +192,16 @@ pub fn assign_subtasks(
         }
         chosen.clear();
         let r = st.want as usize;
-        match policy {
-            Policy::BestSkill => by_domain[st.domain as usize].pick(r, &free, &mut chosen),
-            Policy::Reputation => by_reputation.pick(r, &free, &mut chosen),
-            Policy::Random => {
-                // Partial Fisher-Yates over the pool of agents with room.
-                let k = r.min(pool.len());
-                for j in 0..k {
-                    let pick = j + below(&mut streams.assign, (pool.len() - j) as u64) as usize;
-                    pool.swap(j, pick);
-                    chosen.push(pool[j]);
-                }
-            }
-            Policy::RoundRobin => {
-                let mut id = cursor.0 as usize % n;
-                for _ in 0..n {
-                    if chosen.len() == r {
-                        break;
-                    }
-                    if free[id] > 0 && !chosen.contains(&(id as u32)) {
-                        chosen.push(id as u32);
-                        cursor.0 = (id as u32 + 1) % n as u32;
-                    }
-                    id = (id + 1) % n;
-                }
-            }
-        }
+        let ranked = (&mut by_domain[..], &mut by_reputation, &mut pool);
+        pick(
+            policy,
+            ranked,
+            (st.domain, r),
+            &free,
+            &mut streams,
+            &mut cursor.0,
+            &mut chosen,
+        );
         if chosen.is_empty() {
             waiting_again.push_back(sub);
             continue;
@@ -268,6 +246,59 @@ pub fn assign_subtasks(
         }
     }
     board.pending = waiting_again;
+}
+
+/// Demand per domain: the workers the pending subtasks want, i.e. how deep each domain's
+/// ranking must go.
+fn demand(board: &Board, domains: usize) -> Vec<usize> {
+    let mut demand = vec![0usize; domains];
+    for &sub in &board.pending {
+        if let Some(st) = board.subtask(sub).filter(|st| st.resolution.is_none()) {
+            demand[st.domain as usize] += st.want as usize;
+        }
+    }
+    demand
+}
+
+/// Up to `r` workers with room (`free`) for a subtask of `domain`, by `policy`, into `chosen`:
+/// the best-ranked in the domain or by reputation, a partial Fisher–Yates draw from the pool,
+/// or the next ids from the round-robin cursor.
+fn pick(
+    policy: Policy,
+    (by_domain, by_reputation, pool): (&mut [Ranked], &mut Ranked, &mut Vec<u32>),
+    (domain, r): (u16, usize),
+    free: &[u32],
+    streams: &mut Streams,
+    cursor: &mut u32,
+    chosen: &mut Vec<u32>,
+) {
+    let n = free.len();
+    match policy {
+        Policy::BestSkill => by_domain[domain as usize].pick(r, free, chosen),
+        Policy::Reputation => by_reputation.pick(r, free, chosen),
+        Policy::Random => {
+            // Partial Fisher-Yates over the pool of agents with room.
+            let k = r.min(pool.len());
+            for j in 0..k {
+                let pick = j + below(&mut streams.assign, (pool.len() - j) as u64) as usize;
+                pool.swap(j, pick);
+                chosen.push(pool[j]);
+            }
+        }
+        Policy::RoundRobin => {
+            let mut id = *cursor as usize % n;
+            for _ in 0..n {
+                if chosen.len() == r {
+                    break;
+                }
+                if free[id] > 0 && !chosen.contains(&(id as u32)) {
+                    chosen.push(id as u32);
+                    *cursor = (id as u32 + 1) % n as u32;
+                }
+                id = (id + 1) % n;
+            }
+        }
+    }
 }
 
 /// The route from the root coordinator to a worker among `n` (or back).

@@ -389,10 +389,6 @@ pub fn allocate_credit(
     let sc = &params.0;
     let fee = sc.economy.platform_fee;
     let mechanism = sc.credit.mechanism.mechanism();
-    let truth_mechanism = Shapley {
-        limit: TRUTH_EXACT_LIMIT,
-        fallback_samples: Some(TRUTH_SAMPLES),
-    };
     let streams = &mut *streams;
     for f in &finished.0 {
         let game = TaskGame::new(
@@ -420,27 +416,7 @@ pub fn allocate_credit(
         let claims = fact(Needs::Claims, &|| claims(&f.task, &game.players));
         let quality = fact(Needs::Quality, &|| game.quality());
         let ratings = fact(Needs::Ratings, &|| {
-            let kept: Vec<Option<u16>> = f
-                .task
-                .subtasks
-                .iter()
-                .map(|s| {
-                    s.resolution
-                        .and_then(|r| r.kept)
-                        .map(|i| s.answers[i].label)
-                })
-                .collect();
-            let colluding: Vec<Option<u32>> = game
-                .players
-                .iter()
-                .map(|&a| {
-                    strategies
-                        .get(roster.entities[a as usize])
-                        .ok()
-                        .and_then(|s| s.0.behaviour().colluding_group())
-                })
-                .collect();
-            game.ratings(&kept, &colluding)
+            ratings(&f.task, &game, &strategies, &roster)
         });
         let facts = Facts {
             claims: claims.as_deref(),
@@ -450,26 +426,7 @@ pub fn allocate_credit(
         let started = Instant::now();
         let allocation = mechanism.allocate(&game, &facts, &mut streams.credit);
         time.0 += started.elapsed().as_secs_f64();
-        // Judged by the truth, the task's game is its truth game, and an exact Shapley allocation
-        // of it is already its true contribution: it is not computed twice. A private task's game
-        // is always what the coordinator observes (the reports), whatever the observation mode.
-        let ground_truth = sc.credit.observation.is_ground_truth() && !f.task.private;
-        let reusable = ground_truth
-            && matches!(sc.credit.mechanism, MechanismKind::Shapley(_))
-            && allocation.as_ref().is_ok_and(|a| a.samples == 0);
-        let truth = if reusable {
-            allocation.clone().map(|a| Allocation {
-                evaluations: 0,
-                ..a
-            })
-        } else {
-            let truth_game = (!ground_truth).then(|| game.truth());
-            truth_mechanism.allocate(
-                truth_game.as_ref().unwrap_or(&game),
-                &Facts::default(),
-                &mut streams.truth,
-            )
-        };
+        let truth = truth(sc, f.task.private, &game, &allocation, &mut streams.truth);
         ledger.tasks_credited += 1;
         if let Ok(t) = &truth {
             ledger.credit_evaluations += t.evaluations;
@@ -492,20 +449,9 @@ pub fn allocate_credit(
             ledger.imbalance_sum += (allocation.unscaled_total() - grand).abs() / grand;
             ledger.imbalance_tasks += 1;
         }
-        // Efficient mechanisms are scaled by D / v(N) (1 under ground truth); when nothing was
-        // realised (v(N) = D = 0) their shares, which sum to 0, are paid as they are: zero-sum
-        // transfers from answers that destroyed value to answers that created it. Others are
-        // scaled by D / Σx.
         let efficient = mechanism.axioms().efficiency;
         let total: f64 = allocation.shares.iter().sum();
-        let base = if efficient { grand } else { total };
-        let factor = if base > 1e-12 {
-            Some(distributable / base)
-        } else if efficient && distributable.abs() <= 1e-12 {
-            Some(1.0)
-        } else {
-            None
-        };
+        let factor = scale(efficient, grand, total, distributable);
         match factor {
             Some(k) => {
                 let mut error = 0.0;
@@ -527,6 +473,81 @@ pub fn allocate_credit(
             None => ledger.credit_unallocated += distributable,
         }
         share_traffic(sc, &game.players, &paid, &mut traffic, &mut ledger);
+    }
+}
+
+/// Each participant's peer rating of the others: the labels kept per subtask, and the group of
+/// each colluding participant.
+fn ratings(
+    task: &Task,
+    game: &TaskGame,
+    strategies: &Query<&AgentStrategy>,
+    roster: &Roster,
+) -> Vec<f64> {
+    let kept: Vec<Option<u16>> = task
+        .subtasks
+        .iter()
+        .map(|s| {
+            s.resolution
+                .and_then(|r| r.kept)
+                .map(|i| s.answers[i].label)
+        })
+        .collect();
+    let colluding: Vec<Option<u32>> = game
+        .players
+        .iter()
+        .map(|&a| {
+            strategies
+                .get(roster.entities[a as usize])
+                .ok()
+                .and_then(|s| s.0.behaviour().colluding_group())
+        })
+        .collect();
+    game.ratings(&kept, &colluding)
+}
+
+/// The participants' true contributions: the Shapley value of the truth game (exact up to
+/// [`TRUTH_EXACT_LIMIT`] players). Judged by the truth, the task's game is its truth game, and
+/// an exact Shapley allocation of it is already its true contribution: it is not computed
+/// twice. A private task's game is always what the coordinator observes (the reports),
+/// whatever the observation mode.
+fn truth(
+    sc: &crate::scenario::Scenario,
+    private: bool,
+    game: &TaskGame,
+    allocation: &Result<Allocation, crate::credit::CreditError>,
+    rng: &mut SimRng,
+) -> Result<Allocation, crate::credit::CreditError> {
+    let ground_truth = sc.credit.observation.is_ground_truth() && !private;
+    let reusable = ground_truth
+        && matches!(sc.credit.mechanism, MechanismKind::Shapley(_))
+        && allocation.as_ref().is_ok_and(|a| a.samples == 0);
+    if reusable {
+        return allocation.clone().map(|a| Allocation {
+            evaluations: 0,
+            ..a
+        });
+    }
+    let truth_mechanism = Shapley {
+        limit: TRUTH_EXACT_LIMIT,
+        fallback_samples: Some(TRUTH_SAMPLES),
+    };
+    let truth_game = (!ground_truth).then(|| game.truth());
+    truth_mechanism.allocate(truth_game.as_ref().unwrap_or(game), &Facts::default(), rng)
+}
+
+/// The factor shares are paid by. Efficient mechanisms are scaled by D / v(N) (1 under ground
+/// truth); when nothing was realised (v(N) = D = 0) their shares, which sum to 0, are paid as
+/// they are: zero-sum transfers from answers that destroyed value to answers that created it.
+/// Others are scaled by D / Σx. `None`: nothing can be paid (the value stays unallocated).
+fn scale(efficient: bool, grand: f64, total: f64, distributable: f64) -> Option<f64> {
+    let base = if efficient { grand } else { total };
+    if base > 1e-12 {
+        Some(distributable / base)
+    } else if efficient && distributable.abs() <= 1e-12 {
+        Some(1.0)
+    } else {
+        None
     }
 }
 

@@ -145,29 +145,13 @@ pub fn do_work(
                 wallet.effort_costs += cost;
                 label
             }
-            (None, Plan::Simulated)
-                if work.answering == Answering::Solve
-                    && chance(&mut streams.work, group.shared) =>
-            {
-                let u = shared_uniforms(st, agent.group, &mut streams.work);
-                shared_label(
-                    u,
-                    (competence, group.lure),
-                    st.truth,
-                    st.answers(sc.tasks.answers),
-                )
-            }
-            (None, plan) => draw_label(
+            (None, plan) => simulated_label(
+                sc,
+                st,
+                agent.group,
+                (work.answering, competence),
+                plan,
                 &mut streams.work,
-                if plan == Plan::Guess {
-                    Answering::Guess
-                } else {
-                    work.answering
-                },
-                (competence, group.lure),
-                st.truth,
-                st.answers(sc.tasks.answers),
-                st.first_label,
             ),
         };
         st.first_label.get_or_insert(label);
@@ -199,6 +183,37 @@ pub fn do_work(
             st,
         );
     }
+}
+
+/// A simulated worker's label: its group's shared answer with probability κ when it solves,
+/// else its own draw (a guess when its plan says so).
+fn simulated_label(
+    sc: &crate::scenario::Scenario,
+    st: &mut crate::sim::tasks::Subtask,
+    group: u16,
+    (answering, competence): (Answering, f64),
+    plan: Plan,
+    rng: &mut crate::rng::SimRng,
+) -> u16 {
+    let g = &sc.groups[group as usize];
+    let answers = st.answers(sc.tasks.answers);
+    if plan == Plan::Simulated && answering == Answering::Solve && chance(rng, g.shared) {
+        let u = shared_uniforms(st, group, rng);
+        return shared_label(u, (competence, g.lure), st.truth, answers);
+    }
+    let answering = if plan == Plan::Guess {
+        Answering::Guess
+    } else {
+        answering
+    };
+    draw_label(
+        rng,
+        answering,
+        (competence, g.lure),
+        st.truth,
+        answers,
+        st.first_label,
+    )
 }
 
 /// The uniforms of `group`'s shared answer to the subtask: drawn (from the work stream) by the
