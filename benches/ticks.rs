@@ -1,4 +1,4 @@
-//! Ticks per second of a star team of 1,000 and 100,000 agents, memory per agent, and the cost
+//! Ticks per second of a star team of 1,000, 10,000 and 100,000 agents, memory per agent, and the cost
 //! of each topology's message pattern for a team of 1,000.
 //!
 //! The team works at steady state: `N / 20` tasks arrive per tick, each of 3 subtasks with one
@@ -72,7 +72,7 @@ skill_decay = 0.01
 fn star_team(c: &mut Criterion) {
     let mut g = c.benchmark_group("star_team_tick");
     g.sample_size(10);
-    for n in [1_000u32, 100_000] {
+    for n in [1_000u32, 10_000, 100_000] {
         let sc = team(n);
         let before = LIVE.load(Ordering::Relaxed);
         let mut sim = Simulation::new(&sc, 1);

@@ -53,7 +53,7 @@
 use bevy_ecs::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::sim::agents::{Agent, AgentStrategy, Member, Up, Wallet};
+use crate::sim::agents::{Agent, Member, Wallet};
 use crate::sim::credit::Fairness;
 use crate::sim::private::PrivacyAccounts;
 use crate::sim::resources::{Clock, Ledger};
@@ -198,15 +198,21 @@ struct Census {
 
 impl Census {
     fn of(world: &mut World) -> Census {
-        let mut q = world.query::<(&Agent, &AgentStrategy, &Wallet, &Up, &Member)>();
+        let mut q = world.query::<(&Agent, &Wallet, &Member)>();
         let k = STRATEGIES.len();
         // Shares count agents; payoffs count owners (a `sybil(k)` owner once, with the sum over its
         // identities; every other agent is its own owner).
         let rows: Vec<(u32, u32, usize, bool, f64)> = q
             .iter(world)
-            .map(|(a, s, w, _, _)| {
-                let i = crate::sim::record::strategy_index(s.0.name());
-                (a.id, a.owner, i, s.0.behaviour().is_honest(), w.payoff())
+            .map(|(a, w, _)| {
+                let i = a.strategy.index();
+                (
+                    a.id,
+                    a.owner,
+                    i,
+                    a.strategy.behaviour().is_honest(),
+                    w.payoff(),
+                )
             })
             .collect();
         // Shares, efforts and head counts are of the present population; payoffs include the agents
@@ -214,7 +220,7 @@ impl Census {
         let (mut present, mut effort_final) = (0usize, 0.0);
         let (mut initial, mut retained, mut entered, mut left) = (0usize, 0usize, 0usize, 0usize);
         let mut count = vec![0usize; k];
-        for (_, s, _, _, m) in q.iter(world) {
+        for (a, _, m) in q.iter(world) {
             if m.joined == 0 {
                 initial += 1;
                 retained += usize::from(m.present());
@@ -226,8 +232,8 @@ impl Census {
                 continue;
             }
             present += 1;
-            effort_final += s.0.behaviour().work().effort;
-            count[crate::sim::record::strategy_index(s.0.name())] += 1;
+            effort_final += a.strategy.behaviour().work().effort;
+            count[a.strategy.index()] += 1;
         }
         let mut owner_payoff = vec![0.0; rows.len()];
         for &(_, owner, _, _, p) in &rows {

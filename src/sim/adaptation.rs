@@ -14,7 +14,7 @@ use bevy_ecs::prelude::*;
 
 use rand_distr::{Distribution, Poisson};
 
-use super::agents::{Agent, AgentStrategy, Load, Member, Reputation, Roster, Skills, Up, Wallet};
+use super::agents::{Agent, Member, Roster, Skills, Wallet};
 use super::credit::Fairness;
 use super::resources::{Clock, Params, Streams};
 use crate::dist::{below, chance};
@@ -39,7 +39,7 @@ pub fn revise_strategies(
     roster: Res<Roster>,
     mut streams: ResMut<Streams>,
     mut revisions: ResMut<Revisions>,
-    mut agents: Query<(&mut AgentStrategy, &Wallet, &mut Member, &mut Up)>,
+    mut agents: Query<(&mut Agent, &Wallet, &mut Member)>,
 ) {
     let sc = &params.0;
     let Some(a) = &sc.adaptation else {
@@ -55,10 +55,10 @@ pub fn revise_strategies(
     let mut payoff = Vec::with_capacity(n);
     let mut present = Vec::with_capacity(n);
     for (id, &e) in roster.entities.iter().enumerate() {
-        let Ok((s, w, m, _)) = agents.get(e) else {
+        let Ok((agent, w, m)) = agents.get(e) else {
             return;
         };
-        strategy.push(s.0);
+        strategy.push(agent.strategy);
         payoff.push(w.payoff());
         profit.push(w.payoff() - revisions.last[id]);
         present.push(m.present());
@@ -93,13 +93,11 @@ pub fn revise_strategies(
         }
     }
     for (id, &e) in roster.entities.iter().enumerate() {
-        if let Ok((mut s, _, mut m, mut up)) = agents.get_mut(e) {
-            if s.0 != next[id] {
-                s.0 = next[id];
-            }
+        if let Ok((mut agent, _, mut m)) = agents.get_mut(e) {
+            agent.strategy = next[id];
             if leaving[id] {
                 m.left = Some(clock.tick);
-                up.0 = false;
+                agent.up = false;
             }
         }
     }
@@ -145,20 +143,9 @@ pub fn admit_entrants(world: &mut World) {
         let id = world.resource::<Roster>().entities.len() as u32;
         let e = world
             .spawn((
-                Agent {
-                    id,
-                    group: g as u16,
-                    owner: id,
-                },
-                AgentStrategy(strategy),
+                Agent::new(&sc, (id, id), g as u16, strategy),
                 Skills::new(&skill),
-                Reputation(sc.experience.initial_reputation),
                 Wallet::default(),
-                Load {
-                    held: 0,
-                    capacity: group.capacity,
-                },
-                Up(true),
                 Member {
                     joined: tick + 1,
                     left: None,

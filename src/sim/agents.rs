@@ -1,71 +1,115 @@
 //! Agents: the components of a worker entity, and the spawning of the population.
 //!
-//! Every agent is an entity with an [`Agent`] (its id and group), its [`AgentStrategy`], its
-//! [`Skills`], its [`Reputation`] as the coordinator sees it, its [`Wallet`], its [`Load`] (the
-//! subtasks it holds) and whether it is [`Up`]. Ids are dense (`0..N`, in the order of the
-//! scenario's groups) and [`Roster`] maps them to entities, so that every loop over agents can
-//! run in id order.
+//! Every agent is an entity with three components laid out for the loops that touch them: its
+//! [`Agent`] (identity, strategy, reputation as the coordinator sees it, load, whether it is up:
+//! everything the assign and work phases read or write when they look an agent up, in one cache
+//! line), its [`Skills`] (inline for up to [`INLINE_DOMAINS`] domains, so a lookup chases no
+//! pointer), its [`Wallet`] (money, touched by work and economy) and its [`Member`]ship (when it
+//! joined and left). Ids are dense (`0..N`, in the order of the scenario's groups) and [`Roster`]
+//! maps them to entities, so that every loop over agents can run in id order.
 
 use bevy_ecs::prelude::*;
+use smallvec::SmallVec;
 
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use crate::strategy::Strategy;
 
-/// Identity of an agent.
+/// An agent's identity and the state the coordinator and the work phase use at every
+/// assignment: one component, so that looking an agent up touches one cache line.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct Agent {
     /// Dense id, `0..N`.
     pub id: u32,
-    /// Index of its group in the scenario.
-    pub group: u16,
     /// The id of the agent whose owner collects this agent's payoff: its own id, except for the
     /// identities of a `sybil(k)` owner, which all name the owner's lead identity.
     pub owner: u32,
+    /// Index of its group in the scenario.
+    pub group: u16,
+    /// Whether the agent is working (faults take agents down, exit for good).
+    pub up: bool,
+    /// Subtasks held (assigned and not yet answered or released).
+    pub held: u32,
+    /// Most subtasks held at once.
+    pub capacity: u32,
+    /// The coordinator's exponentially weighted mean of the agent's observed correctness.
+    pub reputation: f64,
+    /// The strategy it plays.
+    pub strategy: Strategy,
 }
 
-/// The strategy an agent plays.
-#[derive(Component, Debug, Clone, Copy)]
-pub struct AgentStrategy(pub Strategy);
+impl Agent {
+    /// A new agent of group `group` of `sc` with ids `(id, owner)`, playing `strategy`: up,
+    /// holding nothing, at the initial reputation.
+    pub fn new(sc: &Scenario, (id, owner): (u32, u32), group: u16, strategy: Strategy) -> Self {
+        Agent {
+            id,
+            owner,
+            group,
+            up: true,
+            held: 0,
+            capacity: sc.groups[group as usize].capacity,
+            reputation: sc.experience.initial_reputation,
+            strategy,
+        }
+    }
 
-/// Skill per domain, its initial value, and this tick's practice, interleaved in one allocation
-/// (`[s_0, s0_0, p_0, s_1, s0_1, p_1, ...]`) so that touching a domain touches one cache line.
+    /// Whether it can take one more subtask.
+    #[inline]
+    pub fn has_room(&self) -> bool {
+        self.held < self.capacity
+    }
+
+    /// Subtasks it can still take.
+    #[inline]
+    pub fn room(&self) -> u32 {
+        self.capacity.saturating_sub(self.held)
+    }
+}
+
+/// Domains whose skills are held inside the component (more spill to the heap).
+pub const INLINE_DOMAINS: usize = 4;
+
+/// Skill per domain, its initial value, and this tick's practice, interleaved
+/// (`[s_0, s0_0, p_0], [s_1, s0_1, p_1], ...`) so that touching a domain touches one cache line;
+/// inline up to [`INLINE_DOMAINS`] domains.
 #[derive(Component, Debug, Clone)]
 pub struct Skills {
-    data: Box<[f64]>,
+    data: SmallVec<[[f64; 3]; INLINE_DOMAINS]>,
 }
 
 impl Skills {
     /// Skills starting at `initial`, with no practice yet.
     pub fn new(initial: &[f64]) -> Self {
         Skills {
-            data: initial.iter().flat_map(|&s| [s, s, 1.0]).collect(),
+            data: initial.iter().map(|&s| [s, s, 1.0]).collect(),
         }
     }
 
     /// Current skill `s_d`, in [0, 1].
     #[inline]
     pub fn now(&self, d: usize) -> f64 {
-        self.data[3 * d]
+        self.data[d][0]
     }
 
     /// Initial skill `s0_d`, toward which idle skill decays.
     #[inline]
     pub fn initial(&self, d: usize) -> f64 {
-        self.data[3 * d + 1]
+        self.data[d][1]
     }
 
     /// Records practice in domain `d` at effort `e` with learning rate `alpha`: the practice
     /// factor (product of `1 - alpha * e` over this tick's subtasks of `d`) is multiplied.
     #[inline]
     pub fn practise(&mut self, d: usize, alpha: f64, e: f64) {
-        self.data[3 * d + 2] *= 1.0 - alpha * e;
+        self.data[d][2] *= 1.0 - alpha * e;
     }
 
     /// Applies the tick's learning (practised domains) or decay (idle domains) and clears the
     /// practice: `1 - s <- (1 - s) * factor` if practised, else `s += phi * (s0 - s)`.
+    #[inline]
     pub fn update(&mut self, phi: f64) {
-        for c in self.data.chunks_exact_mut(3) {
+        for c in &mut self.data {
             if c[2] < 1.0 {
                 c[0] = 1.0 - (1.0 - c[0]) * c[2];
                 c[2] = 1.0;
@@ -75,10 +119,6 @@ impl Skills {
         }
     }
 }
-
-/// The coordinator's exponentially weighted mean of the agent's observed correctness.
-#[derive(Component, Debug, Clone, Copy)]
-pub struct Reputation(pub f64);
 
 /// Money in and out of an agent.
 #[derive(Component, Debug, Clone, Copy, Default)]
@@ -99,26 +139,6 @@ impl Wallet {
         self.credit + self.traffic - self.effort_costs - self.participation_costs
     }
 }
-
-/// Subtasks an agent holds (assigned and not yet answered or released) and how many it can.
-#[derive(Component, Debug, Clone, Copy)]
-pub struct Load {
-    /// Subtasks held.
-    pub held: u32,
-    /// Most subtasks held at once.
-    pub capacity: u32,
-}
-
-impl Load {
-    /// Whether it can take one more subtask.
-    pub fn has_room(&self) -> bool {
-        self.held < self.capacity
-    }
-}
-
-/// Whether the agent is working (faults, a later issue, take agents down).
-#[derive(Component, Debug, Clone, Copy)]
-pub struct Up(pub bool);
 
 /// When the agent joined the population and, if it has, when it left (adaptation's exit). An
 /// agent that left is also down and is never up again.
@@ -153,27 +173,18 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
     for (g, group) in scenario.groups.iter().enumerate() {
         for j in 0..group.agents() {
             let identities = group.strategy.identities();
-            let skill: Box<[f64]> = group
+            let skill: SmallVec<[f64; INLINE_DOMAINS]> = group
                 .skill
                 .iter()
                 .map(|d| d.sample(rng, 0.0, 1.0))
                 .collect();
+            let strategy = group.strategy.identity(j % identities);
+            let agent = Agent::new(scenario, (id, id - j % identities), g as u16, strategy);
             let e = world
                 .spawn((
-                    Agent {
-                        id,
-                        group: g as u16,
-                        owner: id - j % identities,
-                    },
-                    AgentStrategy(group.strategy.identity(j % identities)),
+                    agent,
                     Skills::new(&skill),
-                    Reputation(scenario.experience.initial_reputation),
                     Wallet::default(),
-                    Load {
-                        held: 0,
-                        capacity: group.capacity,
-                    },
-                    Up(true),
                     Member::default(),
                 ))
                 .id();

@@ -16,7 +16,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, Load, Member, Reputation, Roster, Skills, Up};
+use super::agents::{Agent, Member, Roster, Skills};
 use super::network::{Event, Network, Route, book, travel};
 use super::reach::Reach;
 use super::resources::{Ledger, Streams, TickCounters};
@@ -53,7 +53,7 @@ pub struct Context<'a> {
 pub fn announce_subtasks(
     ctx: &mut Context,
     board: &mut Board,
-    agents: &mut Query<(&Agent, &Skills, &Reputation, &mut Load, &Up, &Member)>,
+    agents: &mut Query<(&mut Agent, &Skills, &Member)>,
 ) {
     let sc = ctx.sc;
     let n = ctx.roster.entities.len();
@@ -66,13 +66,13 @@ pub fn announce_subtasks(
     let mut peers: Vec<u32> = Vec::new();
     let mut free = vec![0u32; n];
     for (id, &e) in ctx.roster.entities.iter().enumerate() {
-        let Ok((_, _, _, load, up, member)) = agents.get(e) else {
+        let Ok((agent, _, member)) = agents.get(e) else {
             continue;
         };
         if member.present() && !ctx.reach.is_cut(id as u32) {
             peers.push(id as u32);
-            if up.0 && load.has_room() {
-                free[id] = load.capacity - load.held;
+            if agent.up && agent.has_room() {
+                free[id] = agent.room();
             }
         }
     }
@@ -122,7 +122,7 @@ pub fn announce_subtasks(
                     .map_or(0.0, |a| a.1.now(st.domain as usize)),
                 Policy::Reputation => agents
                     .get(ctx.roster.entities[id as usize])
-                    .map_or(0.0, |a| a.2.0),
+                    .map_or(0.0, |a| a.0.reputation),
                 Policy::Random | Policy::RoundRobin => 0.0,
             };
             bids.push((key, id, arrived));
@@ -151,9 +151,8 @@ pub fn announce_subtasks(
         }
         for &(_, id, arrived) in &bids[..k] {
             free[id as usize] -= 1;
-            if let Ok((_, _, _, mut load, _, _)) = agents.get_mut(ctx.roster.entities[id as usize])
-            {
-                load.held += 1;
+            if let Ok((mut agent, _, _)) = agents.get_mut(ctx.roster.entities[id as usize]) {
+                agent.held += 1;
             }
             let slot = st.slots.len() as u8;
             st.slots.push(Slot {

@@ -18,7 +18,9 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, Load, Member, Reputation, Roster, Skills, Up};
+use std::collections::VecDeque;
+
+use super::agents::{Agent, Member, Roster, Skills};
 use super::announce;
 use super::network::{Event, Network, Route, book};
 use super::reach::Reach;
@@ -31,6 +33,19 @@ use crate::rules::{Policy, Topology};
 /// The cursor of the `round_robin` policy: the id after the last one assigned.
 #[derive(Resource, Debug, Default)]
 pub struct RoundRobin(pub u32);
+
+/// The buffers of the assign phase, kept from tick to tick so that a steady state allocates
+/// nothing: room per agent id, the candidates per domain and by reputation, the random pool, and
+/// the queue of subtasks that wait again.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    free: Vec<u32>,
+    taken: Vec<u32>,
+    by_domain: Vec<Vec<(f64, u32)>>,
+    by_reputation: Vec<(f64, u32)>,
+    pool: Vec<u32>,
+    waiting_again: VecDeque<SubRef>,
+}
 
 /// Agents ranked by a key (descending, ties by id), sorted lazily: only as deep as needed.
 struct Ranked {
@@ -109,7 +124,8 @@ pub fn assign_subtasks(
     mut counters: ResMut<TickCounters>,
     mut cursor: ResMut<RoundRobin>,
     reach: Res<Reach>,
-    mut agents: Query<(&Agent, &Skills, &Reputation, &mut Load, &Up, &Member)>,
+    mut scratch: Local<Scratch>,
+    mut agents: Query<(&mut Agent, &Skills, &Member)>,
 ) {
     if board.pending.is_empty() {
         return;
@@ -139,47 +155,17 @@ pub fn assign_subtasks(
     let policy = sc.assignment.policy;
 
     let demand = demand(&board, sc.tasks.domains as usize);
+    let scratch = &mut *scratch;
+    let (mut by_domain, mut by_reputation, mut available) =
+        candidates(sc, &reach, &agents, (&demand, n), scratch);
+    let (free, pool) = (&mut scratch.free, &mut scratch.pool);
+    scratch.taken.clear();
+    scratch.taken.resize(n, 0);
 
-    // One pass over the agents: room per agent id (0 when down), and the candidates of the
-    // policy (agents with room, keyed by skill per domain in demand, or by reputation).
-    let mut free = vec![0u32; n];
-    let mut available = 0usize;
-    let mut by_domain: Vec<Vec<(f64, u32)>> = vec![Vec::new(); demand.len()];
-    let mut by_reputation: Vec<(f64, u32)> = Vec::new();
-    let mut pool: Vec<u32> = Vec::new();
-    for (a, skills, rep, load, up, _) in agents.iter() {
-        if !(up.0 && load.has_room() && reach.reachable(&sc.topology, a.id, n)) {
-            continue;
-        }
-        free[a.id as usize] = load.capacity - load.held;
-        available += 1;
-        match policy {
-            Policy::BestSkill => {
-                for (d, &want) in demand.iter().enumerate() {
-                    if want > 0 {
-                        by_domain[d].push((skills.now(d), a.id));
-                    }
-                }
-            }
-            Policy::Reputation => by_reputation.push((rep.0, a.id)),
-            Policy::Random => pool.push(a.id),
-            Policy::RoundRobin => {}
-        }
-    }
-    // Query order is spawn order here, but the pool's order must not depend on it.
-    pool.sort_unstable();
-    let mut by_domain: Vec<Ranked> = by_domain
-        .into_iter()
-        .zip(&demand)
-        .map(|(items, &want)| Ranked::new(items, want))
-        .collect();
-    let total: usize = demand.iter().sum();
-    let mut by_reputation = Ranked::new(by_reputation, total);
-
-    let pending = std::mem::take(&mut board.pending);
-    let mut waiting_again = std::collections::VecDeque::new();
+    let mut pending = std::mem::take(&mut board.pending);
+    let mut waiting_again = std::mem::take(&mut scratch.waiting_again);
     let mut chosen: Vec<u32> = Vec::with_capacity(r);
-    for sub in pending {
+    for sub in pending.drain(..) {
         let Some(st) = board.subtask_mut(sub) else {
             continue;
         };
@@ -192,12 +178,12 @@ pub fn assign_subtasks(
         }
         chosen.clear();
         let r = st.want as usize;
-        let ranked = (&mut by_domain[..], &mut by_reputation, &mut pool);
+        let ranked = (&mut by_domain[..], &mut by_reputation, &mut *pool);
         pick(
             policy,
             ranked,
             (st.domain, r),
-            &free,
+            free,
             &mut streams,
             &mut cursor.0,
             &mut chosen,
@@ -211,9 +197,7 @@ pub fn assign_subtasks(
             if free[id as usize] == 0 {
                 available -= 1;
             }
-            if let Ok((_, _, _, mut load, _, _)) = agents.get_mut(roster.entities[id as usize]) {
-                load.held += 1;
-            }
+            scratch.taken[id as usize] += 1;
             st.slots.push(Slot {
                 agent: id,
                 state: SlotState::Sent,
@@ -245,7 +229,64 @@ pub fn assign_subtasks(
             );
         }
     }
+    // The workers' loads, in one pass over the agents rather than one lookup per assignment.
+    for (mut agent, _, _) in &mut agents {
+        agent.held += scratch.taken[agent.id as usize];
+    }
+    scratch.by_domain = by_domain.into_iter().map(|r| r.items).collect();
+    scratch.by_reputation = by_reputation.items;
+    scratch.waiting_again = pending;
     board.pending = waiting_again;
+}
+
+/// One pass over the agents, into `scratch`: room per agent id (0 when down or unreachable),
+/// and the candidates of the policy (agents with room, keyed by skill per domain in demand, or
+/// by reputation; the random pool in id order). Returns the rankings and how many agents have
+/// room.
+fn candidates(
+    sc: &crate::scenario::Scenario,
+    reach: &Reach,
+    agents: &Query<(&mut Agent, &Skills, &Member)>,
+    (demand, n): (&[usize], usize),
+    scratch: &mut Scratch,
+) -> (Vec<Ranked>, Ranked, usize) {
+    scratch.free.clear();
+    scratch.free.resize(n, 0);
+    scratch.by_domain.resize_with(demand.len(), Vec::new);
+    scratch.by_domain.iter_mut().for_each(Vec::clear);
+    scratch.by_reputation.clear();
+    scratch.pool.clear();
+    let mut available = 0usize;
+    let policy = sc.assignment.policy;
+    for (a, skills, _) in agents.iter() {
+        if !(a.up && a.has_room() && reach.reachable(&sc.topology, a.id, n)) {
+            continue;
+        }
+        scratch.free[a.id as usize] = a.room();
+        available += 1;
+        match policy {
+            Policy::BestSkill => {
+                for (d, &want) in demand.iter().enumerate() {
+                    if want > 0 {
+                        scratch.by_domain[d].push((skills.now(d), a.id));
+                    }
+                }
+            }
+            Policy::Reputation => scratch.by_reputation.push((a.reputation, a.id)),
+            Policy::Random => scratch.pool.push(a.id),
+            Policy::RoundRobin => {}
+        }
+    }
+    // Query order is spawn order here, but the pool's order must not depend on it.
+    scratch.pool.sort_unstable();
+    let by_domain = std::mem::take(&mut scratch.by_domain)
+        .into_iter()
+        .zip(demand)
+        .map(|(items, &want)| Ranked::new(items, want))
+        .collect();
+    let total: usize = demand.iter().sum();
+    let by_reputation = Ranked::new(std::mem::take(&mut scratch.by_reputation), total);
+    (by_domain, by_reputation, available)
 }
 
 /// Demand per domain: the workers the pending subtasks want, i.e. how deep each domain's

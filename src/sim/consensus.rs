@@ -16,13 +16,13 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Load, Roster};
+use super::agents::{Agent, Roster};
 use super::network::book;
 use super::private;
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, TickCounters};
 use super::tasks::{Board, Finished, FinishedTasks, Resolution, SlotState};
-use crate::rules::consensus::{ConsensusRule, decide};
+use crate::rules::consensus::{Ballot, ConsensusRule, decide};
 
 /// Resolves what can be resolved and moves finished tasks off the board.
 #[allow(clippy::too_many_arguments)]
@@ -35,7 +35,8 @@ pub fn form_consensus(
     mut ledger: ResMut<Ledger>,
     reach: Res<Reach>,
     mut counters: ResMut<TickCounters>,
-    mut loads: Query<&mut Load>,
+    mut ballots: Local<Vec<Ballot>>,
+    mut agents: Query<&mut Agent>,
 ) {
     let sc = &params.0;
     let n = roster.entities.len();
@@ -101,7 +102,8 @@ pub fn form_consensus(
                     if !(ready || all_in || past_deadline) {
                         continue;
                     }
-                    let ballots: Vec<_> = st.answers.iter().map(|a| a.ballot()).collect();
+                    ballots.clear();
+                    ballots.extend(st.answers.iter().map(|a| a.ballot()));
                     let kept = decide(rule, &ballots, |_| true);
                     let correct = kept.is_some_and(|i| st.answers[i].correct);
                     Resolution { kept, correct }
@@ -110,8 +112,8 @@ pub fn form_consensus(
             st.resolution = Some(resolution);
             for slot in st.slots.iter_mut().filter(|s| s.state == SlotState::Sent) {
                 slot.state = SlotState::Released;
-                if let Ok(mut load) = loads.get_mut(roster.entities[slot.agent as usize]) {
-                    load.held -= 1;
+                if let Ok(mut agent) = agents.get_mut(roster.entities[slot.agent as usize]) {
+                    agent.held -= 1;
                 }
             }
             task.open -= 1;

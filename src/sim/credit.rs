@@ -32,8 +32,9 @@
 use std::time::Instant;
 
 use bevy_ecs::prelude::*;
+use smallvec::SmallVec;
 
-use super::agents::{AgentStrategy, Roster};
+use super::agents::{Agent, Roster};
 use super::resources::{Ledger, Params};
 use super::tasks::{FinishedTasks, Task};
 use crate::credit::{Allocation, Coalition, Facts, Game, Mechanism, MechanismKind, Needs, Shapley};
@@ -98,12 +99,14 @@ impl CreditStreams {
 #[derive(Resource, Debug, Default, Clone, Copy)]
 pub struct CreditTime(pub f64);
 
+/// A subtask of the game (inline, like its answers, up to the usual redundancy: building a
+/// task's game allocates little).
 struct GameSubtask {
-    ballots: Vec<Ballot>,
+    ballots: SmallVec<[Ballot; 2]>,
     /// Player index of each ballot.
-    owner: Vec<usize>,
+    owner: SmallVec<[usize; 2]>,
     /// The coordinator's judgement of each ballot.
-    judged: Vec<bool>,
+    judged: SmallVec<[bool; 2]>,
 }
 
 /// The data game of a private task: `v(S) = scale · Σ_{i∈S} w_i / Σ_N w_i` if the task
@@ -120,7 +123,7 @@ struct DataGame {
 pub struct TaskGame {
     /// Agent id of each player, ascending.
     pub players: Vec<u32>,
-    subtasks: Vec<GameSubtask>,
+    subtasks: SmallVec<[GameSubtask; 3]>,
     data: Option<DataGame>,
     rule: ConsensusRule,
     value_rule: ValueRule,
@@ -160,7 +163,7 @@ impl TaskGame {
             }
             return TaskGame {
                 players,
-                subtasks: Vec::new(),
+                subtasks: SmallVec::new(),
                 data: Some(DataGame {
                     observed,
                     truth,
@@ -381,7 +384,7 @@ pub fn allocate_credit(
     mut time: ResMut<CreditTime>,
     mut traffic: ResMut<TrafficPayouts>,
     roster: Res<Roster>,
-    strategies: Query<&AgentStrategy>,
+    strategies: Query<&Agent>,
 ) {
     if finished.0.is_empty() {
         return;
@@ -478,12 +481,7 @@ pub fn allocate_credit(
 
 /// Each participant's peer rating of the others: the labels kept per subtask, and the group of
 /// each colluding participant.
-fn ratings(
-    task: &Task,
-    game: &TaskGame,
-    strategies: &Query<&AgentStrategy>,
-    roster: &Roster,
-) -> Vec<f64> {
+fn ratings(task: &Task, game: &TaskGame, strategies: &Query<&Agent>, roster: &Roster) -> Vec<f64> {
     let kept: Vec<Option<u16>> = task
         .subtasks
         .iter()
@@ -500,7 +498,7 @@ fn ratings(
             strategies
                 .get(roster.entities[a as usize])
                 .ok()
-                .and_then(|s| s.0.behaviour().colluding_group())
+                .and_then(|a| a.strategy.behaviour().colluding_group())
         })
         .collect();
     game.ratings(&kept, &colluding)

@@ -2,15 +2,27 @@
 //! pay the participation cost of the tick (agents that left pay none). The platform's income (fees, unallocated credit,
 //! traffic revenue kept) and the agents' effort costs were booked by the credit and work phases;
 //! finished tasks leave the pipeline here.
+//!
+//! Payments reach the wallets in one pass over the agents ([`ByAgent`]); each wallet receives
+//! its payments in the order the credit phase made them.
 
 use bevy_ecs::prelude::*;
 
 use super::agents::{Agent, Member, Roster, Wallet};
+use super::by_agent::ByAgent;
 use super::credit::{Payouts, TrafficPayouts};
 use super::resources::{Ledger, Params};
 use super::tasks::FinishedTasks;
 
+/// The payments of the tick, grouped by agent (reused buffers).
+#[derive(Debug, Default)]
+pub struct Grouped {
+    credit: ByAgent<f64>,
+    traffic: ByAgent<f64>,
+}
+
 /// Pays credit and charges participation costs.
+#[allow(clippy::too_many_arguments)]
 pub fn settle_accounts(
     params: Res<Params>,
     roster: Res<Roster>,
@@ -18,22 +30,24 @@ pub fn settle_accounts(
     mut traffic: ResMut<TrafficPayouts>,
     mut finished: ResMut<FinishedTasks>,
     mut ledger: ResMut<Ledger>,
+    mut grouped: Local<Grouped>,
     mut wallets: Query<(&Agent, &mut Wallet, &Member)>,
 ) {
-    for (agent, amount) in payouts.0.drain(..) {
-        if let Ok((_, mut w, _)) = wallets.get_mut(roster.entities[agent as usize]) {
-            w.credit += amount;
-        }
-    }
-    for (agent, amount) in traffic.0.drain(..) {
-        if let Ok((_, mut w, _)) = wallets.get_mut(roster.entities[agent as usize]) {
-            w.traffic += amount;
-        }
-    }
+    let n = roster.entities.len();
+    grouped.credit.group(n, &payouts.0);
+    grouped.traffic.group(n, &traffic.0);
+    payouts.0.clear();
+    traffic.0.clear();
     finished.0.clear();
     let groups = &params.0.groups;
     let mut total = 0.0;
     for (agent, mut w, member) in &mut wallets {
+        for &amount in grouped.credit.of(agent.id) {
+            w.credit += amount;
+        }
+        for &amount in grouped.traffic.of(agent.id) {
+            w.traffic += amount;
+        }
         if !member.present() {
             continue;
         }

@@ -9,28 +9,39 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Reputation, Roster, Skills};
+use super::agents::{Agent, Roster, Skills};
+use super::by_agent::ByAgent;
 use super::credit::Observations;
 use super::resources::Params;
 
-/// Updates skills and reputations.
+/// Updates skills and reputations, in one pass over the agents: each agent's judgements are
+/// applied in the order they were made ([`ByAgent`]).
 pub fn update_experience(
     params: Res<Params>,
     roster: Res<Roster>,
     mut observations: ResMut<Observations>,
-    mut skills: Query<&mut Skills>,
-    mut reputations: Query<&mut Reputation>,
+    mut judged: Local<ByAgent<bool>>,
+    mut agents: Query<(&mut Agent, &mut Skills)>,
 ) {
     let x = &params.0.experience;
-    if x.learning_rate > 0.0 || x.skill_decay > 0.0 {
-        for mut s in &mut skills {
+    let learns = x.learning_rate > 0.0 || x.skill_decay > 0.0;
+    let rho = x.reputation_rate;
+    judged.group(roster.entities.len(), &observations.0);
+    observations.0.clear();
+    if !learns && judged.is_empty() {
+        return;
+    }
+    for (mut agent, mut s) in &mut agents {
+        if learns {
             s.update(x.skill_decay);
         }
-    }
-    let rho = x.reputation_rate;
-    for (agent, judged) in observations.0.drain(..) {
-        if let Ok(mut r) = reputations.get_mut(roster.entities[agent as usize]) {
-            r.0 = (1.0 - rho) * r.0 + rho * f64::from(judged);
+        let mine = judged.of(agent.id);
+        if !mine.is_empty() {
+            let mut r = agent.reputation;
+            for &j in mine {
+                r = (1.0 - rho) * r + rho * f64::from(j);
+            }
+            agent.reputation = r;
         }
     }
 }

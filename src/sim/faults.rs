@@ -27,7 +27,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{AgentStrategy, Member, Roster, Up};
+use super::agents::{Agent, Member, Roster};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use crate::dist::{below, chance};
@@ -54,7 +54,7 @@ pub fn inject_faults(
     mut ledger: ResMut<Ledger>,
     mut counters: ResMut<TickCounters>,
     mut reach: ResMut<Reach>,
-    mut agents: Query<(&mut Up, &Member, &mut AgentStrategy)>,
+    mut agents: Query<(&mut Agent, &Member)>,
 ) {
     let sc = &params.0;
     let f = &sc.faults;
@@ -75,7 +75,7 @@ pub fn inject_faults(
         let present: Vec<bool> = roster
             .entities
             .iter()
-            .map(|&e| agents.get(e).is_ok_and(|(_, m, _)| m.present()))
+            .map(|&e| agents.get(e).is_ok_and(|(_, m)| m.present()))
             .collect();
         for e in events {
             ledger.faults_fired += 1;
@@ -116,15 +116,15 @@ pub fn inject_faults(
                 let id = i as u32;
                 match e.kind {
                     FaultKind::Crash | FaultKind::Recover => {
-                        if let Ok((mut up, _, _)) = agents.get_mut(roster.entities[i]) {
-                            up.0 = e.kind == FaultKind::Recover;
+                        if let Ok((mut agent, _)) = agents.get_mut(roster.entities[i]) {
+                            agent.up = e.kind == FaultKind::Recover;
                         }
                     }
                     FaultKind::Partition => reach.set_cut(id, true),
                     FaultKind::Heal => reach.set_cut(id, false),
                     FaultKind::Byzantine => {
-                        if let Ok((_, _, mut s)) = agents.get_mut(roster.entities[i]) {
-                            s.0 = Strategy::Byzantine(Byzantine);
+                        if let Ok((mut agent, _)) = agents.get_mut(roster.entities[i]) {
+                            agent.strategy = Strategy::Byzantine(Byzantine);
                         }
                     }
                     FaultKind::LossBurst { loss, duration } => {
@@ -139,17 +139,17 @@ pub fn inject_faults(
                 if !present[i] {
                     continue;
                 }
-                let Ok((mut up, _, _)) = agents.get_mut(e) else {
+                let Ok((mut agent, _)) = agents.get_mut(e) else {
                     continue;
                 };
-                if up.0 {
+                if agent.up {
                     if chance(rng, f.crash_probability) {
-                        up.0 = false;
+                        agent.up = false;
                         ledger.faults_fired += 1;
                         counters.faults += 1;
                     }
                 } else if chance(rng, f.repair_probability) {
-                    up.0 = true;
+                    agent.up = true;
                 }
             }
             if f.orchestrator_crash_probability > 0.0 {
@@ -163,14 +163,14 @@ pub fn inject_faults(
             }
             if f.byzantine_probability > 0.0 {
                 for (i, &e) in roster.entities.iter().enumerate() {
-                    let Ok((_, _, mut s)) = agents.get_mut(e) else {
+                    let Ok((mut agent, _)) = agents.get_mut(e) else {
                         continue;
                     };
                     if present[i]
-                        && !matches!(s.0, Strategy::Byzantine(_))
+                        && !matches!(agent.strategy, Strategy::Byzantine(_))
                         && chance(rng, f.byzantine_probability)
                     {
-                        s.0 = Strategy::Byzantine(Byzantine);
+                        agent.strategy = Strategy::Byzantine(Byzantine);
                         ledger.faults_fired += 1;
                         counters.faults += 1;
                     }

@@ -9,7 +9,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Load, Roster};
+use super::agents::{Agent, Roster};
 use super::network::{Event, Network};
 use super::reach::Reach;
 use super::resources::{Clock, Params};
@@ -26,11 +26,12 @@ pub fn deliver_messages(
     mut network: ResMut<Network>,
     mut board: ResMut<Board>,
     mut inbox: ResMut<Inbox>,
-    mut loads: Query<&mut Load>,
+    mut agents: Query<&mut Agent>,
 ) {
     let topology = params.0.topology;
     let n = roster.entities.len();
-    for event in network.due(clock.tick) {
+    let mut due = network.due(clock.tick);
+    for event in due.drain(..) {
         match event {
             Event::Assignment { sub, slot } => {
                 if let Some(st) = board.subtask_mut(sub)
@@ -59,8 +60,8 @@ pub fn deliver_messages(
                     let s = &mut st.slots[slot as usize];
                     if s.state == SlotState::Sent {
                         s.state = SlotState::Released;
-                        if let Ok(mut load) = loads.get_mut(roster.entities[s.agent as usize]) {
-                            load.held -= 1;
+                        if let Ok(mut agent) = agents.get_mut(roster.entities[s.agent as usize]) {
+                            agent.held -= 1;
                         }
                         if st.resolution.is_none() {
                             st.waiting = st.waiting.saturating_sub(1);
@@ -70,4 +71,5 @@ pub fn deliver_messages(
             }
         }
     }
+    network.recycle(due);
 }

@@ -17,6 +17,7 @@ pub mod agents;
 mod announce;
 mod arrivals;
 mod assign;
+pub mod by_agent;
 mod consensus;
 pub mod credit;
 mod debug;

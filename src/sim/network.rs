@@ -14,7 +14,7 @@
 //! lost when any hop is. With `faults.delay_probability` > 0, each delivered hop is delayed by
 //! `faults.extra_latency` more ticks with that probability.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use bevy_ecs::prelude::*;
 
@@ -53,9 +53,18 @@ pub enum Event {
 }
 
 /// The messages in flight, by delivery tick, in sending order within a tick.
+///
+/// Delivery ticks from the next one to be delivered (`base`) on are a ring of buckets whose
+/// buffers are reused (a steady state allocates nothing); a message for an earlier tick (never,
+/// with latencies of at least one tick) waits in `overdue` and is delivered first, in tick order.
 #[derive(Resource, Debug, Default)]
 pub struct Network {
-    queue: BTreeMap<u32, Vec<Event>>,
+    /// `ring[k]`: the events due at tick `base + k`.
+    ring: VecDeque<Vec<Event>>,
+    base: u32,
+    overdue: BTreeMap<u32, Vec<Event>>,
+    /// Emptied buffers, for new buckets.
+    spare: Vec<Vec<Event>>,
 }
 
 /// The result of sending one message.
@@ -177,17 +186,54 @@ impl Network {
     /// Queues `event` for `Ok(tick)`, or `on_loss` (if any) for `Err(tick)`.
     pub fn deliver(&mut self, arrival: Result<u32, u32>, event: Event, on_loss: Option<Event>) {
         match (arrival, on_loss) {
-            (Ok(at), _) => self.queue.entry(at).or_default().push(event),
-            (Err(at), Some(lost)) => self.queue.entry(at).or_default().push(lost),
+            (Ok(at), _) => self.queue(at, event),
+            (Err(at), Some(lost)) => self.queue(at, lost),
             (Err(_), None) => {}
         }
     }
 
-    /// Removes and returns the events due at or before `now`, in order.
+    fn queue(&mut self, at: u32, event: Event) {
+        let Some(k) = at.checked_sub(self.base) else {
+            self.overdue.entry(at).or_default().push(event);
+            return;
+        };
+        let k = k as usize;
+        while self.ring.len() <= k {
+            let bucket = self.spare.pop().unwrap_or_default();
+            self.ring.push_back(bucket);
+        }
+        self.ring[k].push(event);
+    }
+
+    /// Removes and returns the events due at or before `now`, in order. Hand the buffer back
+    /// with [`Network::recycle`] once read.
     pub fn due(&mut self, now: u32) -> Vec<Event> {
-        let later = self.queue.split_off(&(now + 1));
-        let due = std::mem::replace(&mut self.queue, later);
-        due.into_values().flatten().collect()
+        let mut due = std::mem::take(&mut self.overdue)
+            .into_values()
+            .flatten()
+            .collect::<Vec<_>>();
+        while self.base <= now {
+            self.base += 1;
+            let Some(bucket) = self.ring.pop_front() else {
+                self.base = now + 1;
+                break;
+            };
+            if due.is_empty() {
+                self.recycle(std::mem::replace(&mut due, bucket));
+            } else {
+                due.extend_from_slice(&bucket);
+                self.recycle(bucket);
+            }
+        }
+        due
+    }
+
+    /// Takes back a buffer [`Network::due`] returned, for reuse.
+    pub fn recycle(&mut self, mut buffer: Vec<Event>) {
+        buffer.clear();
+        if buffer.capacity() > 0 {
+            self.spare.push(buffer);
+        }
     }
 }
 

@@ -12,7 +12,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, AgentStrategy, Roster, Up};
+use super::agents::{Agent, Roster};
 use super::resources::{Params, Streams};
 use super::tasks::{Board, SlotState, SubRef};
 use super::work::Inbox;
@@ -49,7 +49,7 @@ pub fn plan_calls(
     inbox: Res<Inbox>,
     board: Res<Board>,
     roster: Res<Roster>,
-    agents: Query<(&Agent, &AgentStrategy, &Up)>,
+    agents: Query<&Agent>,
     mut streams: ResMut<Streams>,
     mut prompts: ResMut<Prompts>,
 ) {
@@ -70,11 +70,11 @@ pub fn plan_calls(
         });
         if let Some((st, item)) = st.and_then(|st| st.item.as_ref().map(|i| (st, i))) {
             let id = st.slots[slot as usize].agent;
-            if let Ok((agent, strategy, up)) = agents.get(roster.entities[id as usize])
-                && up.0
+            if let Ok(agent) = agents.get(roster.entities[id as usize])
+                && agent.up
                 && let Some(p) = params.0.groups[agent.group as usize].llm
             {
-                let work = strategy.0.behaviour().work();
+                let work = agent.strategy.behaviour().work();
                 let asks = match work.answering {
                     Answering::Solve => true,
                     Answering::Collude { group } => {

@@ -32,6 +32,7 @@ pub struct Reach {
 
 impl Reach {
     /// Whether coordinator `node` is down.
+    #[inline]
     pub fn node_down(&self, node: Node) -> bool {
         self.down.contains_key(&node)
     }
@@ -50,6 +51,7 @@ impl Reach {
 
     /// Whether the root coordinator of `topology` over `n` workers is down (never for
     /// `decentralized`).
+    #[inline]
     pub fn root_down(&self, topology: &Topology, n: usize) -> bool {
         topology.has_coordinators() && !self.down.is_empty() && {
             let levels = topology.levels(n);
@@ -58,6 +60,7 @@ impl Reach {
     }
 
     /// Whether agent `id` is cut off.
+    #[inline]
     pub fn is_cut(&self, id: u32) -> bool {
         self.cut.get(id as usize).copied().unwrap_or(false)
     }
@@ -98,6 +101,7 @@ impl Reach {
 
     /// Whether worker `id` can be reached through the coordinators of `topology` (it is not cut
     /// off and its path to the root is up); whether it is up is the caller's business.
+    #[inline]
     pub fn reachable(&self, topology: &Topology, id: u32, n: usize) -> bool {
         !self.is_cut(id)
             && (self.down.is_empty() || !topology.path(id, n).any(|node| self.node_down(node)))
@@ -106,6 +110,7 @@ impl Reach {
     /// The links to and from agent `id` at tick `now`: its link's own loss ℓ and a loss burst
     /// b add independent losses, so a transmission gets through with probability
     /// `(1 - loss) (1 - ℓ) (1 - b)`.
+    #[inline]
     pub fn links(&self, base: &Messages, id: u32, now: u32) -> Messages {
         let mut through = 1.0;
         if let Some(&(extra, until)) = self.burst.get(id as usize)

@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, AgentStrategy, Member, Roster, Up, Wallet};
+use super::agents::{Agent, Member, Roster, Wallet};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, TickCounters};
 use crate::strategy::STRATEGIES;
@@ -49,7 +49,7 @@ pub fn record_tick(
     mut ledger: ResMut<Ledger>,
     mut counters: ResMut<TickCounters>,
     mut series: ResMut<Series>,
-    agents: Query<(&Agent, &AgentStrategy, &Wallet, &Up, &Member)>,
+    agents: Query<(&Agent, &Wallet, &Member)>,
 ) {
     let c = std::mem::take(&mut *counters);
     let s = &mut *series;
@@ -68,16 +68,16 @@ pub fn record_tick(
     let mut n = 0u64;
     let topology = params.0.topology;
     let everyone = roster.entities.len();
-    for (agent, strategy, wallet, u, member) in &agents {
-        let i = strategy_index(strategy.0.name());
+    for (agent, wallet, member) in &agents {
+        let i = agent.strategy.index();
         owners[i] += u64::from(agent.id == agent.owner);
         payoff[i] += wallet.payoff();
         if !member.present() {
             continue;
         }
         count[i] += 1;
-        up += u32::from(u.0);
-        reachable += u32::from(u.0 && reach.reachable(&topology, agent.id, everyone));
+        up += u32::from(agent.up);
+        reachable += u32::from(agent.up && reach.reachable(&topology, agent.id, everyone));
         n += 1;
     }
     s.agents_up.push(up);

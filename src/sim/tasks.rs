@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
+use smallvec::SmallVec;
 
 use crate::bank::Item;
 use crate::rules::consensus::Ballot;
@@ -84,10 +85,10 @@ pub struct Subtask {
     pub difficulty: f64,
     /// The correct answer.
     pub truth: u16,
-    /// Its assignments (empty until assigned).
-    pub slots: Vec<Slot>,
-    /// Answers received before resolution, in arrival order.
-    pub answers: Vec<Answer>,
+    /// Its assignments (empty until assigned; inline up to two, the usual redundancy).
+    pub slots: SmallVec<[Slot; 2]>,
+    /// Answers received before resolution, in arrival order (inline up to one).
+    pub answers: SmallVec<[Answer; 1]>,
     /// The label of the first answer any worker gave (what a `copycat` copies).
     pub first_label: Option<u16>,
     /// (colluding group, label) of the first member of each colluding group that answered.
@@ -122,8 +123,8 @@ impl Subtask {
             domain,
             difficulty,
             truth,
-            slots: Vec::new(),
-            answers: Vec::new(),
+            slots: SmallVec::new(),
+            answers: SmallVec::new(),
             first_label: None,
             collusion: Vec::new(),
             shared: Vec::new(),

@@ -239,11 +239,39 @@ impl Strategy {
     pub fn name(&self) -> &'static str {
         self.behaviour().name()
     }
+
+    /// Its position in [`STRATEGIES`] (the variant's), without comparing names.
+    #[inline]
+    pub fn index(&self) -> usize {
+        match self {
+            Strategy::Honest(_) => 0,
+            Strategy::Shirker(_) => 1,
+            Strategy::Partial(_) => 2,
+            Strategy::Copycat(_) => 3,
+            Strategy::Misreporter(_) => 4,
+            Strategy::Byzantine(_) => 5,
+            Strategy::Sybil(_) => 6,
+            Strategy::Colluder(_) => 7,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_is_the_position_of_the_name() {
+        for (i, def) in STRATEGIES.iter().enumerate() {
+            let text = match def.params.first() {
+                Some(p) if p.default.is_none() => format!("{}({})", def.name, p.min.max(1.0)),
+                _ => def.name.to_string(),
+            };
+            let s = Strategy::parse(&text).unwrap();
+            assert_eq!(s.index(), i, "{text}");
+            assert_eq!(STRATEGIES[s.index()].name, s.name());
+        }
+    }
 
     #[test]
     fn registry_parses_every_strategy() {

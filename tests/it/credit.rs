@@ -248,7 +248,7 @@ fn task(subtasks: Vec<Vec<Answer>>, rule: ConsensusRule) -> Task {
                     kept,
                     correct: kept.is_some_and(|k| answers[k].correct),
                 }),
-                answers,
+                answers: answers.into(),
                 ..Subtask::new(0, 0.0, 0, 1)
             }
         })
