@@ -402,10 +402,11 @@ fn push_faults_and_costs(m: &mut Metrics, l: &Ledger, ticks: u32) {
 
 /// Credit against the truth game, and what the mechanism cost.
 fn push_credit(m: &mut Metrics, l: &Ledger, f: &Fairness) {
-    let (paid, truth): (Vec<f64>, Vec<f64>) = (0..f.credit.len())
-        .filter(|&i| f.took_part[i])
-        .map(|i| (f.credit[i], f.truth[i]))
-        .unzip();
+    let (paid, truth): (Vec<f64>, Vec<f64>) =
+        f.0.iter()
+            .filter(|s| s.took_part)
+            .map(|s| (s.credit, s.truth))
+            .unzip();
     m.push("credit_truth_corr", spearman(&paid, &truth));
     let mae = paid
         .iter()

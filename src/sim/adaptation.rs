@@ -15,7 +15,7 @@ use bevy_ecs::prelude::*;
 use rand_distr::{Distribution, Poisson};
 
 use super::agents::{Agent, Member, Roster, Skills, Wallet};
-use super::credit::Fairness;
+use super::credit::{FairShare, Fairness};
 use super::resources::{Clock, Params, Streams};
 use crate::dist::{below, chance};
 use crate::strategy::Strategy;
@@ -155,10 +155,10 @@ pub fn admit_entrants(world: &mut World) {
         let mut roster = world.resource_mut::<Roster>();
         roster.entities.push(e);
         roster.groups.push(g as u16);
-        let mut fairness = world.resource_mut::<Fairness>();
-        fairness.credit.push(0.0);
-        fairness.truth.push(0.0);
-        fairness.took_part.push(false);
+        world
+            .resource_mut::<Fairness>()
+            .0
+            .push(FairShare::default());
         world.resource_mut::<Revisions>().last.push(0.0);
     }
 }

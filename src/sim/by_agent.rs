@@ -11,7 +11,7 @@
 /// `(agent id, update)` pairs grouped by id, each group in the order the updates were made.
 #[derive(Debug, Clone)]
 pub struct ByAgent<T> {
-    /// `start[id]..start[id + 1]` are agent `id`'s updates in `items`.
+    /// `start[id]..start[id + 1]` are agent `id`'s updates in `items` (empty: none at all).
     start: Vec<u32>,
     /// The agents with updates, ascending.
     ids: Vec<u32>,
@@ -33,30 +33,32 @@ impl<T: Copy + Default> ByAgent<T> {
     /// are reused from call to call.
     pub fn group(&mut self, n: usize, updates: &[(u32, T)]) {
         self.start.clear();
+        self.ids.clear();
+        self.items.clear();
+        if updates.is_empty() {
+            return; // `of` finds no start: every agent has none
+        }
+        // Counts, then their running sum: `start[id]` ends agent `id`'s group.
         self.start.resize(n + 1, 0);
         for &(id, _) in updates {
-            self.start[id as usize + 1] += 1;
+            self.start[id as usize] += 1;
         }
-        self.ids.clear();
-        for i in 0..n {
-            if self.start[i + 1] > 0 {
-                self.ids.push(i as u32);
+        let mut sum = 0;
+        for (id, s) in self.start.iter_mut().enumerate() {
+            if *s > 0 {
+                self.ids.push(id as u32);
             }
-            self.start[i + 1] += self.start[i];
+            sum += *s;
+            *s = sum;
         }
-        self.items.clear();
+        // Placed backwards, each group's end walks back to its start: then `start[id]` starts
+        // agent `id`'s group and `start[id + 1]` ends it.
         self.items.resize(updates.len(), T::default());
-        // Place each update at its agent's next free position (`start[id]` walks forward,
-        // then is restored by shifting).
-        for &(id, x) in updates {
+        for &(id, x) in updates.iter().rev() {
             let at = &mut self.start[id as usize];
+            *at -= 1;
             self.items[*at as usize] = x;
-            *at += 1;
         }
-        for i in (1..=n).rev() {
-            self.start[i] = self.start[i - 1];
-        }
-        self.start[0] = 0;
     }
 
     /// Agent `id`'s updates, in the order they were made (none for an id not grouped).

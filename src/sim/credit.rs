@@ -62,16 +62,21 @@ pub struct TrafficPayouts(pub Vec<(u32, f64)>);
 #[derive(Resource, Debug, Default)]
 pub struct Observations(pub Vec<(u32, bool)>);
 
-/// Per agent over the run: credit paid and true (ground-truth Shapley) contribution.
-#[derive(Resource, Debug, Default, Clone)]
-pub struct Fairness {
-    /// Credit paid, by agent id.
-    pub credit: Vec<f64>,
-    /// True contribution, by agent id.
-    pub truth: Vec<f64>,
+/// One agent's credit paid and true (ground-truth Shapley) contribution over the run, side by
+/// side (one cache line per agent for the credit phase's updates).
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct FairShare {
+    /// Credit paid.
+    pub credit: f64,
+    /// True contribution.
+    pub truth: f64,
     /// Whether the agent took part in any finished task.
-    pub took_part: Vec<bool>,
+    pub took_part: bool,
 }
+
+/// Per agent over the run: credit paid and true contribution, by agent id.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Fairness(pub Vec<FairShare>);
 
 /// The random streams of the credit phase (`"credit"` for audits and sampled mechanisms,
 /// `"truth"` for the sampled truth).
@@ -434,8 +439,9 @@ pub fn allocate_credit(
         if let Ok(t) = &truth {
             ledger.credit_evaluations += t.evaluations;
             for (&agent, &x) in game.players.iter().zip(&t.shares) {
-                fairness.truth[agent as usize] += x;
-                fairness.took_part[agent as usize] = true;
+                let f = &mut fairness.0[agent as usize];
+                f.truth += x;
+                f.took_part = true;
             }
         }
         let Ok(allocation) = allocation else {
@@ -462,7 +468,7 @@ pub fn allocate_credit(
                     let pay = x * k;
                     paid[i] = pay;
                     payouts.0.push((agent, pay));
-                    fairness.credit[agent as usize] += pay;
+                    fairness.0[agent as usize].credit += pay;
                     ledger.credit_paid += pay;
                     if let Ok(t) = &truth {
                         error += (pay - t.shares[i]).abs();

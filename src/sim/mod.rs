@@ -227,11 +227,7 @@ impl Simulation {
         world.insert_resource(credit::CreditStreams::new(seed));
         world.init_resource::<credit::CreditTime>();
         let n = scenario.population() as usize;
-        world.insert_resource(credit::Fairness {
-            credit: vec![0.0; n],
-            truth: vec![0.0; n],
-            took_part: vec![false; n],
-        });
+        world.insert_resource(credit::Fairness(vec![credit::FairShare::default(); n]));
         world.init_resource::<credit::Observations>();
         world.init_resource::<prompts::Prompts>();
         Simulation {
