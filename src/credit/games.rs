@@ -153,10 +153,24 @@ impl WeightedVoting {
                 _ => classes.push((x, 1)),
             }
         }
-        /// A count table and the number of players counted in it (its last non-zero row).
+        /// A count table, the number of players counted in it (its last non-zero row), and per
+        /// row the range of weights whose counts may be non-zero (`lo > hi`: an empty row), so
+        /// that adding a player touches only the entries it can change.
         struct Table {
             t: Vec<f64>,
             players: usize,
+            lo: Vec<usize>,
+            hi: Vec<usize>,
+        }
+        impl Clone for Table {
+            fn clone(&self) -> Self {
+                Table {
+                    t: self.t.clone(),
+                    players: self.players,
+                    lo: self.lo.clone(),
+                    hi: self.hi.clone(),
+                }
+            }
         }
         fn add(tab: &mut Table, wi: usize, times: usize, q: usize, rows: usize) {
             for _ in 0..times {
@@ -166,17 +180,27 @@ impl WeightedVoting {
                 }
                 let t = &mut tab.t;
                 if rows == 1 {
-                    for x in (wi..q).rev() {
+                    let hi = (tab.hi[0] + wi).min(q - 1);
+                    for x in (wi..=hi).rev() {
                         t[x] += t[x - wi];
                     }
-                } else {
-                    for k in (1..=tab.players.min(rows - 1)).rev() {
-                        let (lower, upper) = t.split_at_mut(k * q);
-                        let prev = &lower[(k - 1) * q..];
-                        for x in wi..q {
-                            upper[x] += prev[x - wi];
-                        }
+                    tab.hi[0] = tab.hi[0].max(hi);
+                    continue;
+                }
+                for k in (1..=tab.players.min(rows - 1)).rev() {
+                    let (plo, phi) = (tab.lo[k - 1], tab.hi[k - 1]);
+                    if plo > phi || plo + wi >= q {
+                        continue; // row k-1 is empty, or every coalition it adds reaches q
                     }
+                    let (from, to) = (plo + wi, (phi + wi).min(q - 1));
+                    let (lower, upper) = t.split_at_mut(k * q);
+                    let prev = &lower[(k - 1) * q..];
+                    for x in from..=to {
+                        upper[x] += prev[x - wi];
+                    }
+                    // An empty row has lo = MAX and hi = 0: min and max make it [from, to].
+                    tab.lo[k] = tab.lo[k].min(from);
+                    tab.hi[k] = tab.hi[k].max(to);
                 }
             }
         }
@@ -197,10 +221,7 @@ impl WeightedVoting {
                 return;
             }
             let mid = (lo + hi) / 2;
-            let mut left = Table {
-                t: tab.t.clone(),
-                players: tab.players,
-            };
+            let mut left = tab.clone();
             for &(wc, count) in &classes[mid..hi] {
                 add(&mut left, wc, count, q, rows);
             }
@@ -214,12 +235,17 @@ impl WeightedVoting {
         let mut empty = vec![0.0; rows * q];
         empty[0] = 1.0;
         let c = classes.len();
+        // Row 0 holds the empty coalition (weight 0); the other rows are empty (lo > hi).
+        let (mut lo, hi) = (vec![usize::MAX; rows], vec![0usize; rows]);
+        lo[0] = 0;
         rec(
             0,
             c,
             Table {
                 t: empty,
                 players: 0,
+                lo,
+                hi,
             },
             &classes,
             q,
