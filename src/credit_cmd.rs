@@ -2,7 +2,8 @@
 //!
 //! Without `--mechanism`, every mechanism that applies is computed: those that need only the game
 //! (not claims, quality or ratings), with exact Shapley and Banzhaf only where the game can be
-//! enumerated or has a closed form, and the nucleolus only for small games. A mechanism asked for
+//! enumerated or has a closed form, and the nucleolus only for small games; each one left out
+//! for the game's size is named on stderr with the reason. A mechanism asked for
 //! by name that cannot apply is bad input (exit code 2) with the mechanism's own reason (it needs
 //! facts a game file does not have, or, e.g., exact Shapley on a
 //! game too large to enumerate, refused before any memory is allocated, suggesting `shapley_mc`).
@@ -92,6 +93,7 @@ pub fn run(
     let game = loaded.game.as_ref();
     let n = game.players();
     let mut results: Vec<(String, Allocation)> = Vec::new();
+    let mut left_out: Vec<String> = Vec::new();
     for (label, kind) in list {
         let m = kind.mechanism();
         let mut rng = stream(seed, &format!("credit/{}", m.name()));
@@ -102,12 +104,16 @@ pub fn run(
             {
                 return Err(bad(format!("`{label}`: {e}")));
             }
-            Err(CreditError::TooLarge { .. }) => {} // does not apply to a game this large
+            // Does not apply to a game this large: said on stderr, the table stays parseable.
+            Err(e @ CreditError::TooLarge { .. }) => left_out.push(format!("`{label}`: {e}")),
             Err(e) => return Err(Failure::Run(format!("`{label}`: {e}"))),
         }
     }
     let grand = game.value(&Coalition::all(n));
     print!("{}", render(&loaded.players, grand, &results, format));
+    for why in left_out {
+        eprintln!("note: left out {why}");
+    }
     Ok(())
 }
 

@@ -29,6 +29,31 @@ fn close(v: &serde_json::Value, want: &[(&str, f64)], tol: f64) {
 }
 
 #[test]
+fn a_fifteen_member_council_gets_its_published_power_and_a_note_for_what_is_left_out() {
+    // Shapley & Shubik (1954): 421/2145 per permanent member, 4/2145 per elected one. The
+    // nucleolus (limited to 12 players) is left out of the default set, and stderr says so.
+    let out = lamas(&[
+        "credit",
+        "scenarios/games/security-council.toml",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    let g: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    close(
+        &g["allocations"]["shapley"],
+        &[("usa", 421.0 / 2145.0), ("e1", 4.0 / 2145.0)],
+        1e-12,
+    );
+    assert!(g["allocations"]["nucleolus"].is_null());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("left out `nucleolus`: the game has 15 players"),
+        "{err}"
+    );
+}
+
+#[test]
 fn textbook_games_from_files() {
     let g = json(&["credit", "scenarios/games/glove.toml", "--format", "json"]);
     close(
