@@ -7,10 +7,13 @@
 //!   computations of O(n) each), per permutation.
 //! - `weighted_voting_dp/n`: exact Shapley-Shubik index of a weighted voting game with weights
 //!   1..=10 and a 60% quota, by dynamic programming.
+//! - `nucleolus/...`: the nucleolus of the UN Security Council (15 players), of a bankruptcy of
+//!   20 claimants (claims 10..200, estate 500) and of the glove market of 10 + 10 players, by
+//!   linear programmes with generated constraints.
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use lamas::credit::games::WeightedVoting;
-use lamas::credit::{Facts, Game, Mechanism, ShapleyMc, shapley_from_table};
+use lamas::credit::{Facts, Game, Mechanism, Nucleolus, ShapleyMc, TableGame, shapley_from_table};
 use lamas::rng::stream;
 
 fn table(n: usize) -> Vec<f64> {
@@ -75,5 +78,49 @@ fn voting_dp(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, shapley_exact, shapley_mc, voting_dp);
+fn nucleolus(c: &mut Criterion) {
+    let mut g = c.benchmark_group("nucleolus");
+    g.sample_size(10);
+    let mut council = vec![7.0; 5];
+    council.extend([1.0; 10]);
+    let claims: Vec<f64> = (1..=20).map(|i| 10.0 * f64::from(i)).collect();
+    let games: [(&str, TableGame); 3] = [
+        (
+            "council15",
+            TableGame::from_fn(15, |m| {
+                let w: f64 = (0..15)
+                    .filter(|i| m >> i & 1 == 1)
+                    .map(|i| council[i])
+                    .sum();
+                f64::from(u8::from(w >= 39.0))
+            }),
+        ),
+        (
+            "bankruptcy20",
+            TableGame::from_fn(20, |m| {
+                let out: f64 = (0..20).filter(|i| m >> i & 1 == 0).map(|i| claims[i]).sum();
+                (500.0 - out).max(0.0)
+            }),
+        ),
+        (
+            "gloves10+10",
+            TableGame::from_fn(20, |m| {
+                f64::from((m & 0x3ff).count_ones().min((m >> 10).count_ones()))
+            }),
+        ),
+    ];
+    let mut rng = stream(1, "bench");
+    for (name, game) in &games {
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                Nucleolus::default()
+                    .allocate(game, &Facts::default(), &mut rng)
+                    .map(|a| a.shares[0])
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, shapley_exact, shapley_mc, voting_dp, nucleolus);
 criterion_main!(benches);

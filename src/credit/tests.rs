@@ -141,6 +141,90 @@ fn airport_game() {
 }
 
 #[test]
+fn nucleolus_of_the_security_council() {
+    // The UN Security Council [39; 7, 7, 7, 7, 7, 1 × 10], 15 players. A simple game with veto
+    // players has a non-empty core (everything to the veto players), so the nucleolus lies in
+    // it, and it is symmetric: 1/5 to each permanent member, 0 to each elected one.
+    let mut w = vec![7.0; 5];
+    w.extend([1.0; 10]);
+    let nu = Nucleolus::default()
+        .allocate(&voting(39.0, &w), &Facts::default(), &mut rng())
+        .unwrap()
+        .shares;
+    let mut want = vec![0.2; 5];
+    want.extend([0.0; 10]);
+    assert!(close(&nu, &want, 1e-6), "{nu:?}");
+}
+
+/// The glove market of 20 players, the first `left` holding a left glove: `v(S)` counts the
+/// pairs S can make.
+fn gloves(left: usize) -> TableGame {
+    TableGame::from_fn(20, move |m| {
+        let l = (m & ((1 << left) - 1)).count_ones();
+        let r = (m >> left).count_ones();
+        f64::from(l.min(r))
+    })
+}
+
+#[test]
+fn nucleolus_of_glove_markets_of_twenty() {
+    // 9 left and 11 right gloves: the core is the single point where each scarce left glove gets
+    // 1 and the right ones nothing, so the nucleolus is that point. 10 and 10: the core gives a
+    // to every left glove and 1 - a to every right one; swapping the sides maps the game to
+    // itself, so the nucleolus has a = 1/2.
+    for (left, want_left, want_right) in [(9, 1.0, 0.0), (10, 0.5, 0.5)] {
+        let nu = Nucleolus::default()
+            .allocate(&gloves(left), &Facts::default(), &mut rng())
+            .unwrap()
+            .shares;
+        let mut want = vec![want_left; left];
+        want.extend(vec![want_right; 20 - left]);
+        assert!(close(&nu, &want, 1e-6), "{left} left: {nu:?}");
+    }
+}
+
+/// The Talmud rule (Aumann & Maschler 1985): below half the claims, equal awards capped at the
+/// half-claims; above, each gets its claim less equal losses capped at the half-claims.
+fn talmud(estate: f64, claims: &[f64]) -> Vec<f64> {
+    let total: f64 = claims.iter().sum();
+    let (target, award): (f64, fn(f64, f64) -> f64) = if estate <= total / 2.0 {
+        (estate, |c, l| (c / 2.0).min(l))
+    } else {
+        (total - estate, |c, l| c - (c / 2.0).min(l))
+    };
+    let capped = |l: f64| claims.iter().map(|&c| (c / 2.0).min(l)).sum::<f64>();
+    let (mut lo, mut hi) = (0.0, total);
+    for _ in 0..200 {
+        let mid = (lo + hi) / 2.0;
+        if capped(mid) < target {
+            lo = mid
+        } else {
+            hi = mid
+        }
+    }
+    claims.iter().map(|&c| award(c, hi)).collect()
+}
+
+#[test]
+fn nucleolus_of_a_bankruptcy_of_twenty_claimants_is_the_talmud_rule() {
+    // Aumann & Maschler (1985): for any number of claimants, the nucleolus of the bankruptcy
+    // game is the Talmud rule. Claims 10, 20, ..., 200 (total 2,100), estates below and above
+    // half of it.
+    let claims: Vec<f64> = (1..=20).map(|i| 10.0 * f64::from(i)).collect();
+    for estate in [500.0, 1500.0] {
+        let nu = Nucleolus::default()
+            .allocate(&bankruptcy(estate, &claims), &Facts::default(), &mut rng())
+            .unwrap()
+            .shares;
+        let want = talmud(estate, &claims);
+        assert!(
+            close(&nu, &want, 1e-5),
+            "estate {estate}: {nu:?} vs {want:?}"
+        );
+    }
+}
+
+#[test]
 fn bankruptcy_games_of_the_talmud() {
     // Claims 100, 200, 300. Aumann & Maschler (1985): the nucleolus of the bankruptcy game is
     // the Talmud's division: estate 100 -> (33 1/3, 33 1/3, 33 1/3); 200 -> (50, 75, 75);

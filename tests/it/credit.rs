@@ -29,26 +29,48 @@ fn close(v: &serde_json::Value, want: &[(&str, f64)], tol: f64) {
 }
 
 #[test]
-fn a_fifteen_member_council_gets_its_published_power_and_a_note_for_what_is_left_out() {
+fn a_fifteen_member_council_gets_its_published_power_and_nucleolus() {
     // Shapley & Shubik (1954): 421/2145 per permanent member, 4/2145 per elected one. The
-    // nucleolus (limited to 12 players) is left out of the default set, and stderr says so.
-    let out = lamas(&[
+    // council has veto players, so its core (all to them) holds the nucleolus: 1/5 and 0.
+    let g = json(&[
         "credit",
         "scenarios/games/security-council.toml",
         "--format",
         "json",
     ]);
-    assert!(out.status.success());
-    let g: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     close(
         &g["allocations"]["shapley"],
         &[("usa", 421.0 / 2145.0), ("e1", 4.0 / 2145.0)],
         1e-12,
     );
+    close(
+        &g["allocations"]["nucleolus"],
+        &[("usa", 0.2), ("china", 0.2), ("e1", 0.0), ("e10", 0.0)],
+        1e-9,
+    );
+}
+
+#[test]
+fn what_the_default_set_leaves_out_is_named_on_stderr() {
+    // 21 claimants: the nucleolus (at most 20 players) is left out, and stderr says why.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bankruptcy21.toml");
+    let claims: Vec<String> = (1..=21).map(|i| (10 * i).to_string()).collect();
+    let players: Vec<String> = (1..=21).map(|i| format!("\"c{i}\"")).collect();
+    let text = format!(
+        "kind = \"bankruptcy\"\nplayers = [{}]\nclaims = [{}]\nestate = 500\n",
+        players.join(", "),
+        claims.join(", ")
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = lamas(&["credit", path.to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success());
+    let g: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(g["allocations"]["nucleolus"].is_null());
+    assert!(g["allocations"]["shapley"].is_object());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("left out `nucleolus`: the game has 15 players"),
+        err.contains("left out `nucleolus`: the game has 21 players, more than the 20"),
         "{err}"
     );
 }
