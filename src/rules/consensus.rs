@@ -85,6 +85,12 @@ pub fn decide(
     ballots: &[Ballot],
     include: impl Fn(usize) -> bool,
 ) -> Option<usize> {
+    if let [only] = ballots {
+        // One ballot (redundancy 1, the common case): kept if included (and correct under
+        // `verified`), whatever the rule.
+        let kept = include(0) && (rule != ConsensusRule::Verified || only.correct);
+        return kept.then_some(0);
+    }
     match rule {
         ConsensusRule::First => (0..ballots.len()).find(|&i| include(i)),
         ConsensusRule::Verified => (0..ballots.len()).find(|&i| include(i) && ballots[i].correct),

@@ -92,6 +92,12 @@ impl Skills {
         self.data[d][0]
     }
 
+    /// Current skill in every domain, in domain order.
+    #[inline]
+    pub fn all_now(&self) -> impl Iterator<Item = f64> + '_ {
+        self.data.iter().map(|c| c[0])
+    }
+
     /// Initial skill `s0_d`, toward which idle skill decays.
     #[inline]
     pub fn initial(&self, d: usize) -> f64 {

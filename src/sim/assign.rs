@@ -266,9 +266,10 @@ fn candidates(
         available += 1;
         match policy {
             Policy::BestSkill => {
-                for (d, &want) in demand.iter().enumerate() {
+                let domains = scratch.by_domain.iter_mut().zip(demand);
+                for ((ranked, &want), s) in domains.zip(skills.all_now()) {
                     if want > 0 {
-                        scratch.by_domain[d].push((skills.now(d), a.id));
+                        ranked.push((s, a.id));
                     }
                 }
             }

@@ -13,8 +13,6 @@
 pub struct ByAgent<T> {
     /// `start[id]..start[id + 1]` are agent `id`'s updates in `items` (empty: none at all).
     start: Vec<u32>,
-    /// The agents with updates, ascending.
-    ids: Vec<u32>,
     items: Vec<T>,
 }
 
@@ -22,7 +20,6 @@ impl<T> Default for ByAgent<T> {
     fn default() -> Self {
         ByAgent {
             start: Vec::new(),
-            ids: Vec::new(),
             items: Vec::new(),
         }
     }
@@ -33,7 +30,6 @@ impl<T: Copy + Default> ByAgent<T> {
     /// are reused from call to call.
     pub fn group(&mut self, n: usize, updates: &[(u32, T)]) {
         self.start.clear();
-        self.ids.clear();
         self.items.clear();
         if updates.is_empty() {
             return; // `of` finds no start: every agent has none
@@ -44,10 +40,7 @@ impl<T: Copy + Default> ByAgent<T> {
             self.start[id as usize] += 1;
         }
         let mut sum = 0;
-        for (id, s) in self.start.iter_mut().enumerate() {
-            if *s > 0 {
-                self.ids.push(id as u32);
-            }
+        for s in &mut self.start {
             sum += *s;
             *s = sum;
         }
@@ -74,7 +67,11 @@ impl<T: Copy + Default> ByAgent<T> {
     /// Each agent with updates, ascending, with its updates in the order they were made: a
     /// walk through the agents' storage in one direction.
     pub fn runs(&self) -> impl Iterator<Item = (u32, &[T])> + '_ {
-        self.ids.iter().map(|&id| (id, self.of(id)))
+        self.start
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[1] > w[0])
+            .map(|(id, w)| (id as u32, &self.items[w[0] as usize..w[1] as usize]))
     }
 
     /// Whether there is no update at all.
