@@ -27,7 +27,7 @@
 //!
 //! It lies in the core whenever the core is non-empty, is efficient and symmetric; it is not
 //! additive. The coalition values are tabulated (`2^n`): at most [`Nucleolus::limit`] players
-//! (20 by default: about a second).
+//! (20 by default: from a tenth of a second to a few seconds).
 
 use good_lp::{
     Expression, ProblemVariables, Solution, SolverModel, Variable, constraint, microlp, variable,
@@ -288,12 +288,14 @@ impl<'a> Coalitions<'a> {
         }
     }
 
-    fn fix(&mut self, s: u64) {
-        self.fixed[s as usize] = true;
-        if self.working[s as usize] {
+    /// Fixes `these`: they leave the level's constraints (and the working set).
+    fn fix(&mut self, these: &[u64]) {
+        for &s in these {
+            self.fixed[s as usize] = true;
             self.working[s as usize] = false;
-            self.rows.retain(|&r| r != s);
         }
+        let fixed = &self.fixed;
+        self.rows.retain(|&r| !fixed[r as usize]);
     }
 
     /// Computes every `x(S)`, each from the coalition without its lowest member.
@@ -451,9 +453,9 @@ impl Nucleolus {
             let (_, t_star) = generated(&lp, &mut coalitions, Goal::Level, tol)?;
             let tight = coalitions.tight(t_star - tol);
             let fixed = fix_level(&lp, &mut coalitions, t_star, tight, tol, &span)?;
+            coalitions.fix(&fixed);
             for s in fixed {
                 span.add(s);
-                coalitions.fix(s);
                 lp.fixed.push((s, t_star));
             }
         }
