@@ -88,6 +88,13 @@ impl Game for ExplicitGame {
     }
 }
 
+/// What [`WeightedVoting::leave_one_out`] calls with each weight class's table.
+type Evaluate<'a> = &'a mut dyn FnMut(usize, &[f64]);
+
+/// Most row visits a dry run of the weighted voting recursion may take to count its cost
+/// exactly (about a tenth of a second); larger games are bounded by full rows.
+const DRY_RUN_LIMIT: f64 = 1e8;
+
 /// A weighted voting game `[quota; weights]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WeightedVoting {
@@ -111,19 +118,29 @@ impl WeightedVoting {
         ))
     }
 
-    /// The cost of [`WeightedVoting::leave_one_out`] with tables of `rows × q` entries: every
-    /// player is added to a table about `log2(classes) + 1` times, each addition a pass over the
-    /// table; the tables along the recursion are held at once.
-    fn leave_one_out_cost(&self, rows: f64) -> Option<Cost> {
+    /// The cost of [`WeightedVoting::leave_one_out`] with tables of `rows × q` entries (`rows` is
+    /// `n + 1` with `sizes`, else 1): every player is added to a table about `log2(classes) + 1`
+    /// times, each addition a pass over the weights its rows can hold, counted exactly by a dry
+    /// run of the recursion over the rows' ranges alone when that run is itself cheap (at most
+    /// [`DRY_RUN_LIMIT`] row visits), else bounded by full rows; the tables along the recursion
+    /// are held at once.
+    fn leave_one_out_cost(&self, sizes: bool) -> Option<Cost> {
         let (w, q) = self.integral()?;
-        let mut sorted = w;
+        let mut sorted = w.clone();
         sorted.sort_unstable();
         sorted.dedup();
         let depth = (sorted.len() as f64).log2().ceil() + 1.0;
-        let (n, q) = (self.weights.len() as f64, q as f64);
+        let n = self.weights.len() as f64;
+        let rows = if sizes { n + 1.0 } else { 1.0 };
+        let evaluations = sorted.len() as f64 * rows * q as f64;
+        let additions = if n * depth * rows <= DRY_RUN_LIMIT {
+            self.leave_one_out(&w, q, sizes, None)
+        } else {
+            n * depth * rows * q as f64
+        };
         Some(Cost::new(
-            n * depth * rows * q + sorted.len() as f64 * rows * q,
-            8.0 * rows * q * (depth + 1.0),
+            additions + evaluations,
+            8.0 * rows * q as f64 * (depth + 1.0),
         ))
     }
 
@@ -131,16 +148,19 @@ impl WeightedVoting {
     /// to `evaluate(weight, table)`; players of equal weight have equal power, so one table
     /// serves the whole class. The table has `(n + 1) * q` entries (`[k * q + w]`: coalitions of
     /// size k and weight w < q) when `sizes`, else `q` entries.
+    ///
+    /// Without `evaluate`, a dry run: no table is allocated, only the rows' ranges are followed.
+    /// Returns the entries the additions visit (plus one per row visited).
     fn leave_one_out(
         &self,
         w: &[usize],
         q: usize,
         sizes: bool,
-        evaluate: &mut dyn FnMut(usize, &[f64]),
-    ) {
+        mut evaluate: Option<Evaluate>,
+    ) -> f64 {
         let n = w.len();
         if n == 0 || q == 0 {
-            return;
+            return 0.0;
         }
         let rows = if sizes { n + 1 } else { 1 };
         // Weight classes: (weight, how many players have it).
@@ -172,31 +192,45 @@ impl WeightedVoting {
                 }
             }
         }
-        fn add(tab: &mut Table, wi: usize, times: usize, q: usize, rows: usize) {
+        /// Adds `times` players of weight `wi` (to the ranges only when the table is empty: a
+        /// dry run), counting the entries visited into `steps`.
+        fn add(
+            tab: &mut Table,
+            wi: usize,
+            times: usize,
+            (q, rows): (usize, usize),
+            steps: &mut f64,
+        ) {
             for _ in 0..times {
                 tab.players += 1;
                 if wi >= q {
                     continue; // joining such a player makes a coalition win: never counted
                 }
                 let t = &mut tab.t;
+                let dry = t.is_empty();
                 if rows == 1 {
                     let hi = (tab.hi[0] + wi).min(q - 1);
-                    for x in (wi..=hi).rev() {
+                    *steps += (hi + 1 - wi) as f64;
+                    for x in (wi..=hi).rev().filter(|_| !dry) {
                         t[x] += t[x - wi];
                     }
                     tab.hi[0] = tab.hi[0].max(hi);
                     continue;
                 }
                 for k in (1..=tab.players.min(rows - 1)).rev() {
+                    *steps += 1.0;
                     let (plo, phi) = (tab.lo[k - 1], tab.hi[k - 1]);
                     if plo > phi || plo + wi >= q {
                         continue; // row k-1 is empty, or every coalition it adds reaches q
                     }
                     let (from, to) = (plo + wi, (phi + wi).min(q - 1));
-                    let (lower, upper) = t.split_at_mut(k * q);
-                    let prev = &lower[(k - 1) * q..];
-                    for x in from..=to {
-                        upper[x] += prev[x - wi];
+                    *steps += (to + 1 - from) as f64;
+                    if !dry {
+                        let (lower, upper) = t.split_at_mut(k * q);
+                        let prev = &lower[(k - 1) * q..];
+                        for x in from..=to {
+                            upper[x] += prev[x - wi];
+                        }
                     }
                     // An empty row has lo = MAX and hi = 0: min and max make it [from, to].
                     tab.lo[k] = tab.lo[k].min(from);
@@ -204,40 +238,49 @@ impl WeightedVoting {
                 }
             }
         }
+        #[allow(clippy::too_many_arguments)]
         fn rec(
             lo: usize,
             hi: usize,
             tab: Table,
             classes: &[(usize, usize)],
-            q: usize,
-            rows: usize,
-            evaluate: &mut dyn FnMut(usize, &[f64]),
+            shape: (usize, usize),
+            evaluate: &mut Option<Evaluate>,
+            steps: &mut f64,
         ) {
             if hi - lo == 1 {
                 let (wc, count) = classes[lo];
                 let mut tab = tab;
-                add(&mut tab, wc, count - 1, q, rows);
-                evaluate(wc, &tab.t);
+                add(&mut tab, wc, count - 1, shape, steps);
+                if let Some(evaluate) = evaluate {
+                    evaluate(wc, &tab.t);
+                }
                 return;
             }
             let mid = (lo + hi) / 2;
             let mut left = tab.clone();
             for &(wc, count) in &classes[mid..hi] {
-                add(&mut left, wc, count, q, rows);
+                add(&mut left, wc, count, shape, steps);
             }
-            rec(lo, mid, left, classes, q, rows, evaluate);
+            rec(lo, mid, left, classes, shape, evaluate, steps);
             let mut right = tab;
             for &(wc, count) in &classes[lo..mid] {
-                add(&mut right, wc, count, q, rows);
+                add(&mut right, wc, count, shape, steps);
             }
-            rec(mid, hi, right, classes, q, rows, evaluate);
+            rec(mid, hi, right, classes, shape, evaluate, steps);
         }
-        let mut empty = vec![0.0; rows * q];
-        empty[0] = 1.0;
+        let empty = if evaluate.is_some() {
+            let mut t = vec![0.0; rows * q];
+            t[0] = 1.0;
+            t
+        } else {
+            Vec::new() // a dry run
+        };
         let c = classes.len();
         // Row 0 holds the empty coalition (weight 0); the other rows are empty (lo > hi).
         let (mut lo, hi) = (vec![usize::MAX; rows], vec![0usize; rows]);
         lo[0] = 0;
+        let mut steps = 0.0;
         rec(
             0,
             c,
@@ -248,10 +291,11 @@ impl WeightedVoting {
                 hi,
             },
             &classes,
-            q,
-            rows,
-            evaluate,
+            (q, rows),
+            &mut evaluate,
+            &mut steps,
         );
+        steps
     }
 }
 
@@ -274,10 +318,10 @@ impl Game for WeightedVoting {
         f64::from(u8::from(mask != 0 && s >= self.quota))
     }
     fn shapley_exact_cost(&self) -> Option<Cost> {
-        self.leave_one_out_cost(self.weights.len() as f64 + 1.0)
+        self.leave_one_out_cost(true)
     }
     fn banzhaf_exact_cost(&self) -> Option<Cost> {
-        self.leave_one_out_cost(1.0)
+        self.leave_one_out_cost(false)
     }
     fn shapley_exact(&self) -> Option<Vec<f64>> {
         let (w, q) = self.integral()?;
@@ -288,17 +332,22 @@ impl Game for WeightedVoting {
             binom[k] = binom[k - 1] * (n - k) as f64 / k as f64;
         }
         let mut phi = vec![0.0; n];
-        self.leave_one_out(&w, q, true, &mut |wc, t| {
-            let lo = q.saturating_sub(wc);
-            let value: f64 = (0..n)
-                .map(|k| t[k * q + lo..k * q + q].iter().sum::<f64>() / (n as f64 * binom[k]))
-                .sum();
-            for (p, &wp) in phi.iter_mut().zip(&w) {
-                if wp == wc {
-                    *p = value;
+        self.leave_one_out(
+            &w,
+            q,
+            true,
+            Some(&mut |wc, t| {
+                let lo = q.saturating_sub(wc);
+                let value: f64 = (0..n)
+                    .map(|k| t[k * q + lo..k * q + q].iter().sum::<f64>() / (n as f64 * binom[k]))
+                    .sum();
+                for (p, &wp) in phi.iter_mut().zip(&w) {
+                    if wp == wc {
+                        *p = value;
+                    }
                 }
-            }
-        });
+            }),
+        );
         Some(phi)
     }
     fn banzhaf_exact(&self) -> Option<Vec<f64>> {
@@ -306,14 +355,19 @@ impl Game for WeightedVoting {
         let n = w.len();
         let scale = 0.5f64.powi(n as i32 - 1);
         let mut beta = vec![0.0; n];
-        self.leave_one_out(&w, q, false, &mut |wc, t| {
-            let value = t[q.saturating_sub(wc)..q].iter().sum::<f64>() * scale;
-            for (b, &wp) in beta.iter_mut().zip(&w) {
-                if wp == wc {
-                    *b = value;
+        self.leave_one_out(
+            &w,
+            q,
+            false,
+            Some(&mut |wc, t| {
+                let value = t[q.saturating_sub(wc)..q].iter().sum::<f64>() * scale;
+                for (b, &wp) in beta.iter_mut().zip(&w) {
+                    if wp == wc {
+                        *b = value;
+                    }
                 }
-            }
-        });
+            }),
+        );
         Some(beta)
     }
 }
