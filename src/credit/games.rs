@@ -211,8 +211,10 @@ impl WeightedVoting {
                 if rows == 1 {
                     let hi = (tab.hi[0] + wi).min(q - 1);
                     *steps += (hi + 1 - wi) as f64;
-                    for x in (wi..=hi).rev().filter(|_| !dry) {
-                        t[x] += t[x - wi];
+                    if !dry {
+                        for x in (wi..=hi).rev() {
+                            t[x] += t[x - wi];
+                        }
                     }
                     tab.hi[0] = tab.hi[0].max(hi);
                     continue;

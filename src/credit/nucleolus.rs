@@ -494,8 +494,8 @@ fn fix_level(
             t: t_star,
             lower: &b,
         };
-        let (y, _) = generated(lp, coalitions, goal, tol)?;
-        coalitions.sum_at(&y);
+        // `generated` leaves the sums at its solution.
+        generated(lp, coalitions, goal, tol)?;
         let lowered = |s: u64| coalitions.excess(s as usize) < t_star - tol;
         if !b.iter().any(|&s| lowered(s)) {
             fixed.extend(b);

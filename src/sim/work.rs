@@ -115,6 +115,10 @@ pub fn do_work(
         reach: &reach,
         accounts: &mut accounts,
         prompts: &prompts,
+        report_cost: params.0.privacy.as_ref().map_or((0, 0), |p| {
+            let sc = &params.0;
+            private::report_cost(p, &sc.topology, roster.entities.len(), sc.messages.latency)
+        }),
     };
     for (i, &(sub, slot)) in items.iter().enumerate() {
         let Some(st) = board.subtask_mut(sub) else {
@@ -151,6 +155,9 @@ struct Context<'a> {
     reach: &'a Reach,
     accounts: &'a mut PrivacyAccounts,
     prompts: &'a Prompts,
+    /// A private report's extra bytes and delay: they depend only on the scenario and the team
+    /// size, so they are computed once per phase.
+    report_cost: (u64, u32),
 }
 
 /// Reads, in one ascending pass, the state of every worker holding one of `items` (`None`
@@ -250,8 +257,7 @@ fn work_one(
             claim: work.claim,
             report,
         };
-        // A private report's extra bytes and delay depend only on the scenario and the team size.
-        let (extra, delay) = private::report_cost(p, &sc.topology, ctx.n, sc.messages.latency);
+        let (extra, delay) = ctx.report_cost;
         let out = (ctx.now, delay, sc.messages.answer_bytes + extra, 0);
         send_answer(ctx, (sub, slot, answer), out, st);
         return effect;
