@@ -7,20 +7,23 @@
 //! [`coalition_table`] enumerates all `2^n` values into one array, refusing before allocating
 //! when `n` is above the limit.
 
+use smallvec::{SmallVec, smallvec};
+
 use super::CreditError;
 use super::cost::Cost;
 
-/// A set of players `0..n`, as a bit set.
+/// A set of players `0..n`, as a bit set (inline up to 64 players: building one allocates
+/// nothing).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Coalition {
-    words: Vec<u64>,
+    words: SmallVec<[u64; 1]>,
 }
 
 impl Coalition {
     /// The empty coalition of a game with `n` players.
     pub fn empty(n: usize) -> Self {
         Coalition {
-            words: vec![0; n.div_ceil(64).max(1)],
+            words: smallvec![0; n.div_ceil(64).max(1)],
         }
     }
 
@@ -35,7 +38,9 @@ impl Coalition {
 
     /// The coalition whose members are the set bits of `mask` (games of at most 64 players).
     pub fn from_mask(mask: u64) -> Self {
-        Coalition { words: vec![mask] }
+        Coalition {
+            words: smallvec![mask],
+        }
     }
 
     /// The bit mask of a coalition of players below 64.

@@ -17,6 +17,8 @@
 //! the contiguous halves of the table whose masks have bit i set: no allocation and no branch in
 //! the inner loop.
 
+use smallvec::{SmallVec, smallvec};
+
 use super::{
     Allocation, Axioms, Cost, CreditError, Facts, Game, MAX_ENUMERATED_PLAYERS, Mechanism,
     ShapleyMc, coalition_table,
@@ -121,7 +123,7 @@ pub fn shapley_from_table(n: usize, mut table: Vec<f64>) -> Vec<f64> {
     }
     debug_assert_eq!(table.len(), 1usize << n);
     // w[s + 1] = w(s) for s = -1..=n, with w(-1) = w(n) = 0.
-    let mut w = vec![0.0f64; n + 2];
+    let mut w: SmallVec<[f64; 32]> = smallvec![0.0; n + 2];
     w[1] = 1.0 / n as f64;
     for s in 0..n - 1 {
         w[s + 2] = w[s + 1] * (s + 1) as f64 / (n - s - 1) as f64;

@@ -231,7 +231,10 @@ pub fn assign_subtasks(
     }
     // The workers' loads, in one pass over the agents rather than one lookup per assignment.
     for (mut agent, _, _) in &mut agents {
-        agent.held += scratch.taken[agent.id as usize];
+        let taken = scratch.taken[agent.id as usize];
+        if taken > 0 {
+            agent.bypass_change_detection().held += taken;
+        }
     }
     scratch.by_domain = by_domain.into_iter().map(|r| r.items).collect();
     scratch.by_reputation = by_reputation.items;

@@ -32,7 +32,7 @@
 use std::time::Instant;
 
 use bevy_ecs::prelude::*;
-use smallvec::SmallVec;
+use smallvec::{SmallVec, smallvec};
 
 use super::agents::{Agent, Roster};
 use super::resources::{Ledger, Params};
@@ -127,7 +127,7 @@ struct DataGame {
 /// The cooperative game of a finished task.
 pub struct TaskGame {
     /// Agent id of each player, ascending.
-    pub players: Vec<u32>,
+    pub players: SmallVec<[u32; 4]>,
     subtasks: SmallVec<[GameSubtask; 3]>,
     data: Option<DataGame>,
     rule: ConsensusRule,
@@ -145,7 +145,7 @@ impl TaskGame {
         scale: f64,
         rng: &mut SimRng,
     ) -> Self {
-        let mut players: Vec<u32> = task
+        let mut players: SmallVec<[u32; 4]> = task
             .subtasks
             .iter()
             .flat_map(|s| s.slots.iter().map(|sl| sl.agent))
@@ -417,7 +417,7 @@ pub fn allocate_credit(
             continue;
         }
         // What each participant is paid for this task (for the traffic share).
-        let mut paid = vec![0.0; n];
+        let mut paid: SmallVec<[f64; 4]> = smallvec![0.0; n];
         // Only the facts the mechanism uses are computed.
         let needs = mechanism.needs();
         let fact = |wanted: Needs, compute: &dyn Fn() -> Vec<f64>| (needs == wanted).then(compute);

@@ -32,6 +32,8 @@ pub fn update_experience(
         return;
     }
     for (mut agent, mut s) in &mut agents {
+        // No system reads change ticks: writing them would only cost memory traffic.
+        let (agent, s) = (agent.bypass_change_detection(), s.bypass_change_detection());
         if learns {
             s.update(x.skill_decay);
         }

@@ -212,6 +212,12 @@ fn write_effects(
         else {
             continue;
         };
+        // No system reads change ticks: writing them would only cost memory traffic.
+        let (agent, skills, wallet) = (
+            agent.bypass_change_detection(),
+            skills.bypass_change_detection(),
+            wallet.bypass_change_detection(),
+        );
         for &(i, _) in mine {
             let e = &scratch.effects[i as usize];
             for &c in &e.costs[..e.paid as usize] {
