@@ -14,7 +14,7 @@ use bevy_ecs::prelude::*;
 
 use rand_distr::{Distribution, Poisson};
 
-use super::agents::{Agent, Member, Roster, Skills, Wallet};
+use super::agents::{Agent, Loads, Member, Roster, Skills, Wallet};
 use super::credit::{FairShare, Fairness};
 use super::resources::{Clock, Params, Streams};
 use crate::dist::{below, chance};
@@ -155,6 +155,7 @@ pub fn admit_entrants(world: &mut World) {
         let mut roster = world.resource_mut::<Roster>();
         roster.entities.push(e);
         roster.groups.push(g as u16);
+        world.resource_mut::<Loads>().0.push(0);
         world
             .resource_mut::<Fairness>()
             .0

@@ -1,12 +1,14 @@
 //! Agents: the components of a worker entity, and the spawning of the population.
 //!
-//! Every agent is an entity with three components laid out for the loops that touch them: its
-//! [`Agent`] (identity, strategy, reputation as the coordinator sees it, load, whether it is up:
-//! everything the assign and work phases read or write when they look an agent up, in one cache
+//! Every agent is an entity with components laid out for the loops that touch them: its
+//! [`Agent`] (identity, strategy, reputation as the coordinator sees it, capacity, whether it is
+//! up: everything the assign and work phases read when they look an agent up, in one cache
 //! line), its [`Skills`] (inline for up to [`INLINE_DOMAINS`] domains, so a lookup chases no
 //! pointer), its [`Wallet`] (money, touched by work and economy) and its [`Member`]ship (when it
 //! joined and left). Ids are dense (`0..N`, in the order of the scenario's groups) and [`Roster`]
-//! maps them to entities, so that every loop over agents can run in id order.
+//! maps them to entities, so that every loop over agents can run in id order. The subtasks each
+//! agent holds are the coordinator's count, [`Loads`], indexed by id: the four phases that
+//! assign and release work change it by id without finding the agent's entity.
 
 use bevy_ecs::prelude::*;
 use smallvec::SmallVec;
@@ -28,8 +30,6 @@ pub struct Agent {
     pub group: u16,
     /// Whether the agent is working (faults take agents down, exit for good).
     pub up: bool,
-    /// Subtasks held (assigned and not yet answered or released).
-    pub held: u32,
     /// Most subtasks held at once.
     pub capacity: u32,
     /// The coordinator's exponentially weighted mean of the agent's observed correctness.
@@ -39,31 +39,18 @@ pub struct Agent {
 }
 
 impl Agent {
-    /// A new agent of group `group` of `sc` with ids `(id, owner)`, playing `strategy`: up,
-    /// holding nothing, at the initial reputation.
+    /// A new agent of group `group` of `sc` with ids `(id, owner)`, playing `strategy`: up, at
+    /// the initial reputation.
     pub fn new(sc: &Scenario, (id, owner): (u32, u32), group: u16, strategy: Strategy) -> Self {
         Agent {
             id,
             owner,
             group,
             up: true,
-            held: 0,
             capacity: sc.groups[group as usize].capacity,
             reputation: sc.experience.initial_reputation,
             strategy,
         }
-    }
-
-    /// Whether it can take one more subtask.
-    #[inline]
-    pub fn has_room(&self) -> bool {
-        self.held < self.capacity
-    }
-
-    /// Subtasks it can still take.
-    #[inline]
-    pub fn room(&self) -> u32 {
-        self.capacity.saturating_sub(self.held)
     }
 }
 
@@ -163,6 +150,30 @@ impl Member {
     }
 }
 
+/// Subtasks each agent holds (assigned and not yet answered or released), by agent id.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Loads(pub Vec<u32>);
+
+impl Loads {
+    /// Subtasks `agent` can still take.
+    #[inline]
+    pub fn room(&self, agent: &Agent) -> u32 {
+        agent.capacity.saturating_sub(self.0[agent.id as usize])
+    }
+
+    /// Agent `id` takes a subtask.
+    #[inline]
+    pub fn take(&mut self, id: u32) {
+        self.0[id as usize] += 1;
+    }
+
+    /// Agent `id` is done with a subtask (answered, or released unanswered).
+    #[inline]
+    pub fn release(&mut self, id: u32) {
+        self.0[id as usize] -= 1;
+    }
+}
+
 /// Agent id → entity.
 #[derive(Resource, Debug, Default)]
 pub struct Roster {
@@ -199,6 +210,7 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
             id += 1;
         }
     }
+    world.insert_resource(Loads(vec![0; roster.entities.len()]));
     world.insert_resource(roster);
 }
 

@@ -16,7 +16,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, Member, Roster, Skills};
+use super::agents::{Agent, Loads, Member, Roster, Skills};
 use super::network::{Event, Network, Route, book, travel};
 use super::reach::Reach;
 use super::resources::{Ledger, Streams, TickCounters};
@@ -47,13 +47,15 @@ pub struct Context<'a> {
     pub counters: &'a mut TickCounters,
     /// The `round_robin` cursor.
     pub cursor: &'a mut u32,
+    /// Subtasks held, by agent id.
+    pub loads: &'a mut Loads,
 }
 
 /// Announces the waiting subtasks and awards them to bidders.
 pub fn announce_subtasks(
     ctx: &mut Context,
     board: &mut Board,
-    agents: &mut Query<(&mut Agent, &Skills, &Member)>,
+    agents: &Query<(&Agent, &Skills, &Member)>,
 ) {
     let sc = ctx.sc;
     let n = ctx.roster.entities.len();
@@ -71,8 +73,8 @@ pub fn announce_subtasks(
         };
         if member.present() && !ctx.reach.is_cut(id as u32) {
             peers.push(id as u32);
-            if agent.up && agent.has_room() {
-                free[id] = agent.room();
+            if agent.up {
+                free[id] = ctx.loads.room(agent);
             }
         }
     }
@@ -151,9 +153,7 @@ pub fn announce_subtasks(
         }
         for &(_, id, arrived) in &bids[..k] {
             free[id as usize] -= 1;
-            if let Ok((mut agent, _, _)) = agents.get_mut(ctx.roster.entities[id as usize]) {
-                agent.held += 1;
-            }
+            ctx.loads.take(id);
             let slot = st.slots.len() as u8;
             st.slots.push(Slot {
                 agent: id,

@@ -20,7 +20,7 @@ use bevy_ecs::prelude::*;
 
 use std::collections::VecDeque;
 
-use super::agents::{Agent, Member, Roster, Skills};
+use super::agents::{Agent, Loads, Member, Roster, Skills};
 use super::announce;
 use super::network::{Event, Network, Route, book};
 use super::reach::Reach;
@@ -40,7 +40,6 @@ pub struct RoundRobin(pub u32);
 #[derive(Debug, Default)]
 pub struct Scratch {
     free: Vec<u32>,
-    taken: Vec<u32>,
     by_domain: Vec<Vec<(f64, u32)>>,
     by_reputation: Vec<(f64, u32)>,
     pool: Vec<u32>,
@@ -124,8 +123,9 @@ pub fn assign_subtasks(
     mut counters: ResMut<TickCounters>,
     mut cursor: ResMut<RoundRobin>,
     reach: Res<Reach>,
+    mut loads: ResMut<Loads>,
     mut scratch: Local<Scratch>,
-    mut agents: Query<(&mut Agent, &Skills, &Member)>,
+    agents: Query<(&Agent, &Skills, &Member)>,
 ) {
     if board.pending.is_empty() {
         return;
@@ -144,8 +144,9 @@ pub fn assign_subtasks(
             ledger: &mut ledger,
             counters: &mut counters,
             cursor: &mut cursor.0,
+            loads: &mut loads,
         };
-        announce::announce_subtasks(&mut ctx, &mut board, &mut agents);
+        announce::announce_subtasks(&mut ctx, &mut board, &agents);
         return;
     }
     if reach.root_down(&sc.topology, n) {
@@ -157,10 +158,8 @@ pub fn assign_subtasks(
     let demand = demand(&board, sc.tasks.domains as usize);
     let scratch = &mut *scratch;
     let (mut by_domain, mut by_reputation, mut available) =
-        candidates(sc, &reach, &agents, (&demand, n), scratch);
+        candidates(sc, (&reach, &loads), &agents, (&demand, n), scratch);
     let (free, pool) = (&mut scratch.free, &mut scratch.pool);
-    scratch.taken.clear();
-    scratch.taken.resize(n, 0);
 
     let mut pending = std::mem::take(&mut board.pending);
     let mut waiting_again = std::mem::take(&mut scratch.waiting_again);
@@ -197,7 +196,7 @@ pub fn assign_subtasks(
             if free[id as usize] == 0 {
                 available -= 1;
             }
-            scratch.taken[id as usize] += 1;
+            loads.take(id);
             st.slots.push(Slot {
                 agent: id,
                 state: SlotState::Sent,
@@ -229,13 +228,6 @@ pub fn assign_subtasks(
             );
         }
     }
-    // The workers' loads, in one pass over the agents rather than one lookup per assignment.
-    for (mut agent, _, _) in &mut agents {
-        let taken = scratch.taken[agent.id as usize];
-        if taken > 0 {
-            agent.bypass_change_detection().held += taken;
-        }
-    }
     scratch.by_domain = by_domain.into_iter().map(|r| r.items).collect();
     scratch.by_reputation = by_reputation.items;
     scratch.waiting_again = pending;
@@ -248,8 +240,8 @@ pub fn assign_subtasks(
 /// room.
 fn candidates(
     sc: &crate::scenario::Scenario,
-    reach: &Reach,
-    agents: &Query<(&mut Agent, &Skills, &Member)>,
+    (reach, loads): (&Reach, &Loads),
+    agents: &Query<(&Agent, &Skills, &Member)>,
     (demand, n): (&[usize], usize),
     scratch: &mut Scratch,
 ) -> (Vec<Ranked>, Ranked, usize) {
@@ -261,11 +253,13 @@ fn candidates(
     scratch.pool.clear();
     let mut available = 0usize;
     let policy = sc.assignment.policy;
+    let everyone = reach.everyone_reachable();
     for (a, skills, _) in agents.iter() {
-        if !(a.up && a.has_room() && reach.reachable(&sc.topology, a.id, n)) {
+        let room = loads.room(a);
+        if !(a.up && room > 0 && (everyone || reach.reachable(&sc.topology, a.id, n))) {
             continue;
         }
-        scratch.free[a.id as usize] = a.room();
+        scratch.free[a.id as usize] = room;
         available += 1;
         match policy {
             Policy::BestSkill => {

@@ -16,7 +16,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, Roster};
+use super::agents::{Loads, Roster};
 use super::network::book;
 use super::private;
 use super::reach::Reach;
@@ -36,7 +36,7 @@ pub fn form_consensus(
     reach: Res<Reach>,
     mut counters: ResMut<TickCounters>,
     mut ballots: Local<Vec<Ballot>>,
-    mut agents: Query<&mut Agent>,
+    mut loads: ResMut<Loads>,
 ) {
     let sc = &params.0;
     let n = roster.entities.len();
@@ -112,9 +112,7 @@ pub fn form_consensus(
             st.resolution = Some(resolution);
             for slot in st.slots.iter_mut().filter(|s| s.state == SlotState::Sent) {
                 slot.state = SlotState::Released;
-                if let Ok(mut agent) = agents.get_mut(roster.entities[slot.agent as usize]) {
-                    agent.held -= 1;
-                }
+                loads.release(slot.agent);
             }
             task.open -= 1;
             ledger.subtasks_resolved += 1;

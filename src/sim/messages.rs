@@ -9,7 +9,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, Roster};
+use super::agents::{Loads, Roster};
 use super::network::{Event, Network};
 use super::reach::Reach;
 use super::resources::{Clock, Params};
@@ -26,7 +26,7 @@ pub fn deliver_messages(
     mut network: ResMut<Network>,
     mut board: ResMut<Board>,
     mut inbox: ResMut<Inbox>,
-    mut agents: Query<&mut Agent>,
+    mut loads: ResMut<Loads>,
 ) {
     let topology = params.0.topology;
     let n = roster.entities.len();
@@ -60,9 +60,7 @@ pub fn deliver_messages(
                     let s = &mut st.slots[slot as usize];
                     if s.state == SlotState::Sent {
                         s.state = SlotState::Released;
-                        if let Ok(mut agent) = agents.get_mut(roster.entities[s.agent as usize]) {
-                            agent.held -= 1;
-                        }
+                        loads.release(s.agent);
                         if st.resolution.is_none() {
                             st.waiting = st.waiting.saturating_sub(1);
                         }

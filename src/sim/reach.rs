@@ -59,6 +59,12 @@ impl Reach {
         }
     }
 
+    /// Whether every agent can be reached (no coordinator down, nobody cut off): the loops over
+    /// all agents then skip [`Reach::reachable`].
+    pub fn everyone_reachable(&self) -> bool {
+        self.down.is_empty() && !self.cut.contains(&true)
+    }
+
     /// Whether agent `id` is cut off.
     #[inline]
     pub fn is_cut(&self, id: u32) -> bool {

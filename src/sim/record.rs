@@ -68,6 +68,7 @@ pub fn record_tick(
     let mut n = 0u64;
     let topology = params.0.topology;
     let everyone = roster.entities.len();
+    let all_reachable = reach.everyone_reachable();
     for (agent, wallet, member) in &agents {
         let i = agent.strategy.index();
         owners[i] += u64::from(agent.id == agent.owner);
@@ -77,7 +78,9 @@ pub fn record_tick(
         }
         count[i] += 1;
         up += u32::from(agent.up);
-        reachable += u32::from(agent.up && reach.reachable(&topology, agent.id, everyone));
+        reachable += u32::from(
+            agent.up && (all_reachable || reach.reachable(&topology, agent.id, everyone)),
+        );
         n += 1;
     }
     s.agents_up.push(up);

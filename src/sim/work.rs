@@ -22,7 +22,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, Roster, Skills, Wallet};
+use super::agents::{Agent, Loads, Roster, Skills, Wallet};
 use super::assign::route_to_worker;
 use super::by_agent::ByAgent;
 use super::network::{Event, Network, Route, book, travel};
@@ -99,7 +99,8 @@ pub fn do_work(
     mut accounts: ResMut<PrivacyAccounts>,
     prompts: Res<Prompts>,
     mut scratch: Local<Scratch>,
-    mut agents: Query<(&mut Agent, &mut Skills, &mut Wallet)>,
+    mut loads: ResMut<Loads>,
+    mut agents: Query<(&Agent, &mut Skills, &mut Wallet)>,
 ) {
     let scratch = &mut *scratch;
     let items = std::mem::take(&mut inbox.0);
@@ -134,7 +135,7 @@ pub fn do_work(
     }
     write_effects(
         &roster,
-        &mut agents,
+        (&mut agents, &mut loads),
         scratch,
         ctx.sc.experience.learning_rate,
     );
@@ -166,7 +167,7 @@ fn read_workers(
     items: &[(SubRef, u8)],
     board: &Board,
     roster: &Roster,
-    agents: &Query<(&mut Agent, &mut Skills, &mut Wallet)>,
+    agents: &Query<(&Agent, &mut Skills, &mut Wallet)>,
     scratch: &mut Scratch,
 ) {
     scratch.pairs.clear();
@@ -203,18 +204,16 @@ fn read_workers(
 /// its wallet, practice into its skills, released loads.
 fn write_effects(
     roster: &Roster,
-    agents: &mut Query<(&mut Agent, &mut Skills, &mut Wallet)>,
+    (agents, loads): (&mut Query<(&Agent, &mut Skills, &mut Wallet)>, &mut Loads),
     scratch: &Scratch,
     alpha: f64,
 ) {
     for (id, mine) in scratch.by_worker.runs() {
-        let Ok((mut agent, mut skills, mut wallet)) = agents.get_mut(roster.entities[id as usize])
-        else {
+        let Ok((_, mut skills, mut wallet)) = agents.get_mut(roster.entities[id as usize]) else {
             continue;
         };
         // No system reads change ticks: writing them would only cost memory traffic.
-        let (agent, skills, wallet) = (
-            agent.bypass_change_detection(),
+        let (skills, wallet) = (
             skills.bypass_change_detection(),
             wallet.bypass_change_detection(),
         );
@@ -226,7 +225,9 @@ fn write_effects(
             if let Some((d, effort)) = e.practice {
                 skills.practise(d as usize, alpha, effort);
             }
-            agent.held -= u32::from(e.released);
+            if e.released {
+                loads.release(id);
+            }
         }
     }
 }

@@ -341,7 +341,7 @@ fn every_booking_is_released_exactly_once() {
     // known lost, nor released by resolution. At any tick, the sum of loads equals the number of
     // slots in state `Sent` on the board, and no load exceeds its capacity. Loss, short deadlines
     // and `first` exercise every path (lost assignments, late answers, early resolution).
-    use lamas::sim::agents::Agent;
+    use lamas::sim::agents::{Agent, Loads};
     use lamas::sim::tasks::{Board, SlotState};
     let extra = "[messages]\nloss = 0.3\nretries = 1\n[assignment]\nredundancy = 3\npolicy = \"random\"\n[consensus]\nrule = \"first\"";
     let sc = scenario(&team(0.7, extra).replace("deadline = 8", "deadline = 3"));
@@ -350,9 +350,11 @@ fn every_booking_is_released_exactly_once() {
         sim.step();
         let world = &mut sim.world;
         let (mut held, mut over) = (0u64, 0);
-        for load in world.query::<&Agent>().iter(world) {
-            held += u64::from(load.held);
-            over += usize::from(load.held > load.capacity);
+        let loads = world.resource::<Loads>().0.clone();
+        for agent in world.query::<&Agent>().iter(world) {
+            let load = loads[agent.id as usize];
+            held += u64::from(load);
+            over += usize::from(load > agent.capacity);
         }
         let sent: u64 = world
             .resource::<Board>()
