@@ -13,6 +13,9 @@
 pub struct ByAgent<T> {
     /// `start[id]..start[id + 1]` are agent `id`'s updates in `items` (empty: none at all).
     start: Vec<u32>,
+    /// The agent of each update in `items`, so that the runs are found without a pass over
+    /// every id.
+    ids: Vec<u32>,
     items: Vec<T>,
 }
 
@@ -20,6 +23,7 @@ impl<T> Default for ByAgent<T> {
     fn default() -> Self {
         ByAgent {
             start: Vec::new(),
+            ids: Vec::new(),
             items: Vec::new(),
         }
     }
@@ -30,6 +34,7 @@ impl<T: Copy + Default> ByAgent<T> {
     /// are reused from call to call.
     pub fn group(&mut self, n: usize, updates: &[(u32, T)]) {
         self.start.clear();
+        self.ids.clear();
         self.items.clear();
         if updates.is_empty() {
             return; // `of` finds no start: every agent has none
@@ -46,10 +51,12 @@ impl<T: Copy + Default> ByAgent<T> {
         }
         // Placed backwards, each group's end walks back to its start: then `start[id]` starts
         // agent `id`'s group and `start[id + 1]` ends it.
+        self.ids.resize(updates.len(), 0);
         self.items.resize(updates.len(), T::default());
         for &(id, x) in updates.iter().rev() {
             let at = &mut self.start[id as usize];
             *at -= 1;
+            self.ids[*at as usize] = id;
             self.items[*at as usize] = x;
         }
     }
@@ -65,13 +72,18 @@ impl<T: Copy + Default> ByAgent<T> {
     }
 
     /// Each agent with updates, ascending, with its updates in the order they were made: a
-    /// walk through the agents' storage in one direction.
+    /// walk through the agents' storage in one direction (in time proportional to the updates,
+    /// not to the agents).
     pub fn runs(&self) -> impl Iterator<Item = (u32, &[T])> + '_ {
-        self.start
-            .windows(2)
-            .enumerate()
-            .filter(|(_, w)| w[1] > w[0])
-            .map(|(id, w)| (id as u32, &self.items[w[0] as usize..w[1] as usize]))
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let id = *self.ids.get(at)?;
+            // `start[id + 1]` starts the next id's group: it ends this one.
+            let end = self.start[id as usize + 1] as usize;
+            let run = (id, &self.items[at..end]);
+            at = end;
+            Some(run)
+        })
     }
 
     /// Whether there is no update at all.
