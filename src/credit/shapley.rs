@@ -71,6 +71,15 @@ impl Mechanism for Shapley {
             return Ok(Allocation::exact(phi, 0));
         }
         let n = game.players();
+        if n <= SMALL && n <= self.limit {
+            // A small game's table lives on the stack (the credit phase values a game per task).
+            let mut table = [0.0; 1 << SMALL];
+            let table = &mut table[..1 << n];
+            for (mask, v) in table.iter_mut().enumerate() {
+                *v = game.value_mask(mask as u64);
+            }
+            return Ok(Allocation::exact(shapley_of(n, table), 1u64 << n));
+        }
         match (coalition_table(game, self.limit), self.fallback_samples) {
             (Ok(table), _) => Ok(Allocation::exact(shapley_from_table(n, table), 1u64 << n)),
             (Err(CreditError::TooLarge { .. }), Some(samples)) => ShapleyMc {
@@ -118,6 +127,14 @@ pub(super) fn sum_with_bit(t: &[f64], i: usize) -> f64 {
 /// The exact Shapley value of the game of `n` players whose coalition values are `table`
 /// (`table[mask] = v(mask)`, `2^n` entries). The table is consumed as scratch space.
 pub fn shapley_from_table(n: usize, mut table: Vec<f64>) -> Vec<f64> {
+    shapley_of(n, &mut table)
+}
+
+/// Players up to which [`Shapley`] enumerates into a table on the stack.
+const SMALL: usize = 4;
+
+/// [`shapley_from_table`] of a borrowed table, used as scratch space.
+fn shapley_of(n: usize, table: &mut [f64]) -> Vec<f64> {
     if n == 0 {
         return Vec::new();
     }
@@ -134,7 +151,7 @@ pub fn shapley_from_table(n: usize, mut table: Vec<f64>) -> Vec<f64> {
         b += *v * w[s + 1];
         *v *= w[s] + w[s + 1];
     }
-    (0..n).map(|i| sum_with_bit(&table, i) - b).collect()
+    (0..n).map(|i| sum_with_bit(table, i) - b).collect()
 }
 
 #[cfg(test)]

@@ -103,12 +103,12 @@ impl Skills {
     #[inline]
     pub fn update(&mut self, phi: f64) {
         for c in &mut self.data {
-            if c[2] < 1.0 {
-                c[0] = 1.0 - (1.0 - c[0]) * c[2];
-                c[2] = 1.0;
-            } else {
-                c[0] += phi * (c[1] - c[0]);
-            }
+            // Both computed and one kept, without a branch (which domain was practised is
+            // random); an idle domain's practice factor is 1 already.
+            let learnt = 1.0 - (1.0 - c[0]) * c[2];
+            let decayed = c[0] + phi * (c[1] - c[0]);
+            c[0] = if c[2] < 1.0 { learnt } else { decayed };
+            c[2] = 1.0;
         }
     }
 }

@@ -112,6 +112,40 @@ struct GameSubtask {
     owner: SmallVec<[usize; 2]>,
     /// The coordinator's judgement of each ballot.
     judged: SmallVec<[bool; 2]>,
+    /// With a single ballot, whatever the rule: its player, and whether the subtask counts as
+    /// correct when that player is in the coalition (it never does otherwise).
+    solo: Option<(usize, bool)>,
+}
+
+impl GameSubtask {
+    fn new(
+        ballots: SmallVec<[Ballot; 2]>,
+        owner: SmallVec<[usize; 2]>,
+        judged: SmallVec<[bool; 2]>,
+        rule: ConsensusRule,
+    ) -> Self {
+        // What `decide` does with one ballot: kept if included (and correct under `verified`).
+        let solo = match (&ballots[..], &owner[..], &judged[..]) {
+            ([b], [p], [j]) => Some((*p, (rule != ConsensusRule::Verified || b.correct) && *j)),
+            _ => None,
+        };
+        GameSubtask {
+            ballots,
+            owner,
+            judged,
+            solo,
+        }
+    }
+
+    /// Whether the answer the members decide is judged correct.
+    #[inline]
+    fn counts(&self, rule: ConsensusRule, member: &impl Fn(usize) -> bool) -> bool {
+        match self.solo {
+            Some((p, correct)) => correct && member(p),
+            None => decide(rule, &self.ballots, |i| member(self.owner[i]))
+                .is_some_and(|k| self.judged[k]),
+        }
+    }
 }
 
 /// The data game of a private task: `v(S) = scale · Σ_{i∈S} w_i / Σ_N w_i` if the task
@@ -129,10 +163,29 @@ pub struct TaskGame {
     /// Agent id of each player, ascending.
     pub players: SmallVec<[u32; 4]>,
     subtasks: SmallVec<[GameSubtask; 3]>,
+    /// When no subtask has more than one ballot (and there are at most 64 players): per
+    /// subtask, the bit of the player whose presence makes it count as correct (0: it never
+    /// does). `v(mask)` is then a count of bits.
+    solo_bits: Option<SmallVec<[u64; 3]>>,
     data: Option<DataGame>,
     rule: ConsensusRule,
     value_rule: ValueRule,
     scale: f64,
+}
+
+/// [`TaskGame::solo_bits`] of `subtasks` among `n` players.
+fn solo_bits(subtasks: &[GameSubtask], n: usize) -> Option<SmallVec<[u64; 3]>> {
+    if n > 64 {
+        return None;
+    }
+    subtasks
+        .iter()
+        .map(|s| match (s.solo, s.ballots.is_empty()) {
+            (Some((p, true)), _) => Some(1u64 << p),
+            (Some((_, false)), _) | (None, true) => Some(0), // no ballot: nothing is kept
+            (None, false) => None,
+        })
+        .collect()
 }
 
 impl TaskGame {
@@ -169,6 +222,7 @@ impl TaskGame {
             return TaskGame {
                 players,
                 subtasks: SmallVec::new(),
+                solo_bits: None,
                 data: Some(DataGame {
                     observed,
                     truth,
@@ -179,7 +233,7 @@ impl TaskGame {
                 scale,
             };
         }
-        let subtasks = task
+        let subtasks: SmallVec<[GameSubtask; 3]> = task
             .subtasks
             .iter()
             .map(|s| {
@@ -213,20 +267,22 @@ impl TaskGame {
                             .collect()
                     }
                 };
-                GameSubtask {
-                    ballots: s.answers.iter().map(|a| a.ballot()).collect(),
-                    owner: s
-                        .answers
+                GameSubtask::new(
+                    s.answers.iter().map(|a| a.ballot()).collect(),
+                    s.answers
                         .iter()
                         .map(|a| players.binary_search(&a.agent).unwrap_or(0))
                         .collect(),
                     judged,
-                }
+                    rule,
+                )
             })
             .collect();
+        let solo_bits = solo_bits(&subtasks, players.len());
         TaskGame {
             players,
             subtasks,
+            solo_bits,
             data: None,
             rule,
             value_rule,
@@ -236,17 +292,22 @@ impl TaskGame {
 
     /// The same game judged by ground truth.
     pub fn truth(&self) -> TaskGame {
+        let subtasks: SmallVec<[GameSubtask; 3]> = self
+            .subtasks
+            .iter()
+            .map(|s| {
+                let judged = s.ballots.iter().map(|b| b.correct).collect();
+                GameSubtask::new(s.ballots.clone(), s.owner.clone(), judged, self.rule)
+            })
+            .collect();
         TaskGame {
             players: self.players.clone(),
-            subtasks: self
-                .subtasks
-                .iter()
-                .map(|s| GameSubtask {
-                    ballots: s.ballots.clone(),
-                    owner: s.owner.clone(),
-                    judged: s.ballots.iter().map(|b| b.correct).collect(),
-                })
-                .collect(),
+            solo_bits: self
+                .solo_bits
+                .is_some()
+                .then(|| solo_bits(&subtasks, self.players.len()))
+                .flatten(),
+            subtasks,
             data: self.data.as_ref().map(|d| DataGame {
                 observed: d.truth.clone(),
                 truth: d.truth.clone(),
@@ -345,9 +406,7 @@ impl TaskGame {
         let correct = self
             .subtasks
             .iter()
-            .filter(|s| {
-                decide(self.rule, &s.ballots, |i| member(s.owner[i])).is_some_and(|k| s.judged[k])
-            })
+            .filter(|s| s.counts(self.rule, &member))
             .count();
         self.scale * self.value_rule.fraction(correct, self.subtasks.len())
     }
@@ -361,6 +420,10 @@ impl Game for TaskGame {
         self.eval(|p| coalition.contains(p))
     }
     fn value_mask(&self, mask: u64) -> f64 {
+        if let Some(bits) = &self.solo_bits {
+            let correct = bits.iter().filter(|&&b| mask & b != 0).count();
+            return self.scale * self.value_rule.fraction(correct, bits.len());
+        }
         self.eval(|p| mask >> p & 1 == 1)
     }
 }
@@ -453,7 +516,11 @@ pub fn allocate_credit(
         };
         ledger.credit_evaluations += allocation.evaluations;
         ledger.credit_sampled_tasks += u64::from(allocation.samples > 0);
-        let grand = game.value(&Coalition::all(n));
+        let grand = if n <= 64 {
+            game.value_mask(u64::MAX >> (64 - n)) // the same value, without a coalition
+        } else {
+            game.value(&Coalition::all(n))
+        };
         if grand > 0.0 {
             ledger.imbalance_sum += (allocation.unscaled_total() - grand).abs() / grand;
             ledger.imbalance_tasks += 1;

@@ -425,3 +425,67 @@ fn a_misreporter_gains_only_under_proportional_claim() {
     );
     assert!((s[1] - 2.0 * s[0]).abs() < 1e-12, "{s:?}");
 }
+
+#[test]
+fn a_task_games_values_follow_its_consensus_rule_on_every_coalition() {
+    // The game's fast paths (a subtask with one ballot; a game whose subtasks all have at most
+    // one) against the definition: v(S) = scale f(c_S), c_S the subtasks whose answer, decided by
+    // the rule from S's ballots alone, is correct. Random tasks of 1 to 4 subtasks with 0 to 3
+    // answers each, by up to 5 agents, under every rule and value rule.
+    use lamas::credit::Coalition;
+    use lamas::dist::below;
+    use lamas::rules::consensus::decide;
+    let mut rng = stream(7, "task-games");
+    let rules = [
+        ConsensusRule::First,
+        ConsensusRule::Majority,
+        ConsensusRule::ReputationWeighted,
+        ConsensusRule::Verified,
+    ];
+    let value_rules = [ValueRule::All, ValueRule::Additive, ValueRule::Threshold(2)];
+    for round in 0..400 {
+        let rule = rules[round % rules.len()];
+        let value_rule = value_rules[round / rules.len() % value_rules.len()];
+        let subtasks: Vec<Vec<Answer>> = (0..1 + below(&mut rng, 4))
+            .map(|_| {
+                (0..below(&mut rng, 4))
+                    .map(|_| {
+                        let label = below(&mut rng, 3) as u16;
+                        let mut a = answer(below(&mut rng, 5) as u32, label, 0, 1.0);
+                        a.reputation = below(&mut rng, 3) as f64 / 2.0;
+                        a
+                    })
+                    .collect()
+            })
+            .collect();
+        let t = task(subtasks, rule);
+        let g = TaskGame::new(
+            &t,
+            rule,
+            value_rule,
+            Observation::GroundTruth,
+            3.0,
+            &mut rng,
+        );
+        let n = g.players();
+        for mask in 0..1u64 << n {
+            let member = |agent: u32| {
+                let p = g.players.binary_search(&agent).unwrap();
+                mask >> p & 1 == 1
+            };
+            let correct = t
+                .subtasks
+                .iter()
+                .filter(|s| {
+                    let ballots: Vec<_> = s.answers.iter().map(|a| a.ballot()).collect();
+                    decide(rule, &ballots, |i| member(ballots[i].agent))
+                        .is_some_and(|k| ballots[k].correct)
+                })
+                .count();
+            let want = 3.0 * value_rule.fraction(correct, t.subtasks.len());
+            assert_eq!(g.value_mask(mask), want, "round {round}, mask {mask}");
+            assert_eq!(g.value(&Coalition::from_mask(mask)), want);
+            assert_eq!(g.truth().value_mask(mask), want);
+        }
+    }
+}
