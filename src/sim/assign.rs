@@ -40,29 +40,48 @@ pub struct RoundRobin(pub u32);
 #[derive(Debug, Default)]
 pub struct Scratch {
     free: Vec<u32>,
-    by_domain: Vec<Vec<(f64, u32)>>,
-    by_reputation: Vec<(f64, u32)>,
+    by_domain: Vec<Vec<u128>>,
+    by_reputation: Vec<u128>,
     pool: Vec<u32>,
     waiting_again: VecDeque<SubRef>,
 }
 
 /// Agents ranked by a key (descending, ties by id), sorted lazily: only as deep as needed.
 struct Ranked {
-    items: Vec<(f64, u32)>,
+    /// [`rank`]s: ascending is the ranking's order.
+    items: Vec<u128>,
     /// The first `sorted` items are the top ones, in order.
     sorted: usize,
     /// Every item before `start` has no room left this tick.
     start: usize,
 }
 
-fn by_key_then_id(a: &(f64, u32), b: &(f64, u32)) -> std::cmp::Ordering {
-    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+/// Agent `id` with `key` as one integer whose ascending order is the ranking's: `key`
+/// descending (in `f64::total_cmp`'s order), then `id` ascending. Ids are distinct, so the order
+/// is total, and sorting integers compares in one step what `(key, id)` compared in several.
+#[inline]
+fn rank(key: f64, id: u32) -> u128 {
+    // `total_cmp`'s order as an unsigned integer: flip every bit of a negative number, the sign
+    // bit of a positive one; then reverse it, for descending keys.
+    let bits = key.to_bits();
+    let ordered = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    };
+    u128::from(!ordered) << 32 | u128::from(id)
+}
+
+/// The agent of a [`rank`].
+#[inline]
+fn ranked_id(rank: u128) -> u32 {
+    rank as u32
 }
 
 impl Ranked {
     /// Ranks `items`, sorting the top `depth` (the expected demand) at once; deeper ranks are
     /// sorted only if picking reaches them.
-    fn new(items: Vec<(f64, u32)>, depth: usize) -> Self {
+    fn new(items: Vec<u128>, depth: usize) -> Self {
         let mut ranked = Ranked {
             items,
             sorted: 0,
@@ -83,9 +102,9 @@ impl Ranked {
         let rest = &mut self.items[self.sorted..];
         let k = n - self.sorted;
         if k < rest.len() {
-            rest.select_nth_unstable_by(k - 1, by_key_then_id);
+            rest.select_nth_unstable(k - 1);
         }
-        rest[..k].sort_unstable_by(by_key_then_id);
+        rest[..k].sort_unstable();
         self.sorted = n;
     }
 
@@ -97,7 +116,7 @@ impl Ranked {
             if i >= self.sorted {
                 self.ensure((self.sorted * 2).max(self.sorted + 2 * r + 16));
             }
-            let id = self.items[i].1;
+            let id = ranked_id(self.items[i]);
             if free[id as usize] > 0 {
                 out.push(id);
                 front = false;
@@ -266,11 +285,11 @@ fn candidates(
                 let domains = scratch.by_domain.iter_mut().zip(demand);
                 for ((ranked, &want), s) in domains.zip(skills.all_now()) {
                     if want > 0 {
-                        ranked.push((s, a.id));
+                        ranked.push(rank(s, a.id));
                     }
                 }
             }
-            Policy::Reputation => scratch.by_reputation.push((a.reputation, a.id)),
+            Policy::Reputation => scratch.by_reputation.push(rank(a.reputation, a.id)),
             Policy::Random => scratch.pool.push(a.id),
             Policy::RoundRobin => {}
         }
@@ -377,4 +396,42 @@ fn send_assignment(
         &mut streams.network,
     );
     book(ledger, counters, sent, sc.messages.assignment_bytes);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rank, ranked_id};
+
+    #[test]
+    fn ranks_order_as_key_descending_then_id() {
+        // Against the comparison they replace, on keys with every sign, zeros, ties, infinities
+        // and NaNs.
+        let keys = [
+            0.5,
+            0.25,
+            0.5,
+            -0.0,
+            0.0,
+            -1.5,
+            1.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            1e-300,
+            -1e-300,
+            0.75,
+        ];
+        let items: Vec<(f64, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, 13 - i as u32))
+            .collect();
+        let mut want = items.clone();
+        want.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut got: Vec<u128> = items.iter().map(|&(k, id)| rank(k, id)).collect();
+        got.sort_unstable();
+        let ids: Vec<u32> = got.into_iter().map(ranked_id).collect();
+        assert_eq!(ids, want.iter().map(|w| w.1).collect::<Vec<_>>());
+    }
 }
