@@ -198,6 +198,7 @@ struct Census {
 
 impl Census {
     fn of(world: &mut World) -> Census {
+        let fairness = world.resource::<Fairness>().0.clone();
         let mut q = world.query::<(&Agent, &Wallet, &Member)>();
         let k = STRATEGIES.len();
         // Shares count agents; payoffs count owners (a `sybil(k)` owner once, with the sum over its
@@ -211,7 +212,7 @@ impl Census {
                     a.owner,
                     i,
                     a.strategy.behaviour().is_honest(),
-                    w.payoff(),
+                    w.payoff(fairness[a.id as usize].credit),
                 )
             })
             .collect();

@@ -39,6 +39,7 @@ pub fn revise_strategies(
     roster: Res<Roster>,
     mut streams: ResMut<Streams>,
     mut revisions: ResMut<Revisions>,
+    fairness: Res<Fairness>,
     mut agents: Query<(&mut Agent, &Wallet, &mut Member)>,
 ) {
     let sc = &params.0;
@@ -59,8 +60,9 @@ pub fn revise_strategies(
             return;
         };
         strategy.push(agent.strategy);
-        payoff.push(w.payoff());
-        profit.push(w.payoff() - revisions.last[id]);
+        let credit = fairness.0[id].credit;
+        payoff.push(w.payoff(credit));
+        profit.push(w.payoff(credit) - revisions.last[id]);
         present.push(m.present());
     }
     let adaptive = |i: usize| present[i] && sc.groups[roster.groups[i] as usize].adaptive;

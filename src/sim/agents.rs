@@ -4,7 +4,8 @@
 //! [`Agent`] (identity, strategy, reputation as the coordinator sees it, capacity, whether it is
 //! up: everything the assign and work phases read when they look an agent up, in one cache
 //! line), its [`Skills`] (inline for up to [`INLINE_DOMAINS`] domains, so a lookup chases no
-//! pointer), its [`Wallet`] (money, touched by work and economy) and its [`Member`]ship (when it
+//! pointer), its [`Wallet`] (costs and traffic revenue, touched by work and economy; credit
+//! received is by id in the fairness ledger) and its [`Member`]ship (when it
 //! joined and left). Ids are dense (`0..N`, in the order of the scenario's groups) and [`Roster`]
 //! maps them to entities, so that every loop over agents can run in id order. The subtasks each
 //! agent holds are the coordinator's count, [`Loads`], indexed by id: the four phases that
@@ -113,11 +114,11 @@ impl Skills {
     }
 }
 
-/// Money in and out of an agent.
+/// Money in and out of an agent, but for the credit it received: the credit phase pays that by
+/// agent id into the fairness ledger ([`crate::sim::credit::Fairness`], whose `credit` is what
+/// the agent was paid), with no lookup of the agent's entity and no second booking.
 #[derive(Component, Debug, Clone, Copy, Default)]
 pub struct Wallet {
-    /// Credit received.
-    pub credit: f64,
     /// Effort costs paid.
     pub effort_costs: f64,
     /// Participation costs paid.
@@ -127,9 +128,10 @@ pub struct Wallet {
 }
 
 impl Wallet {
-    /// Profit so far: credit and traffic revenue less all costs.
-    pub fn payoff(&self) -> f64 {
-        self.credit + self.traffic - self.effort_costs - self.participation_costs
+    /// Profit so far, given the `credit` received: credit and traffic revenue less all costs.
+    #[inline]
+    pub fn payoff(&self, credit: f64) -> f64 {
+        credit + self.traffic - self.effort_costs - self.participation_costs
     }
 }
 

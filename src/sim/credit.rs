@@ -50,10 +50,6 @@ pub const TRUTH_EXACT_LIMIT: usize = 14;
 /// Antithetic permutations sampled for the truth above that limit.
 pub const TRUTH_SAMPLES: u32 = 1000;
 
-/// Credit owed this tick, (agent id, amount), for the economy phase.
-#[derive(Resource, Debug, Default)]
-pub struct Payouts(pub Vec<(u32, f64)>);
-
 /// Traffic revenue passed on this tick, (agent id, amount), for the economy phase.
 #[derive(Resource, Debug, Default)]
 pub struct TrafficPayouts(pub Vec<(u32, f64)>);
@@ -66,7 +62,7 @@ pub struct Observations(pub Vec<(u32, bool)>);
 /// side (one cache line per agent for the credit phase's updates).
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct FairShare {
-    /// Credit paid.
+    /// Credit paid: the agent's credit received, which its payoff counts.
     pub credit: f64,
     /// True contribution.
     pub truth: f64,
@@ -74,7 +70,8 @@ pub struct FairShare {
     pub took_part: bool,
 }
 
-/// Per agent over the run: credit paid and true contribution, by agent id.
+/// Per agent over the run: credit paid (the agent's only record of it) and true contribution,
+/// by agent id.
 #[derive(Resource, Debug, Default, Clone)]
 pub struct Fairness(pub Vec<FairShare>);
 
@@ -445,7 +442,6 @@ pub fn allocate_credit(
     params: Res<Params>,
     finished: Res<FinishedTasks>,
     mut streams: ResMut<CreditStreams>,
-    mut payouts: ResMut<Payouts>,
     mut observations: ResMut<Observations>,
     mut fairness: ResMut<Fairness>,
     mut ledger: ResMut<Ledger>,
@@ -534,7 +530,6 @@ pub fn allocate_credit(
                 for (i, (&agent, &x)) in game.players.iter().zip(&allocation.shares).enumerate() {
                     let pay = x * k;
                     paid[i] = pay;
-                    payouts.0.push((agent, pay));
                     fairness.0[agent as usize].credit += pay;
                     ledger.credit_paid += pay;
                     if let Ok(t) = &truth {

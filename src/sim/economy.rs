@@ -1,7 +1,8 @@
-//! Phase 9, economy (monetisation): wallets receive their credit and their traffic revenue and
-//! pay the participation cost of the tick (agents that left pay none). The platform's income (fees, unallocated credit,
-//! traffic revenue kept) and the agents' effort costs were booked by the credit and work phases;
-//! finished tasks leave the pipeline here.
+//! Phase 9, economy (monetisation): wallets receive their traffic revenue and pay the
+//! participation cost of the tick (agents that left pay none). The platform's income (fees,
+//! unallocated credit, traffic revenue kept), the agents' credit (paid by id into the fairness
+//! ledger, which is their record of it) and their effort costs were booked by the credit and
+//! work phases; finished tasks leave the pipeline here.
 //!
 //! Payments reach the wallets in one pass over the agents ([`ByAgent`]); each wallet receives
 //! its payments in the order the credit phase made them.
@@ -10,33 +11,22 @@ use bevy_ecs::prelude::*;
 
 use super::agents::{Agent, Member, Roster, Wallet};
 use super::by_agent::ByAgent;
-use super::credit::{Payouts, TrafficPayouts};
+use super::credit::TrafficPayouts;
 use super::resources::{Ledger, Params};
 use super::tasks::FinishedTasks;
 
-/// The payments of the tick, grouped by agent (reused buffers).
-#[derive(Debug, Default)]
-pub struct Grouped {
-    credit: ByAgent<f64>,
-    traffic: ByAgent<f64>,
-}
-
-/// Pays credit and charges participation costs.
-#[allow(clippy::too_many_arguments)]
+/// Pays traffic revenue and charges participation costs.
 pub fn settle_accounts(
     params: Res<Params>,
     roster: Res<Roster>,
-    mut payouts: ResMut<Payouts>,
     mut traffic: ResMut<TrafficPayouts>,
     mut finished: ResMut<FinishedTasks>,
     mut ledger: ResMut<Ledger>,
-    mut grouped: Local<Grouped>,
+    mut grouped: Local<ByAgent<f64>>,
     mut wallets: Query<(&Agent, &mut Wallet, &Member)>,
 ) {
     let n = roster.entities.len();
-    grouped.credit.group(n, &payouts.0);
-    grouped.traffic.group(n, &traffic.0);
-    payouts.0.clear();
+    grouped.group(n, &traffic.0);
     traffic.0.clear();
     finished.0.clear();
     let groups = &params.0.groups;
@@ -44,10 +34,7 @@ pub fn settle_accounts(
     for (agent, mut w, member) in &mut wallets {
         // No system reads change ticks: writing them would only cost memory traffic.
         let w = w.bypass_change_detection();
-        for &amount in grouped.credit.of(agent.id) {
-            w.credit += amount;
-        }
-        for &amount in grouped.traffic.of(agent.id) {
+        for &amount in grouped.of(agent.id) {
             w.traffic += amount;
         }
         if !member.present() {

@@ -221,7 +221,6 @@ impl Simulation {
         world.init_resource::<private::PrivacyAccounts>();
         world.init_resource::<work::Inbox>();
         world.init_resource::<assign::RoundRobin>();
-        world.init_resource::<credit::Payouts>();
         world.init_resource::<credit::TrafficPayouts>();
         world.init_resource::<adaptation::Revisions>();
         world.insert_resource(credit::CreditStreams::new(seed));

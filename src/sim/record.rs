@@ -4,6 +4,7 @@
 use bevy_ecs::prelude::*;
 
 use super::agents::{Agent, Member, Roster, Wallet};
+use super::credit::Fairness;
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, TickCounters};
 use crate::strategy::STRATEGIES;
@@ -49,6 +50,7 @@ pub fn record_tick(
     mut ledger: ResMut<Ledger>,
     mut counters: ResMut<TickCounters>,
     mut series: ResMut<Series>,
+    fairness: Res<Fairness>,
     agents: Query<(&Agent, &Wallet, &Member)>,
 ) {
     let c = std::mem::take(&mut *counters);
@@ -72,7 +74,7 @@ pub fn record_tick(
     for (agent, wallet, member) in &agents {
         let i = agent.strategy.index();
         owners[i] += u64::from(agent.id == agent.owner);
-        payoff[i] += wallet.payoff();
+        payoff[i] += wallet.payoff(fairness.0[agent.id as usize].credit);
         if !member.present() {
             continue;
         }

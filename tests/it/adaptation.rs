@@ -201,16 +201,18 @@ fn exactly_the_agents_below_the_threshold_leave() {
     // run without it tells which agents must leave; the run with it must remove exactly those.
     use lamas::sim::Simulation;
     use lamas::sim::agents::{Agent, Member, Wallet};
+    use lamas::sim::credit::Fairness;
     let mut free = Simulation::new(&exit_entry("", 50), 4);
     let mut strict = Simulation::new(&exit_entry("exit_threshold = 0.0", 50), 4);
     for _ in 0..50 {
         free.step();
         strict.step();
     }
+    let credit = free.world.resource::<Fairness>().0.clone();
     let mut q = free.world.query::<(&Agent, &Wallet)>();
     let mut losers: Vec<u32> = q
         .iter(&free.world)
-        .filter(|(_, w)| w.payoff() < 0.0)
+        .filter(|(a, w)| w.payoff(credit[a.id as usize].credit) < 0.0)
         .map(|(a, _)| a.id)
         .collect();
     losers.sort_unstable();
