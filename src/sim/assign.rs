@@ -23,6 +23,7 @@ use std::collections::VecDeque;
 use super::agents::{Agent, Loads, Member, Roster, Skills};
 use super::announce;
 use super::network::{Event, Network, Route, book};
+use super::ranked::{Ranked, rank};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Board, Slot, SlotState, SubRef};
@@ -44,88 +45,6 @@ pub struct Scratch {
     by_reputation: Vec<u128>,
     pool: Vec<u32>,
     waiting_again: VecDeque<SubRef>,
-}
-
-/// Agents ranked by a key (descending, ties by id), sorted lazily: only as deep as needed.
-struct Ranked {
-    /// [`rank`]s: ascending is the ranking's order.
-    items: Vec<u128>,
-    /// The first `sorted` items are the top ones, in order.
-    sorted: usize,
-    /// Every item before `start` has no room left this tick.
-    start: usize,
-}
-
-/// Agent `id` with `key` as one integer whose ascending order is the ranking's: `key`
-/// descending (in `f64::total_cmp`'s order), then `id` ascending. Ids are distinct, so the order
-/// is total, and sorting integers compares in one step what `(key, id)` compared in several.
-#[inline]
-fn rank(key: f64, id: u32) -> u128 {
-    // `total_cmp`'s order as an unsigned integer: flip every bit of a negative number, the sign
-    // bit of a positive one; then reverse it, for descending keys.
-    let bits = key.to_bits();
-    let ordered = if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | 1 << 63
-    };
-    u128::from(!ordered) << 32 | u128::from(id)
-}
-
-/// The agent of a [`rank`].
-#[inline]
-fn ranked_id(rank: u128) -> u32 {
-    rank as u32
-}
-
-impl Ranked {
-    /// Ranks `items`, sorting the top `depth` (the expected demand) at once; deeper ranks are
-    /// sorted only if picking reaches them.
-    fn new(items: Vec<u128>, depth: usize) -> Self {
-        let mut ranked = Ranked {
-            items,
-            sorted: 0,
-            start: 0,
-        };
-        if depth > 0 {
-            ranked.ensure(depth);
-        }
-        ranked
-    }
-
-    /// Makes sure the first `n` items are the top `n`, in order.
-    fn ensure(&mut self, n: usize) {
-        let n = n.min(self.items.len());
-        if n <= self.sorted {
-            return;
-        }
-        let rest = &mut self.items[self.sorted..];
-        let k = n - self.sorted;
-        if k < rest.len() {
-            rest.select_nth_unstable(k - 1);
-        }
-        rest[..k].sort_unstable();
-        self.sorted = n;
-    }
-
-    /// Appends to `out` the first `r` agents in rank order that have room.
-    fn pick(&mut self, r: usize, free: &[u32], out: &mut Vec<u32>) {
-        let mut i = self.start;
-        let mut front = true;
-        while out.len() < r && i < self.items.len() {
-            if i >= self.sorted {
-                self.ensure((self.sorted * 2).max(self.sorted + 2 * r + 16));
-            }
-            let id = ranked_id(self.items[i]);
-            if free[id as usize] > 0 {
-                out.push(id);
-                front = false;
-            } else if front {
-                self.start = i + 1;
-            }
-            i += 1;
-        }
-    }
 }
 
 /// Assigns waiting subtasks to workers.
@@ -247,8 +166,8 @@ pub fn assign_subtasks(
             );
         }
     }
-    scratch.by_domain = by_domain.into_iter().map(|r| r.items).collect();
-    scratch.by_reputation = by_reputation.items;
+    scratch.by_domain = by_domain.into_iter().map(Ranked::into_items).collect();
+    scratch.by_reputation = by_reputation.into_items();
     scratch.waiting_again = pending;
     board.pending = waiting_again;
 }
@@ -396,42 +315,4 @@ fn send_assignment(
         &mut streams.network,
     );
     book(ledger, counters, sent, sc.messages.assignment_bytes);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{rank, ranked_id};
-
-    #[test]
-    fn ranks_order_as_key_descending_then_id() {
-        // Against the comparison they replace, on keys with every sign, zeros, ties, infinities
-        // and NaNs.
-        let keys = [
-            0.5,
-            0.25,
-            0.5,
-            -0.0,
-            0.0,
-            -1.5,
-            1.0,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NAN,
-            -f64::NAN,
-            1e-300,
-            -1e-300,
-            0.75,
-        ];
-        let items: Vec<(f64, u32)> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, &k)| (k, 13 - i as u32))
-            .collect();
-        let mut want = items.clone();
-        want.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut got: Vec<u128> = items.iter().map(|&(k, id)| rank(k, id)).collect();
-        got.sort_unstable();
-        let ids: Vec<u32> = got.into_iter().map(ranked_id).collect();
-        assert_eq!(ids, want.iter().map(|w| w.1).collect::<Vec<_>>());
-    }
 }

@@ -28,6 +28,7 @@ mod messages;
 pub mod network;
 pub mod private;
 pub mod prompts;
+mod ranked;
 pub mod reach;
 pub mod record;
 pub mod resources;
