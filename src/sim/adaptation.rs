@@ -111,14 +111,24 @@ pub fn revise_strategies(
 /// `entry_strategies`, skills drawn from `entry_group`'s distributions (stream `adaptation`),
 /// its costs and capacity, the initial reputation and an empty wallet.
 pub fn admit_entrants(world: &mut World) {
+    let tick = world.resource::<Clock>().tick;
+    let due = |a: &crate::scenario::Adaptation| {
+        (tick + 1).is_multiple_of(a.every) && a.entry_rate > 0.0 && !a.entry_strategies.is_empty()
+    };
+    // Checked before the scenario is copied (the copy is for the entry ticks only).
+    if !world
+        .resource::<Params>()
+        .0
+        .adaptation
+        .as_ref()
+        .is_some_and(due)
+    {
+        return;
+    }
     let sc = world.resource::<Params>().0.clone();
     let Some(a) = &sc.adaptation else {
         return;
     };
-    let tick = world.resource::<Clock>().tick;
-    if !(tick + 1).is_multiple_of(a.every) || a.entry_rate <= 0.0 || a.entry_strategies.is_empty() {
-        return;
-    }
     let g = a.entry_group;
     let group = &sc.groups[g];
     let entrants: Vec<(Strategy, Box<[f64]>)> = {
