@@ -103,14 +103,25 @@ impl Skills {
     /// practice: `1 - s <- (1 - s) * factor` if practised, else `s += phi * (s0 - s)`.
     #[inline]
     pub fn update(&mut self, phi: f64) {
-        for c in &mut self.data {
-            // Both computed and one kept, without a branch (which domain was practised is
-            // random); an idle domain's practice factor is 1 already.
-            let learnt = 1.0 - (1.0 - c[0]) * c[2];
-            let decayed = c[0] + phi * (c[1] - c[0]);
-            c[0] = if c[2] < 1.0 { learnt } else { decayed };
-            c[2] = 1.0;
+        if let Ok(four) = <&mut [[f64; 3]; INLINE_DOMAINS]>::try_from(&mut self.data[..]) {
+            // The usual case, in a loop of known length.
+            four.iter_mut().for_each(|c| Self::update_domain(c, phi));
+            return;
         }
+        self.data
+            .iter_mut()
+            .for_each(|c| Self::update_domain(c, phi));
+    }
+
+    /// One domain's learning or decay, its practice cleared.
+    #[inline]
+    fn update_domain(c: &mut [f64; 3], phi: f64) {
+        // Both computed and one kept, without a branch (which domain was practised is random);
+        // an idle domain's practice factor is 1 already.
+        let learnt = 1.0 - (1.0 - c[0]) * c[2];
+        let decayed = c[0] + phi * (c[1] - c[0]);
+        c[0] = if c[2] < 1.0 { learnt } else { decayed };
+        c[2] = 1.0;
     }
 }
 

@@ -63,8 +63,9 @@ pub fn record_tick(
     s.messages.push(c.messages);
     s.bytes.push(c.bytes);
     s.faults.push(c.faults);
-    let k = STRATEGIES.len();
-    let (mut count, mut owners, mut payoff) = (vec![0u64; k], vec![0u64; k], vec![0.0f64; k]);
+    const K: usize = STRATEGIES.len();
+    let k = K;
+    let (mut count, mut owners, mut payoff) = ([0u64; K], [0u64; K], [0.0f64; K]);
     let mut up = 0u32;
     let mut reachable = 0u32;
     let mut n = 0u64;
