@@ -64,7 +64,6 @@ pub fn record_tick(
     s.bytes.push(c.bytes);
     s.faults.push(c.faults);
     const K: usize = STRATEGIES.len();
-    let k = K;
     let (mut count, mut owners, mut payoff) = ([0u64; K], [0u64; K], [0.0f64; K]);
     let mut up = 0u32;
     let mut reachable = 0u32;
@@ -91,11 +90,11 @@ pub fn record_tick(
     if n > 0 {
         ledger.reachable_share_sum += f64::from(reachable) / n as f64;
     }
-    if s.share.len() < k {
-        s.share.resize(k, Vec::new());
-        s.payoff_mean.resize(k, Vec::new());
+    if s.share.len() < K {
+        s.share.resize(K, Vec::new());
+        s.payoff_mean.resize(K, Vec::new());
     }
-    for i in 0..k {
+    for i in 0..K {
         s.share[i].push(if n > 0 {
             count[i] as f64 / n as f64
         } else {
