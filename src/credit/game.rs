@@ -146,7 +146,17 @@ pub fn coalition_table(game: &dyn Game, limit: usize) -> Result<Vec<f64>, Credit
     if n > limit {
         return Err(CreditError::TooLarge { players: n, limit });
     }
-    Ok((0..1u64 << n).map(|m| game.value_mask(m)).collect())
+    let mut table = vec![0.0; 1 << n];
+    tabulate(game, &mut table);
+    Ok(table)
+}
+
+/// Fills `table` (`2^n` entries for `n` players) with the coalition values, `table[mask] =
+/// v(mask)`.
+pub(super) fn tabulate(game: &dyn Game, table: &mut [f64]) {
+    for (mask, v) in table.iter_mut().enumerate() {
+        *v = game.value_mask(mask as u64);
+    }
 }
 
 /// A game given by the value of every coalition, indexed by bit mask.

@@ -19,6 +19,7 @@
 
 use smallvec::{SmallVec, smallvec};
 
+use super::game::tabulate;
 use super::{
     Allocation, Axioms, Cost, CreditError, Facts, Game, MAX_ENUMERATED_PLAYERS, Mechanism,
     ShapleyMc, coalition_table,
@@ -75,9 +76,7 @@ impl Mechanism for Shapley {
             // A small game's table lives on the stack (the credit phase values a game per task).
             let mut table = [0.0; 1 << SMALL];
             let table = &mut table[..1 << n];
-            for (mask, v) in table.iter_mut().enumerate() {
-                *v = game.value_mask(mask as u64);
-            }
+            tabulate(game, table);
             return Ok(Allocation::exact(shapley_of(n, table), 1u64 << n));
         }
         match (coalition_table(game, self.limit), self.fallback_samples) {

@@ -109,39 +109,13 @@ struct GameSubtask {
     owner: SmallVec<[usize; 2]>,
     /// The coordinator's judgement of each ballot.
     judged: SmallVec<[bool; 2]>,
-    /// With a single ballot, whatever the rule: its player, and whether the subtask counts as
-    /// correct when that player is in the coalition (it never does otherwise).
-    solo: Option<(usize, bool)>,
 }
 
 impl GameSubtask {
-    fn new(
-        ballots: SmallVec<[Ballot; 2]>,
-        owner: SmallVec<[usize; 2]>,
-        judged: SmallVec<[bool; 2]>,
-        rule: ConsensusRule,
-    ) -> Self {
-        // What `decide` does with one ballot: kept if included (and correct under `verified`).
-        let solo = match (&ballots[..], &owner[..], &judged[..]) {
-            ([b], [p], [j]) => Some((*p, (rule != ConsensusRule::Verified || b.correct) && *j)),
-            _ => None,
-        };
-        GameSubtask {
-            ballots,
-            owner,
-            judged,
-            solo,
-        }
-    }
-
     /// Whether the answer the members decide is judged correct.
     #[inline]
-    fn counts(&self, rule: ConsensusRule, member: &impl Fn(usize) -> bool) -> bool {
-        match self.solo {
-            Some((p, correct)) => correct && member(p),
-            None => decide(rule, &self.ballots, |i| member(self.owner[i]))
-                .is_some_and(|k| self.judged[k]),
-        }
+    fn counts(&self, rule: ConsensusRule, member: impl Fn(usize) -> bool) -> bool {
+        decide(rule, &self.ballots, |i| member(self.owner[i])).is_some_and(|k| self.judged[k])
     }
 }
 
@@ -170,17 +144,26 @@ pub struct TaskGame {
     scale: f64,
 }
 
-/// [`TaskGame::solo_bits`] of `subtasks` among `n` players.
-fn solo_bits(subtasks: &[GameSubtask], n: usize) -> Option<SmallVec<[u64; 3]>> {
+/// [`TaskGame::solo_bits`] of `subtasks` among `n` players under `rule`.
+fn solo_bits(
+    subtasks: &[GameSubtask],
+    n: usize,
+    rule: ConsensusRule,
+) -> Option<SmallVec<[u64; 3]>> {
     if n > 64 {
         return None;
     }
     subtasks
         .iter()
-        .map(|s| match (s.solo, s.ballots.is_empty()) {
-            (Some((p, true)), _) => Some(1u64 << p),
-            (Some((_, false)), _) | (None, true) => Some(0), // no ballot: nothing is kept
-            (None, false) => None,
+        .map(|s| match s.owner[..] {
+            // Its one ballot's player, if with that player the subtask counts as correct.
+            [p] => Some(if s.counts(rule, |_| true) {
+                1u64 << p
+            } else {
+                0
+            }),
+            [] => Some(0), // no ballot: nothing is kept
+            _ => None,
         })
         .collect()
 }
@@ -264,18 +247,18 @@ impl TaskGame {
                             .collect()
                     }
                 };
-                GameSubtask::new(
-                    s.answers.iter().map(|a| a.ballot()).collect(),
-                    s.answers
+                GameSubtask {
+                    ballots: s.answers.iter().map(|a| a.ballot()).collect(),
+                    owner: s
+                        .answers
                         .iter()
                         .map(|a| players.binary_search(&a.agent).unwrap_or(0))
                         .collect(),
                     judged,
-                    rule,
-                )
+                }
             })
             .collect();
-        let solo_bits = solo_bits(&subtasks, players.len());
+        let solo_bits = solo_bits(&subtasks, players.len(), rule);
         TaskGame {
             players,
             subtasks,
@@ -292,18 +275,21 @@ impl TaskGame {
         let subtasks: SmallVec<[GameSubtask; 3]> = self
             .subtasks
             .iter()
-            .map(|s| {
-                let judged = s.ballots.iter().map(|b| b.correct).collect();
-                GameSubtask::new(s.ballots.clone(), s.owner.clone(), judged, self.rule)
+            .map(|s| GameSubtask {
+                ballots: s.ballots.clone(),
+                owner: s.owner.clone(),
+                judged: s.ballots.iter().map(|b| b.correct).collect(),
             })
             .collect();
+        // A data game has no subtasks: its values come from the data.
+        let solo_bits = self
+            .data
+            .is_none()
+            .then(|| solo_bits(&subtasks, self.players.len(), self.rule))
+            .flatten();
         TaskGame {
             players: self.players.clone(),
-            solo_bits: self
-                .solo_bits
-                .is_some()
-                .then(|| solo_bits(&subtasks, self.players.len()))
-                .flatten(),
+            solo_bits,
             subtasks,
             data: self.data.as_ref().map(|d| DataGame {
                 observed: d.truth.clone(),
@@ -414,6 +400,10 @@ impl Game for TaskGame {
         self.players.len()
     }
     fn value(&self, coalition: &Coalition) -> f64 {
+        if self.players.len() <= 64 {
+            // Every member is below 64: the mask holds the coalition.
+            return self.value_mask(coalition.mask());
+        }
         self.eval(|p| coalition.contains(p))
     }
     fn value_mask(&self, mask: u64) -> f64 {
@@ -512,11 +502,7 @@ pub fn allocate_credit(
         };
         ledger.credit_evaluations += allocation.evaluations;
         ledger.credit_sampled_tasks += u64::from(allocation.samples > 0);
-        let grand = if n <= 64 {
-            game.value_mask(u64::MAX >> (64 - n)) // the same value, without a coalition
-        } else {
-            game.value(&Coalition::all(n))
-        };
+        let grand = game.value(&Coalition::all(n));
         if grand > 0.0 {
             ledger.imbalance_sum += (allocation.unscaled_total() - grand).abs() / grand;
             ledger.imbalance_tasks += 1;
