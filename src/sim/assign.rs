@@ -31,18 +31,23 @@ use super::work::Inbox;
 use crate::dist::below;
 use crate::rules::{Policy, Topology};
 
+/// The agents as the assign phase reads them.
+type Workers<'w, 's, 'a> = Query<'w, 's, (&'a Agent, &'a Skills, &'a Member)>;
+
 /// The cursor of the `round_robin` policy: the id after the last one assigned.
 #[derive(Resource, Debug, Default)]
 pub struct RoundRobin(pub u32);
 
 /// The buffers of the assign phase, kept from tick to tick so that a steady state allocates
-/// nothing: room per agent id, the candidates per domain and by reputation, the random pool, and
-/// the queue of subtasks that wait again.
+/// nothing: room per agent id, the candidates per domain and by reputation with the cut of each
+/// ranking's top tier (per domain, then by reputation; see [`Ranked`]), the random pool, and the
+/// queue of subtasks that wait again.
 #[derive(Debug, Default)]
 pub struct Scratch {
     free: Vec<u32>,
     by_domain: Vec<Vec<u128>>,
     by_reputation: Vec<u128>,
+    cuts: Vec<u128>,
     pool: Vec<u32>,
     waiting_again: VecDeque<SubRef>,
 }
@@ -63,7 +68,7 @@ pub fn assign_subtasks(
     reach: Res<Reach>,
     mut loads: ResMut<Loads>,
     mut scratch: Local<Scratch>,
-    agents: Query<(&Agent, &Skills, &Member)>,
+    agents: Workers,
 ) {
     if board.pending.is_empty() {
         return;
@@ -120,7 +125,7 @@ pub fn assign_subtasks(
             policy,
             ranked,
             (st.domain, r),
-            free,
+            (free, &agents, &roster),
             &mut streams,
             &mut cursor.0,
             &mut chosen,
@@ -166,6 +171,10 @@ pub fn assign_subtasks(
             );
         }
     }
+    let rankings = by_domain.iter().chain([&by_reputation]);
+    for (cut, ranked) in scratch.cuts.iter_mut().zip(rankings) {
+        *cut = ranked.next_cut();
+    }
     scratch.by_domain = by_domain.into_iter().map(Ranked::into_items).collect();
     scratch.by_reputation = by_reputation.into_items();
     scratch.waiting_again = pending;
@@ -174,20 +183,20 @@ pub fn assign_subtasks(
 
 /// One pass over the agents, into `scratch`: room per agent id (0 when down or unreachable),
 /// and the candidates of the policy (agents with room, keyed by skill per domain in demand, or
-/// by reputation; the random pool in id order). Returns the rankings and how many agents have
-/// room.
+/// by reputation, each ranking's top tier only; the random pool in id order). Returns the
+/// rankings and how many agents have room.
 fn candidates(
     sc: &crate::scenario::Scenario,
     (reach, loads): (&Reach, &Loads),
-    agents: &Query<(&Agent, &Skills, &Member)>,
+    agents: &Workers,
     (demand, n): (&[usize], usize),
     scratch: &mut Scratch,
 ) -> (Vec<Ranked>, Ranked, usize) {
+    let domains = demand.len();
     scratch.free.clear();
     scratch.free.resize(n, 0);
-    scratch.by_domain.resize_with(demand.len(), Vec::new);
-    scratch.by_domain.iter_mut().for_each(Vec::clear);
-    scratch.by_reputation.clear();
+    scratch.cuts.resize(domains + 1, u128::MAX);
+    let mut tiers = Tiers::new(scratch, sc.assignment.policy, n);
     scratch.pool.clear();
     let mut available = 0usize;
     let policy = sc.assignment.policy;
@@ -201,28 +210,81 @@ fn candidates(
         available += 1;
         match policy {
             Policy::BestSkill => {
-                let domains = scratch.by_domain.iter_mut().zip(demand);
-                for ((ranked, &want), s) in domains.zip(skills.all_now()) {
+                let each = tiers.domains.iter_mut().zip(&scratch.cuts).zip(demand);
+                for (((tier, &cut), &want), s) in each.zip(skills.all_now()) {
                     if want > 0 {
-                        ranked.push(rank(s, a.id));
+                        tier.offer(rank(s, a.id), cut);
                     }
                 }
             }
-            Policy::Reputation => scratch.by_reputation.push(rank(a.reputation, a.id)),
+            Policy::Reputation => tiers
+                .reputation
+                .offer(rank(a.reputation, a.id), scratch.cuts[domains]),
             Policy::Random => scratch.pool.push(a.id),
             Policy::RoundRobin => {}
         }
     }
     // Query order is spawn order here, but the pool's order must not depend on it.
     scratch.pool.sort_unstable();
-    let by_domain = std::mem::take(&mut scratch.by_domain)
-        .into_iter()
-        .zip(demand)
-        .map(|(items, &want)| Ranked::new(items, want))
+    let by_domain = (tiers.domains.into_iter().zip(demand).zip(&scratch.cuts))
+        .map(|((tier, &want), &cut)| Ranked::new(tier.items, tier.len, want, cut))
         .collect();
     let total: usize = demand.iter().sum();
-    let by_reputation = Ranked::new(std::mem::take(&mut scratch.by_reputation), total);
+    let (rep, cut) = (tiers.reputation, scratch.cuts[domains]);
+    let by_reputation = Ranked::new(rep.items, rep.len, total, cut);
     (by_domain, by_reputation, available)
+}
+
+/// A ranking's top tier as it is built: the ranks at or before its cut, written without a
+/// branch into a buffer with room for every agent.
+struct Tier {
+    items: Vec<u128>,
+    len: usize,
+}
+
+impl Tier {
+    /// The buffer `items`, emptied, with room for `n` ranks.
+    fn new(mut items: Vec<u128>, n: usize) -> Self {
+        if items.len() < n {
+            items.resize(n, 0);
+        }
+        Tier { items, len: 0 }
+    }
+
+    /// Keeps `rank` if it is at or before `cut`. It is written either way (there is room), and
+    /// only counted if kept: the outcome is random and a branch on it would be mispredicted.
+    #[inline]
+    fn offer(&mut self, rank: u128, cut: u128) {
+        self.items[self.len] = rank;
+        self.len += usize::from(rank <= cut);
+    }
+}
+
+/// The top tiers of one tick's rankings: per domain, and by reputation.
+struct Tiers {
+    domains: Vec<Tier>,
+    reputation: Tier,
+}
+
+impl Tiers {
+    /// Empty tiers in the buffers of `scratch`, those that `policy` ranks with room for `n`
+    /// ranks (the others with none).
+    fn new(scratch: &mut Scratch, policy: Policy, n: usize) -> Self {
+        scratch
+            .by_domain
+            .resize_with(scratch.cuts.len() - 1, Vec::new);
+        let domains = std::mem::take(&mut scratch.by_domain);
+        let reputation = std::mem::take(&mut scratch.by_reputation);
+        let room = |used: bool| if used { n } else { 0 };
+        let per_domain = room(policy == Policy::BestSkill);
+        Tiers {
+            domains: domains
+                .into_iter()
+                .map(|items| Tier::new(items, per_domain))
+                .collect(),
+            reputation: Tier::new(reputation, room(policy == Policy::Reputation)),
+        }
+    }
 }
 
 /// Demand per domain: the workers the pending subtasks want, i.e. how deep each domain's
@@ -244,15 +306,34 @@ fn pick(
     policy: Policy,
     (by_domain, by_reputation, pool): (&mut [Ranked], &mut Ranked, &mut Vec<u32>),
     (domain, r): (u16, usize),
-    free: &[u32],
+    (free, agents, roster): (&[u32], &Workers, &Roster),
     streams: &mut Streams,
     cursor: &mut u32,
     chosen: &mut Vec<u32>,
 ) {
     let n = free.len();
+    // The candidates after a ranking's cut: every agent with room whose rank is after it.
+    let rest = |key: &dyn Fn(&Agent, &Skills) -> f64, cut: u128, items: &mut Vec<u128>| {
+        for (id, _) in free.iter().enumerate().filter(|(_, room)| **room > 0) {
+            if let Ok((a, skills, _)) = agents.get(roster.entities[id]) {
+                let rank = rank(key(a, skills), id as u32);
+                if rank > cut {
+                    items.push(rank);
+                }
+            }
+        }
+    };
     match policy {
-        Policy::BestSkill => by_domain[domain as usize].pick(r, free, chosen),
-        Policy::Reputation => by_reputation.pick(r, free, chosen),
+        Policy::BestSkill => {
+            let skill = |_: &Agent, s: &Skills| s.now(domain as usize);
+            let mut rest = |cut, items: &mut Vec<u128>| rest(&skill, cut, items);
+            by_domain[domain as usize].pick(r, free, chosen, &mut rest)
+        }
+        Policy::Reputation => {
+            let reputation = |a: &Agent, _: &Skills| a.reputation;
+            let mut rest = |cut, items: &mut Vec<u128>| rest(&reputation, cut, items);
+            by_reputation.pick(r, free, chosen, &mut rest)
+        }
         Policy::Random => {
             // Partial Fisher-Yates over the pool of agents with room.
             let k = r.min(pool.len());
