@@ -79,10 +79,9 @@ mod tests {
             }
         }
         // A Sobol sequence over a power of two: each half of every axis holds half the points.
+        let rows_of_a: Vec<&Vec<f64>> = (0..n).map(|j| &pts[index(k, j, Matrix::A)]).collect();
         for d in 0..k {
-            let low = (0..n)
-                .filter(|&j| pts[index(k, j, Matrix::A)][d] < 0.5)
-                .count();
+            let low = rows_of_a.iter().filter(|a| a[d] < 0.5).count();
             assert_eq!(low, n / 2);
         }
         assert_eq!(pts, points(5, n, k));
