@@ -132,8 +132,15 @@ fn report(o: &Outcome, plan: &experiment::Plan) -> Result<(), Failure> {
     if plan.timeseries {
         files.push("timeseries.parquet");
     }
+    let indexed = plan
+        .design
+        .as_ref()
+        .is_some_and(|d| !crate::sensitivity::index_names(d.kind).is_empty());
+    if indexed {
+        files.push("sensitivity.csv");
+    }
     files.push("manifest.json");
-    let plots = if plan.plots.is_empty() {
+    let plots = if plan.plots.is_empty() && !indexed {
         ""
     } else {
         ", plots/"
@@ -200,11 +207,11 @@ pub fn plot(dir: &Path, experiment_file: Option<&Path>) -> Result<(), Failure> {
         }
         plan.plots = exp.plan.plots;
     }
-    if plan.plots.is_empty() {
+    let files = crate::plot::draw_all(dir, &plan).map_err(Failure::Run)?;
+    if files.is_empty() {
         println!("the experiment asks for no plots");
         return Ok(());
     }
-    let files = crate::plot::draw_all(dir, &plan).map_err(Failure::Run)?;
     println!("wrote {} files to {}/plots/", files.len(), dir.display());
     Ok(())
 }

@@ -131,6 +131,7 @@ mod tests {
             replicates: 2,
             set: vec![],
             axes: vec![],
+            design: None,
             cells: crate::experiment::grid::cells(&[]),
             cell_hashes: vec![String::new()],
             metrics: vec!["a".into(), "b".into()],

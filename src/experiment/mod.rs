@@ -62,6 +62,9 @@ pub struct Plan {
     pub set: Vec<(String, ParamValue)>,
     /// The axes, in order.
     pub axes: Vec<Axis>,
+    /// The design, when the cells are its points rather than a grid's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<crate::design::Design>,
     /// The cells.
     pub cells: Vec<Cell>,
     /// SHA-256 of each cell's resolved scenario.
@@ -77,11 +80,13 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Every swept key, in axis order.
+    /// Every swept key, in axis order, then the design's factors.
     pub fn keys(&self) -> Vec<&str> {
+        let factors = self.design.iter().flat_map(|d| &d.factors);
         self.axes
             .iter()
             .flat_map(|a| a.keys.iter().map(String::as_str))
+            .chain(factors.map(|f| f.key.as_str()))
             .collect()
     }
 
@@ -102,7 +107,7 @@ impl Plan {
     /// plots): results from two sweeps can be merged or resumed only if theirs are equal.
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
-        let essence = serde_json::json!({
+        let mut essence = serde_json::json!({
             "scenario_hash": self.scenario_hash,
             "seed": self.seed,
             "seeds": self.seeds,
@@ -113,6 +118,9 @@ impl Plan {
             "timeseries": self.timeseries,
             "lamas_version": crate::manifest::VERSION,
         });
+        if let Some(d) = &self.design {
+            essence["design"] = serde_json::to_value(d).unwrap_or_default();
+        }
         let bytes = serde_json::to_vec(&essence).unwrap_or_default();
         Sha256::digest(&bytes)
             .iter()

@@ -45,6 +45,10 @@ pub struct RawExperiment {
     /// axis after those of `axes`.
     #[schemars(with = "Option<Vec<PathTable>>")]
     pub zip: Option<Vec<toml::Table>>,
+    /// A design of experiments instead of a grid: the cells are sampled points of ranges of the
+    /// swept keys (`lhs`, `sobol`, `morris`) or the rows of a file (`file`). An experiment has
+    /// either a design or `axes`/`[[zip]]`.
+    pub design: Option<RawDesign>,
     /// Metrics to summarise (default: every metric a run reports).
     pub metrics: Option<Vec<String>>,
     /// Also write the time series of every run to `timeseries.parquet` (default false; needed
@@ -57,6 +61,29 @@ pub struct RawExperiment {
     pub check: Option<RawCheck>,
     /// A smaller version of the experiment, run by `--quick` (CI uses it).
     pub quick: Option<RawQuick>,
+}
+
+/// A design of experiments.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDesign {
+    /// `lhs` (Latin hypercube), `sobol` (Saltelli's design, for Sobol indices), `morris`
+    /// (trajectories, for elementary effects) or `file` (samples from a CSV or parquet file).
+    pub kind: Option<String>,
+    /// Points (`lhs`), base samples N (`sobol`: a power of two, N (k + 2) points for k keys) or
+    /// trajectories r (`morris`: r (k + 1) points).
+    pub samples: Option<i64>,
+    /// Levels of the Morris grid (even, default 4).
+    pub levels: Option<i64>,
+    /// Bootstrap resamples for the 95% intervals of the indices (100 to 100000; default 1000).
+    pub bootstrap: Option<i64>,
+    /// The samples file of a `file` design, relative to this file: CSV with a header, or
+    /// parquet (`.parquet`); one row per sample, one column per key path.
+    pub file: Option<String>,
+    /// The varied keys, by key path, each with its range: `"uniform(a, b)"`,
+    /// `"log_uniform(a, b)"`, `"int(a, b)"`, or a list of choices (`["equal", "shapley"]`).
+    #[schemars(with = "Option<PathTable>")]
+    pub parameters: Option<toml::Table>,
 }
 
 /// A plot of the summaries.
@@ -123,6 +150,8 @@ pub struct RawTolerance {
 pub struct RawQuick {
     /// Replicates per cell.
     pub replicates: Option<i64>,
+    /// The design's `samples` in the quick version.
+    pub samples: Option<i64>,
     /// Overrides applied after the experiment's own `set`.
     #[schemars(with = "Option<PathTable>")]
     pub set: Option<toml::Table>,

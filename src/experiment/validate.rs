@@ -5,6 +5,8 @@
 //! axis value (each value is tried alone on the base scenario), or, for a combination of values
 //! that is invalid only together, the axes table, naming the cell.
 
+mod sampled;
+
 use std::path::Path;
 
 use super::grid::{self, Axis, ParamValue, SeedScheme};
@@ -32,6 +34,12 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
     let head = header(&mut c, &raw, path);
     let sets = overrides(&mut c, &raw, quick);
     let drafts = sweeps(&mut c, &raw, &sets);
+    if raw.design.is_some() && !drafts.is_empty() {
+        c.push(
+            Problem::new(KeyPath::root().key("design"), "an experiment has either a design or axes (`axes`, `[[zip]]`), not both")
+                .help("move the swept keys into `[design.parameters]` (a list of values is a categorical factor), or remove `[design]`"),
+        );
+    }
     let axes: Vec<Axis> = drafts.iter().map(|d| d.axis.clone()).collect();
     let check = check(&mut c, &raw);
     if !c.is_empty() {
@@ -45,12 +53,28 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
         c.extend(axis_values(d, &base));
     }
     let most = head.replicates.max(head.quick_replicates.unwrap_or(0));
-    c.extend(too_large(&axes, most));
-    if !c.is_empty() {
-        return Err(bad(c));
-    }
-    let cells = grid::cells(&axes);
-    let scenarios = cell_scenarios(&mut c, &cells, &drafts, &base);
+    let seed = raw.seed.unwrap_or(1);
+    let context = sampled::Context {
+        path,
+        base: &base,
+        sets: &sets,
+        seed,
+        quick,
+        replicates: most,
+    };
+    let (design, cells, scenarios) = match sampled::sampled(&mut c, &raw, &context) {
+        Some(s) => (Some(s.design), s.cells, s.scenarios),
+        None if raw.design.is_some() => return Err(bad(c)),
+        None => {
+            c.extend(too_large(&axes, most));
+            if !c.is_empty() {
+                return Err(bad(c));
+            }
+            let cells = grid::cells(&axes);
+            let scenarios = cell_scenarios(&mut c, &cells, &drafts, &base);
+            (None, cells, scenarios)
+        }
+    };
     if !c.is_empty() {
         return Err(bad(c));
     }
@@ -68,7 +92,7 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
         file_hash: crate::manifest::sha256_hex(text.as_bytes()),
         scenario_file: base.path.display().to_string(),
         scenario_hash: base.scenario.hash(),
-        seed: raw.seed.unwrap_or(1),
+        seed,
         seeds: head.seeds,
         replicates: if quick {
             head.quick_replicates.unwrap_or(head.replicates)
@@ -81,6 +105,7 @@ pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experim
             .collect(),
         axes,
         cell_hashes: scenarios.iter().map(Scenario::hash).collect(),
+        design,
         cells,
         metrics,
         timeseries,

@@ -12,6 +12,7 @@ mod bar;
 mod data;
 mod heatmap;
 mod line;
+mod sensitivity;
 mod shares;
 
 use std::path::Path;
@@ -98,15 +99,23 @@ pub fn save(fig: &impl Figure, dir: &Path, name: &str) -> Result<(), String> {
 /// Draws every plot of `plan` from the results in `dir` into `dir/plots/`; returns the files
 /// written.
 pub fn draw_all(dir: &Path, plan: &Plan) -> Result<Vec<String>, String> {
-    if plan.plots.is_empty() {
+    let indexed = plan
+        .design
+        .as_ref()
+        .is_some_and(|d| !crate::sensitivity::index_names(d.kind).is_empty());
+    if plan.plots.is_empty() && !indexed {
         return Ok(Vec::new());
     }
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots)
         .map_err(|e| format!("cannot create `{}`: {e}", plots.display()))?;
     crate::report::output::remove_stale_temps(&plots);
+    let mut files = sensitivity::draw_all(dir, &plots, plan)
+        .map_err(|e| format!("drawing the sensitivity indices: {e}"))?;
+    if plan.plots.is_empty() {
+        return Ok(files);
+    }
     let summaries = Summaries::read(dir)?;
-    let mut files = Vec::new();
     for spec in &plan.plots {
         draw_one(dir, &plots, plan, spec, &summaries)
             .map_err(|e| format!("drawing plot `{}`: {e}", spec.name))?;

@@ -78,12 +78,13 @@ pub enum SweepError {
 }
 
 /// The files a sweep writes beside `runs/` and `plots/`.
-pub const OUTPUTS: [&str; 6] = [
+pub const OUTPUTS: [&str; 7] = [
     "runs.parquet",
     "summary.csv",
     "summary.parquet",
     "timings.csv",
     "timeseries.parquet",
+    "sensitivity.csv",
     "manifest.json",
 ];
 
@@ -394,6 +395,14 @@ fn finish(
             tables::csv_bytes(&mut timing_summary).map_err(io("timings.csv"))?,
         ),
     ];
+    if let Some(mut sensitivity) =
+        tables::sensitivity_frame(plan, records).map_err(io("sensitivity.csv"))?
+    {
+        files.push((
+            "sensitivity.csv",
+            tables::csv_bytes(&mut sensitivity).map_err(io("sensitivity.csv"))?,
+        ));
+    }
     if plan.timeseries {
         let mut ts = tables::timeseries_frame(&store::runs_dir(dir), records)
             .map_err(io("timeseries.parquet"))?;

@@ -10,6 +10,9 @@
 //!   so are kept out of the two tables above.
 //! - `timeseries.parquet` (when the experiment keeps it): every run's series with `cell` and
 //!   `replicate` in front.
+//! - `sensitivity.csv` (when the experiment's design gives indices): per metric, factor and
+//!   index, the estimate, its 95% bootstrap interval and the rows (or trajectories) used, from
+//!   each cell's mean over its finished replicates ([`crate::sensitivity`]).
 
 use std::path::Path;
 
@@ -184,4 +187,56 @@ pub fn csv_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
         buf.push(b'\n');
     }
     Ok(buf)
+}
+
+/// `sensitivity.csv`'s frame: `metric`, `parameter`, `index`, `estimate`, `ci95_lo`, `ci95_hi`
+/// (null where undefined) and `n`, metrics in the plan's order; `None` when the plan has no
+/// design that gives indices.
+pub fn sensitivity_frame(plan: &Plan, records: &[RunRecord]) -> PolarsResult<Option<DataFrame>> {
+    let Some(design) = &plan.design else {
+        return Ok(None);
+    };
+    if crate::sensitivity::index_names(design.kind).is_empty() {
+        return Ok(None);
+    }
+    let ok = finished(records);
+    let mut rows = Vec::new();
+    for m in &plan.metrics {
+        let mut sum = vec![(0.0, 0usize); plan.cells.len()];
+        for r in &ok {
+            if let (Some(v), Some(s)) = (r.metric(m), sum.get_mut(r.run.cell as usize)) {
+                *s = (s.0 + v, s.1 + 1);
+            }
+        }
+        let y: Vec<Option<f64>> = sum
+            .iter()
+            .map(|&(total, n)| (n > 0).then(|| total / n as f64))
+            .collect();
+        rows.extend(crate::sensitivity::analyse(design, m, &y));
+    }
+    let defined = |x: f64| x.is_finite().then_some(x);
+    let text = |f: fn(&crate::sensitivity::Estimate) -> &str| {
+        rows.iter()
+            .map(f)
+            .map(str::to_string)
+            .collect::<Vec<String>>()
+    };
+    let number = |f: fn(&crate::sensitivity::Estimate) -> f64| {
+        rows.iter()
+            .map(|e| defined(f(e)))
+            .collect::<Vec<Option<f64>>>()
+    };
+    let cols = vec![
+        Column::new("metric".into(), text(|e| &e.metric)),
+        Column::new("parameter".into(), text(|e| &e.parameter)),
+        Column::new("index".into(), text(|e| e.index)),
+        Column::new("estimate".into(), number(|e| e.estimate)),
+        Column::new("ci95_lo".into(), number(|e| e.low)),
+        Column::new("ci95_hi".into(), number(|e| e.high)),
+        Column::new(
+            "n".into(),
+            rows.iter().map(|e| e.n as u32).collect::<Vec<u32>>(),
+        ),
+    ];
+    DataFrame::new(rows.len(), cols).map(Some)
 }
