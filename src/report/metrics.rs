@@ -16,7 +16,8 @@
 //! - `agents_final` = agents present at the end; `retention_rate` = share of the initial agents
 //!   still present; `agents_entered`, `agents_left` = entrants and leavers over the run;
 //! - `freerider_payoff_ratio` = mean payoff of owners not playing `honest` / mean payoff of
-//!   `honest` agents;
+//!   `honest` agents; `freerider_payoff_gap` = their difference (defined when the ratio's
+//!   denominator is 0 or crosses it, so fit for variance-based sensitivity analysis);
 //! - `effort_mean_final` = mean over the final agents of the effort their strategy puts into a
 //!   subtask (1 for `honest`, e for `partial(e)`, 0 for `shirker`, ...);
 //! - `gini_payoff` = Gini coefficient of the owners' payoffs, `Σ_i Σ_j |x_i - x_j| / (2 n² mean)`
@@ -295,6 +296,10 @@ impl Census {
                 ratio(self.others.1, self.others.0 as f64),
                 ratio(self.honest.1, self.honest.0 as f64),
             ),
+        );
+        m.push(
+            "freerider_payoff_gap",
+            ratio(self.others.1, self.others.0 as f64) - ratio(self.honest.1, self.honest.0 as f64),
         );
         m.push("gini_payoff", gini(&self.payoffs));
         m.push(
