@@ -132,10 +132,7 @@ fn report(o: &Outcome, plan: &experiment::Plan) -> Result<(), Failure> {
     if plan.timeseries {
         files.push("timeseries.parquet");
     }
-    let indexed = plan
-        .design
-        .as_ref()
-        .is_some_and(|d| !crate::sensitivity::index_names(d.kind).is_empty());
+    let indexed = plan.has_indices();
     if indexed {
         files.push("sensitivity.csv");
     }

@@ -90,6 +90,13 @@ impl Plan {
             .collect()
     }
 
+    /// Whether the cells are a design that gives sensitivity indices (`sobol`, `morris`).
+    pub fn has_indices(&self) -> bool {
+        self.design
+            .as_ref()
+            .is_some_and(|d| !crate::sensitivity::index_names(d.kind).is_empty())
+    }
+
     /// The axis that sets `key`, and the key's position in it.
     pub fn axis_of(&self, key: &str) -> Option<(&Axis, usize)> {
         self.axes

@@ -99,10 +99,7 @@ pub fn save(fig: &impl Figure, dir: &Path, name: &str) -> Result<(), String> {
 /// Draws every plot of `plan` from the results in `dir` into `dir/plots/`; returns the files
 /// written.
 pub fn draw_all(dir: &Path, plan: &Plan) -> Result<Vec<String>, String> {
-    let indexed = plan
-        .design
-        .as_ref()
-        .is_some_and(|d| !crate::sensitivity::index_names(d.kind).is_empty());
+    let indexed = plan.has_indices();
     if plan.plots.is_empty() && !indexed {
         return Ok(Vec::new());
     }
