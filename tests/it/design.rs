@@ -191,3 +191,35 @@ fn a_file_design_runs_its_rows_in_order() {
     assert_eq!(count.get(4), Some(3));
     assert!(root().join(FILE).exists());
 }
+
+#[test]
+fn a_parquet_samples_file_gives_the_same_runs_as_its_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut df = df!(
+        "credit.mechanism" => ["loo", "equal", "shapley"],
+        "tasks.reward" => [12.5, 7.0, 10.0],
+        "population.shirkers.count" => [1i64, 0, 3],
+    )
+    .unwrap();
+    let samples = tmp.path().join("samples.parquet");
+    ParquetWriter::new(std::fs::File::create(&samples).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let scenario = root().join("scenarios/tiny.toml");
+    let text = std::fs::read_to_string(root().join(FILE))
+        .unwrap()
+        .replace("../../../scenarios/tiny.toml", scenario.to_str().unwrap())
+        .replace("design-samples.csv", "samples.parquet");
+    let experiment = tmp.path().join("design-file.toml");
+    std::fs::write(&experiment, text).unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&["sweep", FILE, "--out", path(&a)]);
+    ok(&["sweep", path(&experiment), "--out", path(&b)]);
+    for file in ["runs.parquet", "summary.csv"] {
+        assert_eq!(
+            read(a.join("design-file").join(file)),
+            read(b.join("design-file").join(file)),
+            "{file}: parquet vs CSV samples"
+        );
+    }
+}

@@ -235,14 +235,23 @@ fn runs_parquet_has_one_typed_row_per_run_and_seeds_follow_the_scheme() {
 
 #[test]
 fn a_killed_sweep_resumes_to_the_same_tables() {
-    let slow = "tests/data/experiments/slow.toml";
+    kill_and_resume("tests/data/experiments/slow.toml", "slow", 24);
+}
+
+#[test]
+fn a_killed_design_resumes_to_the_same_tables_and_indices() {
+    kill_and_resume("tests/data/experiments/slow-design.toml", "slow-design", 24);
+}
+
+/// Kills a sweep of `slow` (results folder `id`, `total` runs) part-way, resumes it, and checks
+/// its tables against an uninterrupted sweep's.
+fn kill_and_resume(slow: &str, id: &str, total: usize) {
     let tmp = tempfile::tempdir().unwrap();
     let whole = tmp.path().join("whole");
     ok(&["sweep", slow, "--out", path(&whole)]);
-    let total = 24;
 
     let killed = tmp.path().join("killed");
-    let runs = killed.join("slow/runs");
+    let runs = killed.join(id).join("runs");
     let mut child = Command::new(env!("CARGO_BIN_EXE_lamas"))
         .args(["sweep", slow, "--jobs", "1", "--out", path(&killed)])
         .current_dir(root())
@@ -281,19 +290,20 @@ fn a_killed_sweep_resumes_to_the_same_tables() {
             assert_eq!(r["status"], "ok");
         }
     }
-    assert!(!killed.join("slow/runs.parquet").exists());
+    assert!(!killed.join(id).join("runs.parquet").exists());
     // Temporary files a process killed while writing the tables and plots would leave (its PID
     // no longer runs), and one of a process still running (this test's), which stays.
     let dead = 4_194_304u32; // above Linux's largest PID: never a running process
     let me = std::process::id();
-    std::fs::create_dir_all(killed.join("slow/plots")).unwrap();
+    let dir = killed.join(id);
+    std::fs::create_dir_all(dir.join("plots")).unwrap();
     let stale = [
-        killed.join(format!("slow/.runs.parquet.tmp-{dead}")),
-        killed.join(format!("slow/.manifest.json.tmp-{dead}")),
-        killed.join(format!("slow/plots/.shares.png.tmp-{dead}.png")),
+        dir.join(format!(".runs.parquet.tmp-{dead}")),
+        dir.join(format!(".manifest.json.tmp-{dead}")),
+        dir.join(format!("plots/.shares.png.tmp-{dead}.png")),
         runs.join(format!(".c000000-r0000.json.tmp-{dead}")),
     ];
-    let live = killed.join(format!("slow/.summary.csv.tmp-{me}"));
+    let live = dir.join(format!(".summary.csv.tmp-{me}"));
     for f in stale.iter().chain([&live]) {
         std::fs::write(f, "partial").unwrap();
     }
@@ -309,23 +319,27 @@ fn a_killed_sweep_resumes_to_the_same_tables() {
     assert!(live.exists(), "a running process's temporary file is kept");
     std::fs::remove_file(&live).unwrap();
     assert!(out.contains(&format!("({done} kept)")), "{out}");
-    for file in ["runs.parquet", "summary.csv"] {
-        assert_eq!(
-            read(whole.join("slow").join(file)),
-            read(killed.join("slow").join(file)),
-            "{file}: resumed vs uninterrupted"
-        );
+    for file in ["runs.parquet", "summary.csv", "sensitivity.csv"] {
+        let (a, b) = (whole.join(id).join(file), killed.join(id).join(file));
+        if file == "sensitivity.csv" && !a.exists() {
+            assert!(!b.exists());
+            continue;
+        }
+        assert_eq!(read(a), read(b), "{file}: resumed vs uninterrupted");
     }
-    let m = manifest(&killed.join("slow"));
+    let m = manifest(&dir);
     assert_eq!(m["runs_kept"], done);
     assert_eq!(m["runs_executed"], total - done);
     assert_eq!(m["resumed"], true);
     // A finished sweep resumed again runs nothing and changes nothing.
     let out = ok(&["sweep", slow, "--resume", "--out", path(&killed)]);
-    assert!(out.contains("0 runs to do (24 kept)"), "{out}");
+    assert!(
+        out.contains(&format!("0 runs to do ({total} kept)")),
+        "{out}"
+    );
     assert_eq!(
-        read(whole.join("slow/runs.parquet")),
-        read(killed.join("slow/runs.parquet"))
+        read(whole.join(id).join("runs.parquet")),
+        read(dir.join("runs.parquet"))
     );
 }
 
