@@ -32,6 +32,14 @@ pub struct Cli {
     /// memory this process may use).
     #[arg(long, global = true, value_name = "SIZE", value_parser = crate::scenario::cost::parse_size)]
     pub max_memory: Option<u64>,
+    /// How errors are written to stderr: `human` (the offending lines) or `json` (one line with
+    /// every problem's file, line, column, key, message and help; for programs).
+    #[arg(long, global = true, value_enum, default_value_t = crate::machine::ErrorFormat::Human)]
+    pub error_format: crate::machine::ErrorFormat,
+    /// How progress is shown: `auto` (a bar on a terminal, plain lines otherwise), `json` (JSON
+    /// lines on stderr, for programs) or `none`.
+    #[arg(long, global = true, value_enum, default_value_t = crate::progress::Mode::Auto)]
+    pub progress: crate::progress::Mode,
 }
 
 /// The commands.
@@ -232,11 +240,21 @@ pub fn main() -> ExitCode {
     if let Some(bytes) = cli.max_memory {
         scenario::cost::set_budget(bytes);
     }
+    crate::progress::set_mode(cli.progress);
+    let json = cli.error_format == crate::machine::ErrorFormat::Json;
     match execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(d)) if json => {
+            eprintln!("{}", crate::machine::input_error(d.as_ref()));
+            ExitCode::from(2)
+        }
         Err(Failure::Input(d)) => {
             eprint!("{}", render(d.as_ref()));
             ExitCode::from(2)
+        }
+        Err(Failure::Run(msg)) if json => {
+            eprintln!("{}", crate::machine::run_error(&msg));
+            ExitCode::from(1)
         }
         Err(Failure::Run(msg)) => {
             eprintln!("error: {msg}");

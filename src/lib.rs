@@ -19,6 +19,7 @@ pub mod experiment;
 pub mod experiment_cmd;
 pub mod gamefile;
 pub mod llm;
+pub mod machine;
 pub mod manifest;
 pub mod plot;
 pub mod privacy;

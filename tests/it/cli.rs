@@ -296,3 +296,68 @@ fn every_module_starts_with_a_doc_paragraph() {
         );
     }
 }
+
+#[test]
+fn errors_and_progress_can_be_read_by_programs() {
+    // `--error-format json`: one line with every problem located.
+    let out = lamas(&[
+        "--error-format",
+        "json",
+        "validate",
+        "tests/data/invalid-experiments/design-malformed-range.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap();
+    assert_eq!(report["error"], "input");
+    let p = &report["problems"][0];
+    assert_eq!(
+        (p["line"].as_u64(), p["column"].as_u64()),
+        (Some(8), Some(33))
+    );
+    assert_eq!(p["key"], "design.parameters.\"tasks.reward\"");
+    assert!(p["message"].as_str().unwrap().contains("low ≤ high"));
+    assert!(
+        p["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("design-malformed-range.toml")
+    );
+    // `--progress json`: the first line at 0 done, the last at the total.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = lamas(&[
+        "--progress",
+        "json",
+        "sweep",
+        "tests/data/experiments/design-morris.toml",
+        "--out",
+        tmp.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("{\"progress\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() >= 2);
+    assert_eq!(lines[0]["progress"]["done"], 0);
+    let last = &lines[lines.len() - 1]["progress"];
+    assert_eq!(
+        (last["done"].as_u64(), last["total"].as_u64()),
+        (Some(48), Some(48))
+    );
+    // A failed run's line.
+    let out = lamas(&[
+        "--error-format",
+        "json",
+        "sweep",
+        "tests/data/experiments/failing.toml",
+        "--out",
+        tmp.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last: serde_json::Value = serde_json::from_str(stderr.lines().last().unwrap()).unwrap();
+    assert_eq!(last["error"], "run");
+    assert!(last["message"].as_str().unwrap().contains("failed"));
+}
