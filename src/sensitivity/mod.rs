@@ -77,8 +77,9 @@ fn sobol_estimates(design: &Design, metric: &str, y: &[Option<f64>]) -> Vec<Esti
         }
     }
     let used = rows.a.len();
+    let centre = rows.centre();
     let estimate = |pick: &[usize]| {
-        let (s1, st) = sobol::indices(&rows, pick);
+        let (s1, st) = sobol::indices(&rows, pick, centre);
         vec![s1, st]
     };
     collect(design, metric, used, estimate)
