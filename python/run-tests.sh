@@ -10,6 +10,7 @@ venv="${PYTHON_VENV:-target/python-venv}"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
+venv="$(realpath "$venv")"
 profile="${LAMAS_PY_PROFILE:-dev}"
 args=()
 if [ "$profile" != "release" ]; then
@@ -19,4 +20,4 @@ fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check "polars>=1.0" "tqdm>=4.60" "pytest>=7"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "${args[@]}" ./python
 cd python
-"../$venv/bin/python" -m pytest -q tests "$@"
+"$venv/bin/python" -m pytest -q tests "$@"

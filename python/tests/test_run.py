@@ -26,8 +26,10 @@ def test_a_run_through_python_equals_the_cli_byte_for_byte(tmp_path):
     assert all(dt != pl.Object for dt in run.timeseries.dtypes)
 
 
-def test_a_summary_has_none_where_the_cli_writes_null():
+def test_a_summary_has_none_where_the_cli_writes_null(capsys):
     run = lamas.run(ROOT / "scenarios" / "quickstart.toml", set={"ticks": 30})
+    # The binary's progress becomes a tqdm bar of its ticks.
+    assert "30/30" in capsys.readouterr().err
     assert 0.0 <= run.summary["task_success_rate"] <= 1.0
     # The quick-start team has no privacy tasks: their metrics are null in summary.json.
     assert run.summary["private_success_rate"] is None

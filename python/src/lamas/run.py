@@ -48,8 +48,10 @@ def run(
     seed: Optional[int] = None,
     out: Optional[PathLike] = None,
     llm: str = "replay",
+    progress: bool = True,
 ) -> Run:
-    """Runs ``scenario`` (a TOML file) once, like ``lamas run``.
+    """Runs ``scenario`` (a TOML file) once, like ``lamas run``, with a progress bar of its
+    ticks (``progress=False``: none).
 
     ``set`` overrides scenario keys by their dotted paths (``{"tasks.arrival_rate": 2}``);
     ``seed`` replaces the scenario's; the outputs go to ``out`` (default: a new temporary
@@ -60,5 +62,5 @@ def run(
     args += set_flags(set)
     if seed is not None:
         args += ["--seed", str(seed)]
-    call(args)
+    call(args, progress=progress)
     return Run(directory)
