@@ -46,9 +46,7 @@ class Sweep:
         if self.failed.height == 0:
             return ok
         failed = self.failed.with_columns(pl.lit("failed").alias("status"))
-        cells = ok.select([c for c in ok.columns if c not in ("replicate", "seed", "status", "error")])
-        keys = [c for c in cells.columns if c == "cell" or "." in c]
-        params = _cell_params(self.manifest, keys)
+        params = _cell_params(self.manifest)
         failed = failed.join(params, on="cell", how="left") if params is not None else failed
         return pl.concat([ok, failed], how="diagonal_relaxed").sort("cell", "replicate")
 
@@ -74,15 +72,15 @@ class Sweep:
         return f"Sweep({str(self.dir)!r})"
 
 
-def _cell_params(manifest: dict[str, Any], keys: list[str]) -> Optional[pl.DataFrame]:
-    """The swept values of each cell, from the manifest, as columns named ``keys``."""
+def _cell_params(manifest: dict[str, Any]) -> Optional[pl.DataFrame]:
+    """The swept values of each cell, from the manifest, one column per key path."""
     cells = manifest.get("cells")
     if not isinstance(cells, list) or not cells:
         return None
     rows = []
     for c in cells:
         row = {"cell": c.get("cell")}
-        row.update({k: v for k, v in c.get("params", {}).items() if k in keys})
+        row.update(c.get("params", {}))
         rows.append(row)
     return pl.DataFrame(rows, infer_schema_length=None).with_columns(pl.col("cell").cast(pl.UInt32))
 
