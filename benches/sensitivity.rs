@@ -72,7 +72,7 @@ fn sobol(c: &mut Criterion) {
     for n in [4096usize, 65_536] {
         let d = ishigami_design(n);
         let y = outputs(&d, ishigami);
-        for e in analyse(&d, "ishigami", &y) {
+        for e in analyse(&d, &[("ishigami", &y)]) {
             let i: usize = e.parameter[1..].parse().unwrap_or(1) - 1;
             let want = known
                 .iter()
@@ -84,7 +84,7 @@ fn sobol(c: &mut Criterion) {
             );
         }
         g.bench_with_input(BenchmarkId::from_parameter(n), &d, |b, d| {
-            b.iter(|| analyse(d, "ishigami", &y))
+            b.iter(|| analyse(d, &[("ishigami", &y)]))
         });
     }
     g.finish();
@@ -99,14 +99,17 @@ fn morris(c: &mut Criterion) {
         let y = outputs(&d, |x| {
             x.iter().zip(&coefficients).map(|(a, b)| a * b).sum()
         });
-        for e in analyse(&d, "linear", &y).iter().filter(|e| e.index != "mu") {
+        for e in analyse(&d, &[("linear", &y)])
+            .iter()
+            .filter(|e| e.index != "mu")
+        {
             eprintln!(
                 "r = {r}: {} of {} = {:.4} [{:.4}, {:.4}]",
                 e.index, e.parameter, e.estimate, e.low, e.high
             );
         }
         g.bench_with_input(BenchmarkId::from_parameter(r), &d, |b, d| {
-            b.iter(|| analyse(d, "linear", &y))
+            b.iter(|| analyse(d, &[("linear", &y)]))
         });
     }
     g.finish();

@@ -180,19 +180,6 @@ impl Range {
     pub fn is_categorical(&self) -> bool {
         matches!(self, Range::Choice { .. })
     }
-
-    /// The range as written.
-    pub fn describe(&self) -> String {
-        match self {
-            Range::Uniform { low, high } => format!("uniform({low}, {high})"),
-            Range::LogUniform { low, high } => format!("log_uniform({low}, {high})"),
-            Range::Int { low, high } => format!("int({low}, {high})"),
-            Range::Choice { values } => {
-                let vs: Vec<String> = values.iter().map(ParamValue::canonical).collect();
-                format!("[{}]", vs.join(", "))
-            }
-        }
-    }
 }
 
 #[cfg(test)]

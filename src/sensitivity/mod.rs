@@ -38,12 +38,22 @@ pub struct Estimate {
     pub n: usize,
 }
 
-/// The indices of `metric` from `y`, its output in each cell of `design` (`None` where
-/// undefined); empty for designs without indices.
-pub fn analyse(design: &Design, metric: &str, y: &[Option<f64>]) -> Vec<Estimate> {
+/// The indices of each metric of `outputs`, given with its output in each cell of `design`
+/// (`None` where undefined), metric by metric; empty for designs without indices.
+pub fn analyse(design: &Design, outputs: &[(&str, &[Option<f64>])]) -> Vec<Estimate> {
     match design.kind {
-        Kind::Sobol => sobol_estimates(design, metric, y),
-        Kind::Morris => morris_estimates(design, metric, y),
+        Kind::Sobol => outputs
+            .iter()
+            .flat_map(|&(metric, y)| sobol_estimates(design, metric, y))
+            .collect(),
+        Kind::Morris => {
+            // The trajectories' steps are drawn again from the seed, once for every metric.
+            let steps = design.morris_steps();
+            outputs
+                .iter()
+                .flat_map(|&(metric, y)| morris_estimates(design, &steps, metric, y))
+                .collect()
+        }
         Kind::Lhs | Kind::File => Vec::new(),
     }
 }
@@ -85,11 +95,16 @@ fn sobol_estimates(design: &Design, metric: &str, y: &[Option<f64>]) -> Vec<Esti
     collect(design, metric, used, estimate)
 }
 
-fn morris_estimates(design: &Design, metric: &str, y: &[Option<f64>]) -> Vec<Estimate> {
+fn morris_estimates(
+    design: &Design,
+    steps: &[Vec<crate::design::morris::Step>],
+    metric: &str,
+    y: &[Option<f64>],
+) -> Vec<Estimate> {
     let k = design.k();
     let delta = crate::design::morris::delta(design.levels);
     let mut effects: morris::Effects = vec![Vec::new(); k];
-    for (t, steps) in design.morris_steps().iter().enumerate() {
+    for (t, steps) in steps.iter().enumerate() {
         let ys: Option<Vec<f64>> = (0..=k)
             .map(|m| y.get(t * (k + 1) + m).copied().flatten())
             .collect();

@@ -71,7 +71,7 @@ fn ishigami_indices_are_within_their_intervals() {
     let y = outputs(&d, |x| {
         x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
     });
-    let es = analyse(&d, "ishigami", &y);
+    let es = analyse(&d, &[("ishigami", &y)]);
     assert_eq!(es.len(), 6);
     assert!(es.iter().all(|e| e.n == 2048));
     assert_known(&es, "S1", &[0.3139, 0.4424, 0.0], 0.05);
@@ -107,7 +107,7 @@ fn g_function_indices_are_within_their_intervals() {
             .map(|(xi, ai)| ((4.0 * xi - 2.0).abs() + ai) / (1.0 + ai))
             .product()
     });
-    let es = analyse(&d, "g", &y);
+    let es = analyse(&d, &[("g", &y)]);
     assert_known(&es, "S1", &s1, 0.05);
     assert_known(&es, "ST", &st, 0.05);
 }
@@ -130,7 +130,7 @@ fn morris_ranks_the_coefficients_of_a_linear_model() {
     );
     let width = [1.0, 1.0, 2.0, 2.0, 1.0];
     let y = outputs(&d, |x| x.iter().zip(&c).map(|(xi, ci)| xi * ci).sum());
-    let es = analyse(&d, "linear", &y);
+    let es = analyse(&d, &[("linear", &y)]);
     for i in 0..5 {
         let want = c[i] * width[i];
         assert!((get(&es, "mu_star", i).estimate - want.abs()).abs() < 1e-9);
@@ -152,12 +152,12 @@ fn rows_with_an_undefined_output_are_left_out() {
     let mut y = outputs(&d, |x| x[0] + 2.0 * x[1]);
     y[0] = None; // row 0's A
     y[4 * 3 + 2] = None; // row 3's AB_2... (k + 2 = 4 points per row; row 3 starts at 12)
-    let es = analyse(&d, "m", &y);
+    let es = analyse(&d, &[("m", &y)]);
     assert!(es.iter().all(|e| e.n == 254));
     // Additive: S1 = ST = (1/12, 4/12) / (5/12).
     assert_known(&es, "S1", &[0.2, 0.8], 0.1);
     assert_known(&es, "ST", &[0.2, 0.8], 0.2);
-    let none = analyse(&d, "m", &vec![None; y.len()]);
+    let none = analyse(&d, &[("m", &vec![None; y.len()])]);
     assert!(none.iter().all(|e| e.n == 0 && e.estimate.is_nan()));
 }
 
@@ -165,13 +165,12 @@ fn rows_with_an_undefined_output_are_left_out() {
 fn the_analysis_is_deterministic() {
     let d = design(Kind::Sobol, 64, &["uniform(0, 1)", "int(0, 3)"]);
     let y = outputs(&d, |x| x[0] * x[1]);
-    assert_eq!(analyse(&d, "m", &y), analyse(&d, "m", &y));
-    assert_eq!(analyse(&d, "m", &y).len(), 4);
+    assert_eq!(analyse(&d, &[("m", &y)]), analyse(&d, &[("m", &y)]));
+    assert_eq!(analyse(&d, &[("m", &y)]).len(), 4);
     assert!(
         analyse(
             &design(Kind::Lhs, 10, &["uniform(0, 1)"]),
-            "m",
-            &[Some(1.0); 10]
+            &[("m", &[Some(1.0); 10])]
         )
         .is_empty()
     );

@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use super::agents::{Agent, Loads, Member, Roster, Skills};
 use super::announce;
 use super::network::{Event, Network, Route, book};
-use super::ranked::{Ranked, rank};
+use super::ranked::{Ranked, Tier, rank};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Board, Slot, SlotState, SubRef};
@@ -195,8 +195,7 @@ fn candidates(
     let domains = demand.len();
     scratch.free.clear();
     scratch.free.resize(n, 0);
-    scratch.cuts.resize(domains + 1, u128::MAX);
-    let mut tiers = Tiers::new(scratch, sc.assignment.policy, n);
+    let mut tiers = Tiers::new(scratch, sc.assignment.policy, (domains, n));
     scratch.pool.clear();
     let mut available = 0usize;
     let policy = sc.assignment.policy;
@@ -210,54 +209,25 @@ fn candidates(
         available += 1;
         match policy {
             Policy::BestSkill => {
-                let each = tiers.domains.iter_mut().zip(&scratch.cuts).zip(demand);
-                for (((tier, &cut), &want), s) in each.zip(skills.all_now()) {
+                let each = tiers.domains.iter_mut().zip(demand);
+                for ((tier, &want), s) in each.zip(skills.all_now()) {
                     if want > 0 {
-                        tier.offer(rank(s, a.id), cut);
+                        tier.offer(rank(s, a.id));
                     }
                 }
             }
-            Policy::Reputation => tiers
-                .reputation
-                .offer(rank(a.reputation, a.id), scratch.cuts[domains]),
+            Policy::Reputation => tiers.reputation.offer(rank(a.reputation, a.id)),
             Policy::Random => scratch.pool.push(a.id),
             Policy::RoundRobin => {}
         }
     }
     // Query order is spawn order here, but the pool's order must not depend on it.
     scratch.pool.sort_unstable();
-    let by_domain = (tiers.domains.into_iter().zip(demand).zip(&scratch.cuts))
-        .map(|((tier, &want), &cut)| Ranked::new(tier.items, tier.len, want, cut))
+    let by_domain = (tiers.domains.into_iter().zip(demand))
+        .map(|(tier, &want)| tier.rank(want))
         .collect();
-    let total: usize = demand.iter().sum();
-    let (rep, cut) = (tiers.reputation, scratch.cuts[domains]);
-    let by_reputation = Ranked::new(rep.items, rep.len, total, cut);
+    let by_reputation = tiers.reputation.rank(demand.iter().sum());
     (by_domain, by_reputation, available)
-}
-
-/// A ranking's top tier as it is built: the ranks at or before its cut, written without a
-/// branch into a buffer with room for every agent.
-struct Tier {
-    items: Vec<u128>,
-    len: usize,
-}
-
-impl Tier {
-    /// The buffer `items`, emptied, with room for `n` ranks.
-    fn new(mut items: Vec<u128>, n: usize) -> Self {
-        if items.len() < n {
-            items.resize(n, 0);
-        }
-        Tier { items, len: 0 }
-    }
-
-    /// Keeps `rank` if it is at or before `cut`. It is written either way (there is room), and
-    /// only counted if kept: the outcome is random and a branch on it would be mispredicted.
-    #[inline]
-    fn offer(&mut self, rank: u128, cut: u128) {
-        self.items[self.len] = rank;
-        self.len += usize::from(rank <= cut);
-    }
 }
 
 /// The top tiers of one tick's rankings: per domain, and by reputation.
@@ -267,22 +237,24 @@ struct Tiers {
 }
 
 impl Tiers {
-    /// Empty tiers in the buffers of `scratch`, those that `policy` ranks with room for `n`
-    /// ranks (the others with none).
-    fn new(scratch: &mut Scratch, policy: Policy, n: usize) -> Self {
-        scratch
-            .by_domain
-            .resize_with(scratch.cuts.len() - 1, Vec::new);
-        let domains = std::mem::take(&mut scratch.by_domain);
+    /// Empty tiers of `domains` domains in the buffers of `scratch`, each under its cut, those
+    /// that `policy` ranks with room for `n` ranks (the others with none).
+    fn new(scratch: &mut Scratch, policy: Policy, (domains, n): (usize, usize)) -> Self {
+        scratch.cuts.resize(domains + 1, u128::MAX);
+        scratch.by_domain.resize_with(domains, Vec::new);
+        let buffers = std::mem::take(&mut scratch.by_domain);
         let reputation = std::mem::take(&mut scratch.by_reputation);
         let room = |used: bool| if used { n } else { 0 };
         let per_domain = room(policy == Policy::BestSkill);
         Tiers {
-            domains: domains
-                .into_iter()
-                .map(|items| Tier::new(items, per_domain))
+            domains: (buffers.into_iter().zip(&scratch.cuts))
+                .map(|(items, &cut)| Tier::new(items, per_domain, cut))
                 .collect(),
-            reputation: Tier::new(reputation, room(policy == Policy::Reputation)),
+            reputation: Tier::new(
+                reputation,
+                room(policy == Policy::Reputation),
+                scratch.cuts[domains],
+            ),
         }
     }
 }

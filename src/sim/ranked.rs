@@ -34,6 +34,39 @@ fn tier_depth(depth: usize) -> usize {
     4 * depth + 32
 }
 
+/// A ranking's top tier as it is built: the ranks at or before its cut, written without a
+/// branch into a buffer with room for every candidate.
+#[derive(Debug)]
+pub struct Tier {
+    items: Vec<u128>,
+    len: usize,
+    cut: u128,
+}
+
+impl Tier {
+    /// The buffer `items`, emptied, with room for `room` ranks, keeping those at or before
+    /// `cut`.
+    pub fn new(mut items: Vec<u128>, room: usize, cut: u128) -> Self {
+        if items.len() < room {
+            items.resize(room, 0);
+        }
+        Tier { items, len: 0, cut }
+    }
+
+    /// Keeps `rank` if it is at or before the cut. It is written either way (there is room),
+    /// and only counted if kept: the outcome is random and a branch on it would be mispredicted.
+    #[inline]
+    pub fn offer(&mut self, rank: u128) {
+        self.items[self.len] = rank;
+        self.len += usize::from(rank <= self.cut);
+    }
+
+    /// The ranking of the tier, sorted `depth` deep ([`Ranked::new`]).
+    pub fn rank(self, depth: usize) -> Ranked {
+        Ranked::new(self.items, self.len, depth, self.cut)
+    }
+}
+
 /// Agents ranked by a key (descending, ties by id), sorted lazily: only as deep as needed.
 ///
 /// The candidates may come in two tiers: those whose rank is at most a `cut` (the top tier,
@@ -66,7 +99,7 @@ pub type Rest<'a> = &'a mut dyn FnMut(u128, &mut Vec<u128>);
 impl Ranked {
     /// Ranks `items[..len]`, the candidates ranked at or before `cut`, sorting the top `depth`
     /// (the expected demand) at once; deeper ranks are sorted only if picking reaches them.
-    pub fn new(items: Vec<u128>, len: usize, depth: usize, cut: u128) -> Self {
+    fn new(items: Vec<u128>, len: usize, depth: usize, cut: u128) -> Self {
         let mut ranked = Ranked {
             items,
             len,
@@ -118,6 +151,11 @@ impl Ranked {
         self.sorted = n;
     }
 
+    /// Sorts further, for picks of `r`: at least twice as deep, and `2 r + 16` deeper.
+    fn deepen(&mut self, r: usize) {
+        self.ensure((self.sorted * 2).max(self.sorted + 2 * r + 16));
+    }
+
     /// Appends the candidates ranked after the cut, from `rest`; they all rank after every
     /// item already here, so what is selected and sorted stays so.
     fn widen(&mut self, rest: Rest<'_>) {
@@ -135,10 +173,10 @@ impl Ranked {
         let mut front = true;
         while out.len() < r {
             if i >= self.sorted {
-                self.ensure((self.sorted * 2).max(self.sorted + 2 * r + 16));
+                self.deepen(r);
                 if i >= self.sorted && self.cut != u128::MAX {
                     self.widen(&mut *rest);
-                    self.ensure((self.sorted * 2).max(self.sorted + 2 * r + 16));
+                    self.deepen(r);
                 }
                 if i >= self.sorted {
                     break; // every candidate was walked

@@ -193,14 +193,11 @@ pub fn csv_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
 /// (null where undefined) and `n`, metrics in the plan's order; `None` when the plan has no
 /// design that gives indices.
 pub fn sensitivity_frame(plan: &Plan, records: &[RunRecord]) -> PolarsResult<Option<DataFrame>> {
-    let Some(design) = &plan.design else {
+    let Some(design) = plan.design.as_ref().filter(|_| plan.has_indices()) else {
         return Ok(None);
     };
-    if crate::sensitivity::index_names(design.kind).is_empty() {
-        return Ok(None);
-    }
     let ok = finished(records);
-    let mut rows = Vec::new();
+    let mut outputs = Vec::with_capacity(plan.metrics.len());
     for m in &plan.metrics {
         let mut sum = vec![(0.0, 0usize); plan.cells.len()];
         for r in &ok {
@@ -212,8 +209,11 @@ pub fn sensitivity_frame(plan: &Plan, records: &[RunRecord]) -> PolarsResult<Opt
             .iter()
             .map(|&(total, n)| (n > 0).then(|| total / n as f64))
             .collect();
-        rows.extend(crate::sensitivity::analyse(design, m, &y));
+        outputs.push((m.as_str(), y));
     }
+    let outputs: Vec<(&str, &[Option<f64>])> =
+        outputs.iter().map(|(m, y)| (*m, y.as_slice())).collect();
+    let rows = crate::sensitivity::analyse(design, &outputs);
     let defined = |x: f64| x.is_finite().then_some(x);
     let text = |f: fn(&crate::sensitivity::Estimate) -> &str| {
         rows.iter()

@@ -110,3 +110,26 @@ pub fn assert_proportion(what: &str, hits: f64, n: f64, p: f64, z: f64) {
         z * se
     );
 }
+
+/// A path as the `&str` an argument list takes.
+pub fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Runs `lamas` and asserts it succeeded; its standard output.
+pub fn ok(args: &[&str]) -> String {
+    let out = lamas(args);
+    assert!(
+        out.status.success(),
+        "lamas {}: {}\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The bytes of a file that must exist.
+pub fn read(p: PathBuf) -> Vec<u8> {
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}

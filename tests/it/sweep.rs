@@ -1,34 +1,13 @@
 //! `lamas sweep`, `merge`, `plot` and `reproduce`: bad experiment files, bit-identical tables
 //! whatever the threads, shards and interruptions, failing runs, and the committed summaries.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{assert_bad_input, fixtures, lamas, root};
+use crate::support::{assert_bad_input, fixtures, lamas, ok, path, read, root};
 
 const SMALL: &str = "tests/data/experiments/small.toml";
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// Runs `lamas` and asserts it succeeded.
-fn ok(args: &[&str]) -> String {
-    let out = lamas(args);
-    assert!(
-        out.status.success(),
-        "lamas {}: {}\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn read(p: PathBuf) -> Vec<u8> {
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn manifest(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&read(dir.join("manifest.json"))).unwrap()

@@ -28,16 +28,16 @@ def credit(
     One row per player; one column per mechanism (default: every one that applies), sampled ones
     with their standard error. Raises :class:`lamas.InputError` for a bad game.
     """
-    if isinstance(game, Mapping):
-        folder = Path(tempfile.mkdtemp(prefix="lamas-game-"))
-        path = folder / "game.json"
-        path.write_text(json.dumps(dict(game)), encoding="utf-8")
-    else:
-        path = Path(os.fspath(game))
-    args = ["credit", os.fspath(path), "--format", "csv", "--samples", str(samples), "--seed", str(seed)]
+    options = ["--format", "csv", "--samples", str(samples), "--seed", str(seed)]
     for m in mechanisms or []:
-        args += ["--mechanism", m]
-    text = call(args)
+        options += ["--mechanism", m]
+    if isinstance(game, Mapping):
+        with tempfile.TemporaryDirectory(prefix="lamas-game-") as folder:
+            path = Path(folder) / "game.json"
+            path.write_text(json.dumps(dict(game)), encoding="utf-8")
+            text = call(["credit", os.fspath(path), *options])
+    else:
+        text = call(["credit", os.fspath(game), *options])
     frame = pl.read_csv(io.StringIO(text), schema_overrides={"player": pl.String})
     # Every allocation is a number, whatever the CSV's digits look like ("1" or "0.5").
     return frame.with_columns(pl.exclude("player").cast(pl.Float64))

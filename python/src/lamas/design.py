@@ -12,7 +12,7 @@ import polars as pl
 
 from ._values import literal, toml_table
 from .run import PathLike
-from .sweep import sweep
+from .sweep import Sweep, sweep
 
 
 def run_design(
@@ -37,8 +37,25 @@ def run_design(
     """
     if samples.height == 0:
         raise ValueError("samples has no rows")
-    work = Path(tempfile.mkdtemp(prefix="lamas-design-"))
-    samples.write_parquet(work / "samples.parquet")
+    # The design, its runs and tables live only as long as the call: the result is returned.
+    with tempfile.TemporaryDirectory(prefix="lamas-design-") as folder:
+        work = Path(folder)
+        samples.write_parquet(work / "samples.parquet")
+        text = _experiment(scenario, replicates, seed, metrics, set, common_seeds)
+        (work / "experiment.toml").write_text(text, encoding="utf-8")
+        result = sweep(work / "experiment.toml", jobs=jobs, out=work / "results", progress=progress)
+        return _per_sample(result, samples)
+
+
+def _experiment(
+    scenario: PathLike,
+    replicates: int,
+    seed: int,
+    metrics: Optional[Sequence[str]],
+    set: Optional[Mapping[str, Any]],
+    common_seeds: bool,
+) -> str:
+    """The text of a `file` design over ``samples.parquet`` beside it."""
     head = [
         'id = "design"',
         f"scenario = {literal(os.path.abspath(os.fspath(scenario)))}",
@@ -51,9 +68,11 @@ def run_design(
     text = "\n".join(head) + "\n"
     if set:
         text += toml_table("set", set)
-    text += '[design]\nkind = "file"\nfile = "samples.parquet"\n'
-    (work / "experiment.toml").write_text(text, encoding="utf-8")
-    result = sweep(work / "experiment.toml", jobs=jobs, out=work / "results", progress=progress)
+    return text + '[design]\nkind = "file"\nfile = "samples.parquet"\n'
+
+
+def _per_sample(result: Sweep, samples: pl.DataFrame) -> pl.DataFrame:
+    """The samples with each metric's mean over replicates and the failed replicates."""
     means = (
         result.summary.select("cell", "metric", "mean")
         .pivot(on="metric", index="cell", values="mean")
