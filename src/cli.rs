@@ -64,6 +64,13 @@ pub enum Command {
         /// and are added to it), `live` (every call to the endpoints, nothing recorded).
         #[arg(long, value_enum, default_value_t = Mode::Replay, value_name = "MODE")]
         llm: Mode,
+        /// Also write report.html: the metrics, the time series as charts, the scenario and the
+        /// manifest, in one page that opens offline.
+        #[arg(long)]
+        report: bool,
+        /// Print every metric, not only those of the features the scenario uses.
+        #[arg(long)]
+        all: bool,
     },
     /// Sweep an experiment: every cell of its grid × its replicates, in parallel; write
     /// runs.parquet, summary.csv/.parquet, timings.csv, manifest.json and plots/.
@@ -90,6 +97,10 @@ pub enum Command {
         /// `live`, as for `lamas run`.
         #[arg(long, value_enum, default_value_t = Mode::Replay, value_name = "MODE")]
         llm: Mode,
+        /// Also write report.html: the plots as interactive charts, the summary table, the
+        /// sensitivity indices, failed runs and the manifest, in one page that opens offline.
+        #[arg(long)]
+        report: bool,
     },
     /// Join the results folders of the shards of one sweep into the tables of a single sweep.
     Merge {
@@ -132,6 +143,19 @@ pub enum Command {
         /// The folder of results.
         #[arg(long, default_value = "results")]
         results: PathBuf,
+        /// Also write each experiment's report.html beside its results (not with --check).
+        #[arg(long)]
+        report: bool,
+    },
+    /// Write report.html for the results folder of a run or sweep: one page that opens offline,
+    /// with the charts, tables and manifest.
+    Report {
+        /// The results folder, e.g. `runs/quickstart-s42` or `results/credit-vs-freeriders`.
+        dir: PathBuf,
+        /// A sweep's experiment file, when its folder has no runs/plan.json and its manifest's
+        /// file cannot be found from here (it must describe the same sweep).
+        #[arg(long)]
+        experiment: Option<PathBuf>,
     },
     /// Check a scenario or experiment file and report every problem in it.
     Validate {
@@ -335,6 +359,7 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             out,
             quick,
             llm,
+            report,
         } => crate::experiment_cmd::sweep(
             &experiment,
             jobs,
@@ -343,7 +368,13 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             out,
             quick,
             llm,
+            report,
         ),
+        Command::Report { dir, experiment } => {
+            let path = crate::experiment_cmd::write_report(&dir, experiment.as_deref())?;
+            println!("wrote {}", path.display());
+            Ok(())
+        }
         Command::Merge { dirs, out } => crate::experiment_cmd::merge(&dirs, out),
         Command::Plot {
             results,
@@ -357,16 +388,28 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             jobs,
             experiments,
             results,
-        } => {
-            crate::experiment_cmd::reproduce(&ids, all, check, quick, jobs, &experiments, &results)
-        }
+            report,
+        } => crate::experiment_cmd::reproduce(
+            &crate::experiment_cmd::Reproduce {
+                ids: &ids,
+                all,
+                check,
+                quick,
+                jobs,
+                report,
+            },
+            &experiments,
+            &results,
+        ),
         Command::Run {
             scenario: file,
             set,
             seed,
             out,
             llm,
-        } => run(&file, &set, seed, out, llm),
+            report,
+            all,
+        } => run(&file, &set, seed, out, llm, Shown { report, all }),
         Command::Calibrate {
             scenario,
             set,
@@ -391,12 +434,19 @@ pub fn execute(command: Command) -> Result<(), Failure> {
     }
 }
 
+/// What `lamas run` shows beside its files: a report, every metric.
+struct Shown {
+    report: bool,
+    all: bool,
+}
+
 fn run(
     file: &Path,
     set: &[String],
     seed: Option<u64>,
     out: Option<PathBuf>,
     mode: Mode,
+    shown: Shown,
 ) -> Result<(), Failure> {
     let sc = scenario::load(file, set)?;
     check_memory(&sc, file, set)?;
@@ -455,17 +505,29 @@ fn run(
     .map_err(|e| Failure::Run(e.to_string()))?;
 
     println!(
-        "lamas run: `{}`, seed {seed}, {} ticks, {} agents, {:.3} s",
+        "lamas run: `{}`, seed {seed}, {} ticks, {} agents, {} s\n",
         sc.name,
         sc.ticks,
         sc.population(),
-        wall
+        crate::report::digits::sig4(wall)
     );
-    print!("{}", format_metrics(&output.metrics));
+    print!(
+        "{}",
+        crate::report::terminal::summary(&output.metrics, &sc.resolved, shown.all)
+    );
     println!(
-        "wrote {}/{{timeseries.parquet, summary.json, manifest.json}}",
+        "\nwrote {}/{{timeseries.parquet, summary.json, manifest.json}}",
         out.display()
     );
+    if shown.report {
+        let path = crate::experiment_cmd::write_report(&out, None)?;
+        println!("report: {}", path.display());
+    } else {
+        println!(
+            "report: `lamas report {}` (or `--report`) writes report.html",
+            out.display()
+        );
+    }
     Ok(())
 }
 
@@ -572,22 +634,4 @@ fn stopped(stop: &sim::RunStop, file: &Path, set: &[String], seed: u64) -> Failu
         }
         _ => Failure::Run(format!("{}: {stop}", file.display())),
     }
-}
-
-/// The metrics as an aligned two-column table.
-pub fn format_metrics(m: &crate::report::metrics::Metrics) -> String {
-    let width = m.0.iter().map(|(k, _)| k.len()).max().unwrap_or(6).max(6);
-    let mut s = format!("{:<width$}  {:>14}\n", "metric", "value");
-    s.push_str(&format!("{}  {}\n", "-".repeat(width), "-".repeat(14)));
-    for (k, v) in &m.0 {
-        let value = if !v.is_finite() {
-            "-".to_string()
-        } else if v.fract() == 0.0 && v.abs() < 1e15 {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.4}")
-        };
-        s.push_str(&format!("{k:<width$}  {value:>14}\n"));
-    }
-    s
 }

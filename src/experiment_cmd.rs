@@ -62,6 +62,7 @@ pub fn sweep(
     out: Option<PathBuf>,
     quick: bool,
     mode: Mode,
+    write: bool,
 ) -> Result<(), Failure> {
     let shard = match shard {
         Some(s) => Shard::parse(s).map_err(|m| input(format!("invalid `--shard {s}`: {m}")))?,
@@ -85,7 +86,24 @@ pub fn sweep(
         models,
     };
     let outcome = sweep::sweep(&exp, &opts)?;
-    report(&outcome, &exp.plan)
+    let written = if write {
+        Some(write_report(&outcome.dir, None)?)
+    } else {
+        None
+    };
+    let result = report(&outcome, &exp.plan);
+    if let Some(path) = written {
+        println!("report: {}", path.display());
+    }
+    result
+}
+
+/// `lamas report`, and the `--report` of the other commands: writes `dir/report.html`.
+pub fn write_report(dir: &Path, experiment: Option<&Path>) -> Result<PathBuf, Failure> {
+    crate::html::write(dir, experiment).map_err(|e| match e {
+        crate::html::ReportError::Input(m) => input(m),
+        crate::html::ReportError::Write(m) => Failure::Run(m),
+    })
 }
 
 /// The models of each cell of `exp` with model-backed workers, opened in `mode`, one cassette
@@ -226,16 +244,37 @@ fn experiment_ids(root: &Path) -> Vec<String> {
     ids
 }
 
+/// What `lamas reproduce` is asked to do.
+pub struct Reproduce<'a> {
+    /// The experiments named.
+    pub ids: &'a [String],
+    /// Every experiment.
+    pub all: bool,
+    /// Compare with the committed summaries instead of writing results.
+    pub check: bool,
+    /// The quick versions.
+    pub quick: bool,
+    /// Worker threads.
+    pub jobs: Option<usize>,
+    /// Write each experiment's report.html.
+    pub report: bool,
+}
+
 /// `lamas reproduce`.
-pub fn reproduce(
-    ids: &[String],
-    all: bool,
-    check: bool,
-    quick: bool,
-    jobs: Option<usize>,
-    root: &Path,
-    results: &Path,
-) -> Result<(), Failure> {
+pub fn reproduce(r: &Reproduce<'_>, root: &Path, results: &Path) -> Result<(), Failure> {
+    let Reproduce {
+        ids,
+        all,
+        check,
+        quick,
+        jobs,
+        report: write,
+    } = *r;
+    if check && write {
+        return Err(input(
+            "--report writes reports beside the results, which --check does not write; use one",
+        ));
+    }
     let known = experiment_ids(root);
     if known.is_empty() {
         return Err(input(format!(
@@ -308,6 +347,9 @@ pub fn reproduce(
             return Err(e);
         }
         if !check {
+            if write {
+                println!("report: {}", write_report(&dir, None)?.display());
+            }
             continue;
         }
         let committed_summary = committed.join("summary.csv");

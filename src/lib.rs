@@ -18,6 +18,7 @@ pub mod dist;
 pub mod experiment;
 pub mod experiment_cmd;
 pub mod gamefile;
+pub mod html;
 pub mod llm;
 pub mod machine;
 pub mod manifest;

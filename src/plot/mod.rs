@@ -9,11 +9,11 @@
 //! `lamas plot` can redraw them at any time.
 
 mod bar;
-mod data;
+pub(crate) mod data;
 mod heatmap;
 mod line;
-mod sensitivity;
-mod shares;
+pub(crate) mod sensitivity;
+pub(crate) mod shares;
 
 use std::path::Path;
 use std::sync::Once;

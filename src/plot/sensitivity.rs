@@ -17,7 +17,7 @@ use crate::experiment::Plan;
 use crate::report::output::read_csv;
 
 /// The indices drawn for a design kind, with their legend labels.
-fn drawn(kind: Kind) -> &'static [(&'static str, &'static str)] {
+pub(crate) fn drawn(kind: Kind) -> &'static [(&'static str, &'static str)] {
     match kind {
         Kind::Sobol => &[("S1", "first order S1"), ("ST", "total order ST")],
         Kind::Morris => &[
@@ -29,14 +29,15 @@ fn drawn(kind: Kind) -> &'static [(&'static str, &'static str)] {
 }
 
 /// One row of `sensitivity.csv`.
-struct Row {
-    metric: String,
-    parameter: String,
-    index: String,
-    stat: Option<Stat>,
+pub(crate) struct Row {
+    pub(crate) metric: String,
+    pub(crate) parameter: String,
+    pub(crate) index: String,
+    pub(crate) stat: Option<Stat>,
 }
 
-fn rows(dir: &Path) -> Result<Vec<Row>, String> {
+/// The rows of `dir/sensitivity.csv`.
+pub(crate) fn rows(dir: &Path) -> Result<Vec<Row>, String> {
     let df = read_csv(&dir.join("sensitivity.csv")).map_err(|e| format!("sensitivity.csv: {e}"))?;
     let text = |name: &str| -> Result<Vec<String>, String> {
         let c = df.column(name).map_err(|e| e.to_string())?;

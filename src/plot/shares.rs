@@ -107,6 +107,15 @@ impl Shares {
     }
 }
 
+impl Shares {
+    /// Each strategy's curve: its name and its (tick, mean, lower, upper) points.
+    pub fn curves(&self) -> impl Iterator<Item = (&str, &[(f64, f64, f64, f64)])> {
+        self.curves
+            .iter()
+            .map(|c| (c.name.as_str(), c.points.as_slice()))
+    }
+}
+
 impl Figure for Shares {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
