@@ -360,16 +360,16 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             quick,
             llm,
             report,
-        } => crate::experiment_cmd::sweep(
-            &experiment,
+        } => crate::experiment_cmd::sweep(crate::experiment_cmd::SweepArgs {
+            file: &experiment,
             jobs,
             resume,
-            shard.as_deref(),
+            shard: shard.as_deref(),
             out,
             quick,
-            llm,
+            mode: llm,
             report,
-        ),
+        }),
         Command::Report { dir, experiment } => {
             let path = crate::experiment_cmd::write_report(&dir, experiment.as_deref())?;
             println!("wrote {}", path.display());

@@ -27,6 +27,7 @@ use crate::credit::{
     ShapleyMc,
 };
 use crate::gamefile::{self, LoadedGame};
+use crate::report::digits::sig4;
 use crate::rng::stream;
 use crate::scenario::cost::{budget, human};
 use crate::syntax::error::{KeyPath, Problem};
@@ -241,12 +242,20 @@ fn render(
                     columns.push(raw);
                 }
             }
+            // People read four significant digits; CSV (like JSON) keeps every digit.
+            let number = |v: f64| {
+                if format == Format::Csv {
+                    format!("{v}")
+                } else {
+                    sig4(v)
+                }
+            };
             let rows: Vec<Vec<String>> = players
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
                     std::iter::once(p.clone())
-                        .chain(columns.iter().map(|c| format!("{}", c[i])))
+                        .chain(columns.iter().map(|c| number(c[i])))
                         .collect()
                 })
                 .collect();
@@ -257,7 +266,7 @@ fn render(
                 }
                 s
             } else {
-                aligned(&grand.to_string(), &header, &rows)
+                aligned(&sig4(grand), &header, &rows)
             }
         }
     }

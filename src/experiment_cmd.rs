@@ -53,17 +53,38 @@ pub fn check_memory(exp: &experiment::Experiment, file: &Path, jobs: usize) -> R
     Ok(())
 }
 
+/// What `lamas sweep` is asked to do.
+pub struct SweepArgs<'a> {
+    /// The experiment file.
+    pub file: &'a Path,
+    /// Worker threads.
+    pub jobs: Option<usize>,
+    /// Keep the runs already finished.
+    pub resume: bool,
+    /// `I/N`: the slice of the runs to do.
+    pub shard: Option<&'a str>,
+    /// Parent of the results folder.
+    pub out: Option<PathBuf>,
+    /// The experiment's quick version.
+    pub quick: bool,
+    /// How model calls are answered.
+    pub mode: Mode,
+    /// Write report.html.
+    pub report: bool,
+}
+
 /// `lamas sweep`.
-pub fn sweep(
-    file: &Path,
-    jobs: Option<usize>,
-    resume: bool,
-    shard: Option<&str>,
-    out: Option<PathBuf>,
-    quick: bool,
-    mode: Mode,
-    write: bool,
-) -> Result<(), Failure> {
+pub fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
+    let SweepArgs {
+        file,
+        jobs,
+        resume,
+        shard,
+        out,
+        quick,
+        mode,
+        report: write,
+    } = args;
     let shard = match shard {
         Some(s) => Shard::parse(s).map_err(|m| input(format!("invalid `--shard {s}`: {m}")))?,
         None => Shard::ALL,

@@ -5,6 +5,10 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("data").textContent);
+  // A cell's statistic comes as [mean, half-width] (a symmetric interval) or [mean, lo, hi].
+  (data.cells || []).forEach(function (c) {
+    c.stats = c.stats.map(function (s) { return s && s.length === 2 ? [s[0], s[0] - s[1], s[0] + s[1]] : s; });
+  });
   var root = document.getElementById("report");
   var NS = "http://www.w3.org/2000/svg";
   // Okabe-Ito, as the PNG plots; the eighth (black) follows the text colour so it shows in dark.

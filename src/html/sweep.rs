@@ -1,5 +1,5 @@
 //! The data of a sweep's report: the experiment's question, axes and facts, every cell's swept
-//! values and summary statistics (mean and 95% interval of each metric), the plots the
+//! values and summary statistics (mean and 95% interval of each metric, see [`stat`]), the plots the
 //! experiment asks for (drawn by the page from the cells, so the reader can change the metric and
 //! the key to colour by), strategy shares over time, the sensitivity indices of a design, the
 //! failed runs with their errors, and the manifest.
@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::design::range::Range;
 use crate::experiment::{ParamValue, Plan, PlotKind, TIMINGS};
-use crate::plot::data::Summaries;
+use crate::plot::data::{Stat, Summaries};
 use crate::plot::sensitivity;
 use crate::plot::shares::Shares;
 
@@ -34,10 +34,7 @@ pub fn data(dir: &Path, plan: &Plan, manifest: &Value) -> Result<Value, String> 
                 .collect();
             let stats: Vec<Value> = metrics
                 .iter()
-                .map(|m| match summaries.get(c.index, m) {
-                    Some(s) => json!([s.mean, s.lo, s.hi]),
-                    None => Value::Null,
-                })
+                .map(|m| summaries.get(c.index, m).map_or(Value::Null, stat))
                 .collect();
             json!({ "cell": c.index, "params": params, "stats": stats })
         })
@@ -57,6 +54,20 @@ pub fn data(dir: &Path, plan: &Plan, manifest: &Value) -> Result<Value, String> 
         "missing": manifest.get("missing").and_then(Value::as_array).map_or(0, Vec::len),
         "manifest": serde_json::to_string_pretty(&trimmed(manifest)).unwrap_or_default(),
     }))
+}
+
+/// A cell's statistic: `[mean, half-width]` when its interval is symmetric (t intervals are),
+/// the half-width to five significant digits, else `[mean, lower, upper]`. This keeps the
+/// report of a design of thousands of cells small.
+fn stat(s: Stat) -> Value {
+    let half = (s.hi - s.lo) / 2.0;
+    let scale = s.mean.abs().max(half.abs()).max(f64::MIN_POSITIVE);
+    if ((s.mean - s.lo) - half).abs() <= 1e-9 * scale {
+        let half: f64 = format!("{half:.4e}").parse().unwrap_or(half);
+        json!([s.mean, half])
+    } else {
+        json!([s.mean, s.lo, s.hi])
+    }
 }
 
 /// A swept value as JSON: a number or a string.

@@ -19,10 +19,10 @@ pub fn sig4(v: f64) -> String {
     let text = if v.fract() == 0.0 && a < 1e15 {
         format!("{v:.0}")
     } else if a >= 1e4 {
-        format!("{v:.0}")
+        fixed(v, 0)
     } else if a >= 1e-3 {
         let decimals = (3 - a.log10().floor() as i32).max(0) as usize;
-        trim(&format!("{v:.decimals$}"))
+        trim(&fixed(v, decimals))
     } else {
         let s = format!("{v:.3e}");
         match s.split_once('e') {
@@ -31,6 +31,45 @@ pub fn sig4(v: f64) -> String {
         }
     };
     no_negative_zero(text)
+}
+
+/// `v` with `d` decimals, a tie rounded away from zero (`1144.5` → `1145`), as JavaScript's
+/// `toFixed` does, so that the reports' script writes the numbers the terminal writes. Rust's
+/// own formatting rounds a tie to even; a tie is found on the exact decimal expansion of `v`.
+fn fixed(v: f64, d: usize) -> String {
+    let exact = format!("{:.1100}", v.abs());
+    let Some((whole, frac)) = exact.split_once('.') else {
+        return format!("{v:.d$}");
+    };
+    let tail = &frac[d..];
+    let tie = tail.starts_with('5') && tail[1..].bytes().all(|b| b == b'0');
+    if !tie {
+        return format!("{v:.d$}");
+    }
+    // The digits kept, increased by one in the last place.
+    let mut digits: Vec<u8> = whole.bytes().chain(frac[..d].bytes()).collect();
+    let mut i = digits.len();
+    loop {
+        if i == 0 {
+            digits.insert(0, b'1');
+            break;
+        }
+        i -= 1;
+        if digits[i] == b'9' {
+            digits[i] = b'0';
+        } else {
+            digits[i] += 1;
+            break;
+        }
+    }
+    let split = digits.len() - d;
+    let mut out = String::from(if v < 0.0 { "-" } else { "" });
+    out.push_str(std::str::from_utf8(&digits[..split]).unwrap_or("0"));
+    if d > 0 {
+        out.push('.');
+        out.push_str(std::str::from_utf8(&digits[split..]).unwrap_or(""));
+    }
+    out
 }
 
 /// Drops the trailing zeros of a decimal fraction, and the point if nothing follows it.
@@ -69,8 +108,13 @@ mod tests {
             (0.000_123_4, "1.234e-4"),
             (-0.000_123_456, "-1.235e-4"),
             (1e-3, "0.001"),
-            (3.14159, "3.142"),
+            (3.141_49, "3.141"),
             (99.999_99, "100"),
+            (-1144.5, "-1145"),
+            (9999.5, "10000"),
+            (0.125_05, "0.125"),
+            (12.345, "12.35"),
+            (2.5e-3, "0.0025"),
         ] {
             assert_eq!(sig4(v), want, "{v}");
         }

@@ -16,6 +16,7 @@ mod model;
 mod privacy;
 mod robustness;
 mod strategies;
+mod summary;
 mod support;
 mod sweep;
 mod topologies;

@@ -278,6 +278,7 @@ mod long_input {
         let out = lamas(&[
             "run",
             "scenarios/quickstart.toml",
+            "--all",
             "--out",
             out_dir.to_str().unwrap(),
         ]);
