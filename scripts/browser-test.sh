@@ -37,7 +37,7 @@ done
 "$lamas" sweep tests/data/experiments/failing.toml --out "$work/sweeps" --report "${quiet[@]}" > /dev/null 2>&1 || true
 dirs=("$work"/quickstart "$work"/resilience "$work"/privacy "$work"/market-long
       "$work"/sweeps/*/quick "$work"/sweeps/failing*)
-for r in results/*/report.html; do
+for r in results/*/report.html results/*/quick/report.html; do
   dirs+=("$(dirname "$r")")
 done
 "$venv/bin/python" scripts/browser_test.py --shots "$work/shots" "${dirs[@]}"

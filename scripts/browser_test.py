@@ -216,7 +216,7 @@ class Sweep:
         return v if finite(v) else None
 
     def selected(self, spec):
-        filt = spec.get("filter", {})
+        filt = flat(spec.get("where", {}))
         return [c for c in self.cells
                 if all(str(c["params"].get(k)) == str(v) for k, v in filt.items())]
 
@@ -225,7 +225,14 @@ class Sweep:
         cells = self.selected(spec)
         kind = spec["kind"]
         if kind in ("line", "bar"):
-            return sum(1 for c in cells if self.value(c, metric) is not None)
+            # A logarithmic scale shows only positive values (as the PNG plots).
+            def shown(c):
+                v = self.value(c, metric)
+                x = c["params"].get(spec["x"])
+                return (v is not None and (not spec.get("log_y") or v > 0)
+                        and (not (kind == "line" and spec.get("log_x")) or
+                             not isinstance(x, (int, float)) or x > 0))
+            return sum(1 for c in cells if shown(c))
         if kind == "heatmap":
             seen, n = set(), 0
             for c in cells:
@@ -257,6 +264,17 @@ class Sweep:
         first = df["metric"][0]
         return df.filter((pl.col("metric") == first) & pl.col("estimate").is_not_null()
                          & pl.col("estimate").is_finite()).height
+
+
+def flat(table, prefix=""):
+    """A TOML table's leaves by dotted path, as experiment files' `where` is read."""
+    out = {}
+    for k, v in table.items():
+        if isinstance(v, dict):
+            out.update(flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
 
 
 def check_sweep(drv, d, problems):
@@ -318,7 +336,10 @@ def check(drv, d, shots, problems):
     fetched = drv.js("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
     if fetched:
         problems.append(f"{report}: fetched {fetched}")
-    name = d.name if d.name != "quick" else d.parent.name + "-quick"
+    # The folder's path, less the test's own work folder: `quickstart`, `results-team-size-quick`.
+    parts = [p for p in d.resolve().relative_to(Path.cwd().resolve()).parts
+             if p not in ("target", "browser-test", "sweeps")] if d.resolve().is_relative_to(Path.cwd().resolve()) else [d.name]
+    name = "-".join(parts)
     drv.open(report)  # a fresh page for the picture, as a reader first sees it
     drv.screenshot(shots / f"{name}.png")
     bg = drv.js("""

@@ -173,7 +173,14 @@
     if (opts.onZoom) zoomable(svg, opts, [x0, x1, y0, y1]);
     return { svg: svg, plot: plot, box: [x0, x1, y0, y1] };
   }
-  function short(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + "…" : s; }
+  // A label cut to n characters in its middle, where labels of one axis differ least
+  // (`shapley_mc(1000)` → `shapl…(1000)`); hover shows it whole.
+  function short(s, n) {
+    s = String(s);
+    if (s.length <= n) return s;
+    var tail = Math.floor((n - 1) / 2), head = n - 1 - tail;
+    return s.slice(0, head) + "…" + s.slice(s.length - tail);
+  }
   function point(svg, evt) {
     var p = svg.createSVGPoint();
     p.x = evt.clientX; p.y = evt.clientY;
@@ -362,13 +369,19 @@
       });
       var groups = groupBy(cells, free, ck, cs);
       var numeric = data.keys[xk].numeric && spec.kind === "line";
-      var stats = cells.map(function (c) { return c.stats[m]; }).filter(Boolean);
-      var yd = zoom.y || yDomain(stats, spec.kind === "bar");
+      // On a logarithmic scale only positive values can be drawn (as the PNG plots).
+      var drawable = function (c) {
+        var st = c.stats[m];
+        return st && (!spec.log_y || st[0] > 0) && (!(numeric && spec.log_x) || c.params[xk] > 0);
+      };
+      var stats = cells.filter(drawable).map(function (c) { return c.stats[m]; });
+      var yd = zoom.y || (spec.log_y ? logDomain(stats) : yDomain(stats, spec.kind === "bar"));
       var a = area(false);
       var y = spec.log_y ? logarithmic(yd[0], yd[1], a.y0, a.y1) : linear(yd[0], yd[1], a.y0, a.y1);
       var x;
       if (numeric) {
-        var xd = zoom.x || (spec.log_x ? [Math.min.apply(null, xs) / 1.2, Math.max.apply(null, xs) * 1.2] : extent(xs, 0.04));
+        var positive = xs.filter(function (v) { return v > 0; });
+        var xd = zoom.x || (spec.log_x ? [Math.min.apply(null, positive) / 1.2, Math.max.apply(null, positive) * 1.2] : extent(xs, 0.04));
         x = spec.log_x ? logarithmic(xd[0], xd[1], a.x0, a.x1) : linear(xd[0], xd[1], a.x0, a.x1);
       } else x = band(xs.map(String), a.x0, a.x1);
       var fr = frame({ area: a, title: spec.title, x: x, y: y, xLabel: spec.x_label, yLabel: spec.y_label, zoomX: numeric, zoomY: true, onZoom: zoomHandler(zoom, redraw) });
@@ -380,7 +393,8 @@
       };
       groups.forEach(function (g, gi) {
         var col = colour(g.colour);
-        var pts = g.cells.map(function (c) { return [pos(c, gi), c.stats[m], c]; }).filter(function (p) { return p[1]; });
+        var pts = g.cells.filter(drawable).map(function (c) { return [pos(c, gi), c.stats[m], c]; });
+        var clampY = function (v) { return y(spec.log_y ? Math.max(v, y.domain[0]) : v); };
         if (spec.kind === "line") {
           pts.sort(function (p, q) { return p[0] - q[0]; });
           sv("path", { class: "link", d: pts.map(function (p, i) { return (i ? "L" : "M") + p[0].toFixed(1) + "," + y(p[1][0]).toFixed(1); }).join(""), fill: "none", stroke: col, "stroke-width": 2 }, fr.plot);
@@ -390,9 +404,9 @@
           if (spec.kind === "bar") {
             var base = y(y.domain[0] > 0 ? y.domain[0] : y.domain[1] < 0 ? y.domain[1] : 0);
             mark = sv("rect", { class: "mark bar", x: p[0] - bw * 0.45, width: bw * 0.9, y: Math.min(base, y(st[0])), height: Math.abs(base - y(st[0])), fill: col, "fill-opacity": 0.9 }, fr.plot);
-            sv("line", { class: "ci", x1: p[0], x2: p[0], y1: y(st[1]), y2: y(st[2]), stroke: "var(--ink)" }, fr.plot);
+            sv("line", { class: "ci", x1: p[0], x2: p[0], y1: clampY(st[1]), y2: clampY(st[2]), stroke: "var(--ink)" }, fr.plot);
           } else {
-            sv("line", { class: "ci", x1: p[0], x2: p[0], y1: y(st[1]), y2: y(st[2]), stroke: col }, fr.plot);
+            sv("line", { class: "ci", x1: p[0], x2: p[0], y1: clampY(st[1]), y2: clampY(st[2]), stroke: col }, fr.plot);
             mark = sv("circle", { class: "mark point", cx: p[0], cy: y(st[0]), r: 4, fill: col }, fr.plot);
           }
           hover(mark, describeCell(p[2], state.metric));
@@ -400,11 +414,19 @@
       });
       f.host.appendChild(fr.svg);
       legend(f, state.colour, ck >= 0 ? cs.map(function (v, i) { return [String(v), colour(i)]; }) : []);
-      var missing = cells.filter(function (c) { return !c.stats[m]; }).length;
-      f.note.textContent = "Mean over replicates with its 95% interval (t); an interval far wider than the means is cut at the chart's edge." + (missing ? " " + missing + " cell(s) with no value of " + state.metric + " are not drawn." : "");
+      var missing = cells.filter(function (c) { return !drawable(c); }).length;
+      f.note.textContent = "Mean over replicates with its 95% interval (t); an interval far wider than the means is cut at the chart's edge." + (missing ? " " + missing + " cell(s) with no value of " + state.metric + (spec.log_y || spec.log_x ? " that a logarithmic scale can show" : "") + " are not drawn." : "");
       setReset(!!(zoom.x || zoom.y));
     }
     redraw();
+  }
+  // A logarithmic y range over the positive means and interval ends, at most six decades below
+  // the largest (as the PNG plots).
+  function logDomain(stats) {
+    var vals = [].concat.apply([], stats.map(function (st) { return st; })).filter(function (v) { return v > 0; });
+    if (!vals.length) return [0.1, 1];
+    var hi = Math.max.apply(null, vals), lo = Math.max(Math.min.apply(null, vals), hi / 1e6);
+    return [lo / 1.3, hi * 1.3];
   }
   // The keys swept with `k` on one axis (zipped), `k` included.
   function tiedTo(k) {

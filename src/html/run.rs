@@ -295,3 +295,34 @@ fn chart(
         .collect();
     json!({ "id": id, "title": title, "x_label": "tick", "y_label": y_label, "x": x, "series": lines })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_runs_are_drawn_in_windows_summing_counts_and_keeping_levels() {
+        let ticks: Vec<f64> = (0..7).map(f64::from).collect();
+        let counts = vec![1.0; 7];
+        let levels: Vec<f64> = (10..17).map(f64::from).collect();
+        let c = chart(
+            "t",
+            "T",
+            "y",
+            3,
+            &ticks,
+            vec![("n", counts, Agg::Sum), ("l", levels, Agg::Last)],
+        );
+        // Windows [0, 2], [3, 5], [6]: x is each window's last tick.
+        assert_eq!(c["x"], json!([2.0, 5.0, 6.0]));
+        assert_eq!(c["series"][0]["y"], json!([3.0, 3.0, 1.0]));
+        assert_eq!(c["series"][1]["y"], json!([12.0, 15.0, 16.0]));
+    }
+
+    #[test]
+    fn success_so_far_is_undefined_until_a_task_completes() {
+        let s = so_far(&[0.0, 0.0, 1.0, 0.0], &[0.0, 1.0, 1.0, 2.0]);
+        assert!(s[0].is_nan());
+        assert_eq!(&s[1..], &[0.0, 0.5, 0.25]);
+    }
+}

@@ -276,3 +276,37 @@ fn trimmed(m: &Value) -> Value {
     }
     m
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_symmetric_interval_is_written_as_its_half_width() {
+        let s = Stat {
+            mean: 11.766_9,
+            lo: 11.766_9 - 24.046_123,
+            hi: 11.766_9 + 24.046_123,
+        };
+        assert_eq!(stat(s), json!([11.766_9, 24.046]));
+        let skew = Stat {
+            mean: 1.0,
+            lo: 0.5,
+            hi: 2.0,
+        };
+        assert_eq!(stat(skew), json!([1.0, 0.5, 2.0]));
+    }
+
+    #[test]
+    fn the_question_is_the_comment_at_the_top_of_the_experiment() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("e.toml");
+        std::fs::write(
+            &f,
+            "#:schema x.json\n# Does it pay?\n# Under faults.\ntitle = \"t\"\n# not this\n",
+        )
+        .unwrap();
+        assert_eq!(question(&f), "Does it pay? Under faults.");
+        assert_eq!(question(&dir.path().join("missing.toml")), "");
+    }
+}

@@ -22,7 +22,7 @@ pub struct Stat {
 /// The summary rows of a results folder: (cell, metric) → statistics, from `summary.parquet`
 /// and `timings.csv`.
 pub struct Summaries {
-    rows: Vec<(u32, String, Stat)>,
+    rows: std::collections::BTreeMap<(u32, String), Stat>,
 }
 
 impl Summaries {
@@ -34,15 +34,19 @@ impl Summaries {
         if let Ok(t) = read_csv(&dir.join("timings.csv")) {
             collect(&t, &mut rows).map_err(|e| format!("timings.csv: {e}"))?;
         }
-        Ok(Summaries { rows })
+        // The first row of a (cell, metric) wins, as a search in file order would find it.
+        let mut map = std::collections::BTreeMap::new();
+        for (c, m, s) in rows {
+            map.entry((c, m)).or_insert(s);
+        }
+        Ok(Summaries { rows: map })
     }
 
     /// The statistics of `metric` in `cell`, if it is defined there.
     pub fn get(&self, cell: u32, metric: &str) -> Option<Stat> {
         self.rows
-            .iter()
-            .find(|(c, m, _)| *c == cell && m == metric)
-            .map(|(_, _, s)| *s)
+            .get(&(cell, metric.to_string()))
+            .copied()
             .filter(|s| s.mean.is_finite())
     }
 }
