@@ -26,6 +26,16 @@ def test_a_run_through_python_equals_the_cli_byte_for_byte(tmp_path):
     assert all(dt != pl.Object for dt in run.timeseries.dtypes)
 
 
+def test_report_true_writes_the_report_beside_the_run(tmp_path):
+    plain = lamas.run(ROOT / "scenarios" / "tiny.toml", out=tmp_path / "plain", progress=False)
+    assert plain.report is None
+    run = lamas.run(ROOT / "scenarios" / "tiny.toml", out=tmp_path / "r", report=True,
+                    progress=False)
+    assert run.report == tmp_path / "r" / "report.html"
+    html = run.report.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '"kind":"run"' in html
+
+
 def test_a_summary_has_none_where_the_cli_writes_null(capsys):
     run = lamas.run(ROOT / "scenarios" / "quickstart.toml", set={"ticks": 30})
     # The binary's progress becomes a tqdm bar of its ticks.

@@ -38,6 +38,12 @@ class Run:
         """Scenario, seed, version and machine of the run (``manifest.json``)."""
         return json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
 
+    @property
+    def report(self) -> Optional[Path]:
+        """The run's ``report.html`` (written with ``report=True``), or ``None``."""
+        path = self.dir / "report.html"
+        return path if path.is_file() else None
+
     def __repr__(self) -> str:
         return f"Run({str(self.dir)!r})"
 
@@ -49,18 +55,21 @@ def run(
     out: Optional[PathLike] = None,
     llm: str = "replay",
     progress: bool = True,
+    report: bool = False,
 ) -> Run:
     """Runs ``scenario`` (a TOML file) once, like ``lamas run``, with a progress bar of its
     ticks (``progress=False``: none).
 
     ``set`` overrides scenario keys by their dotted paths (``{"tasks.arrival_rate": 2}``);
     ``seed`` replaces the scenario's; the outputs go to ``out`` (default: a new temporary
-    folder, kept). Raises :class:`lamas.InputError` with every located problem on bad input.
+    folder, kept); ``report=True`` also writes ``report.html`` (:attr:`Run.report`). Raises :class:`lamas.InputError` with every located problem on bad input.
     """
     directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="lamas-run-"))
     args = ["run", os.fspath(scenario), "--out", os.fspath(directory), "--llm", llm]
     args += set_flags(set)
     if seed is not None:
         args += ["--seed", str(seed)]
+    if report:
+        args.append("--report")
     call(args, progress=progress)
     return Run(directory)

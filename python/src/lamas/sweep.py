@@ -68,6 +68,12 @@ class Sweep:
         """The plots' files (PNG and SVG)."""
         return sorted((self.dir / "plots").glob("*.*")) if (self.dir / "plots").exists() else []
 
+    @property
+    def report(self) -> Optional[Path]:
+        """The sweep's ``report.html`` (written with ``report=True``), or ``None``."""
+        path = self.dir / "report.html"
+        return path if path.is_file() else None
+
     def __repr__(self) -> str:
         return f"Sweep({str(self.dir)!r})"
 
@@ -92,11 +98,12 @@ def sweep(
     resume: bool = False,
     out: Optional[PathLike] = None,
     progress: bool = True,
+    report: bool = False,
 ) -> Sweep:
     """Sweeps ``experiment`` (a TOML file) like ``lamas sweep``, with a progress bar.
 
     Results go to ``out/<id>`` (default ``results/<id>`` under the working folder; ``/quick``
-    for ``quick``). Raises :class:`lamas.InputError` on bad input; failed runs are rows of
+    for ``quick``); ``report=True`` also writes ``report.html`` (:attr:`Sweep.report`). Raises :class:`lamas.InputError` on bad input; failed runs are rows of
     :attr:`Sweep.runs`, not exceptions.
     """
     args = ["sweep", os.fspath(experiment)]
@@ -108,6 +115,8 @@ def sweep(
         args.append("--quick")
     if resume:
         args.append("--resume")
+    if report:
+        args.append("--report")
     stdout, code, error = call_status(args, progress=progress)
     found = re.search(r"^wrote (.*)/\{", stdout, re.MULTILINE)
     if code != 0 and (code == 2 or found is None):
