@@ -5,8 +5,10 @@ network switched off, and checks each page:
 - no console error, no uncaught exception, nothing fetched (the resource timing list is empty);
 - every chart drawn with the right number of marks, counted from the results files beside the
   report (summary.csv, sensitivity.csv, timeseries.parquet, the experiment's plots), not from
-  the data embedded in the page: a line per series (with a vertex per tick or window) for a run,
-  a point or bar per cell with a value, a heatmap cell per pair of values, a bar per index;
+  the data embedded in the page: a line per series (with a vertex per tick or window) for a
+  run, a point or bar per cell with a value, a heatmap cell per pair of values, a bar per index
+  (a shares plot of committed results, which keep no time series, is the exception: its curves
+  are counted from the page's data);
 - the interactive parts respond: choosing another metric redraws a plot with that metric's
   marks, the summary table sorts, the theme button turns the page dark;
 - a screenshot of the whole page (and of its dark version) into --shots.
@@ -245,10 +247,20 @@ class Sweep:
         if kind == "shares":
             ts = self.dir / "timeseries.parquet"
             if not ts.is_file():
-                return None  # not in the folder: the report says so
+                # Committed results keep no time series: the curves the report carries (computed
+                # when it was written) are the one count taken from the page's own data.
+                return self.embedded_curves(spec["name"])
             df = pl.read_parquet(ts).filter(pl.col("cell").is_in([c["cell"] for c in cells]))
             return sum(1 for c in df.columns if c.startswith("share_") and (df[c].fill_null(0) > 0).any())
         raise ValueError(kind)
+
+    def embedded_curves(self, name):
+        html = (self.dir / "report.html").read_text(encoding="utf-8")
+        start = html.index('<script type="application/json" id="data">') + len(
+            '<script type="application/json" id="data">')
+        data = json.loads(html[start:html.index("</script>", start)])
+        plot = next(p for p in data["plots"] if p["name"] == name)
+        return len(plot["curves"] or [])
 
     def explore(self):
         return sum(1 for c in self.cells if self.value(c, self.metrics[0]) is not None)

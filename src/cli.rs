@@ -520,7 +520,7 @@ fn run(
         out.display()
     );
     if shown.report {
-        let path = crate::experiment_cmd::write_report(&out, None)?;
+        let path = crate::experiment_cmd::report_of(&out)?;
         println!("report: {}", path.display());
     } else {
         println!(

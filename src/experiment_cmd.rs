@@ -108,7 +108,7 @@ pub fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
     };
     let outcome = sweep::sweep(&exp, &opts)?;
     let written = if write {
-        Some(write_report(&outcome.dir, None)?)
+        Some(report_of(&outcome.dir)?)
     } else {
         None
     };
@@ -119,11 +119,21 @@ pub fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
     result
 }
 
-/// `lamas report`, and the `--report` of the other commands: writes `dir/report.html`.
+/// `lamas report`: writes `dir/report.html`; a folder that cannot be read is bad input.
 pub fn write_report(dir: &Path, experiment: Option<&Path>) -> Result<PathBuf, Failure> {
     crate::html::write(dir, experiment).map_err(|e| match e {
         crate::html::ReportError::Input(m) => input(m),
         crate::html::ReportError::Write(m) => Failure::Run(m),
+    })
+}
+
+/// The `--report` of `run`, `sweep` and `reproduce`: writes the report of results this process
+/// has just written, so any failure is the run's (exit 1), never the input's.
+pub fn report_of(dir: &Path) -> Result<PathBuf, Failure> {
+    crate::html::write(dir, None).map_err(|e| match e {
+        crate::html::ReportError::Input(m) | crate::html::ReportError::Write(m) => {
+            Failure::Run(format!("writing report.html: {m}"))
+        }
     })
 }
 
@@ -369,7 +379,7 @@ pub fn reproduce(r: &Reproduce<'_>, root: &Path, results: &Path) -> Result<(), F
         }
         if !check {
             if write {
-                println!("report: {}", write_report(&dir, None)?.display());
+                println!("report: {}", report_of(&dir)?.display());
             }
             continue;
         }

@@ -203,7 +203,11 @@
       sel.setAttribute("x", ax); sel.setAttribute("width", aw);
       sel.setAttribute("y", ay); sel.setAttribute("height", ah);
     });
-    window.addEventListener("mouseup", function (e) {
+    svg.addEventListener("mouseleave", function () {
+      start = null;
+      if (sel) sel.remove();
+    });
+    svg.addEventListener("mouseup", function (e) {
       if (!start) return;
       var p = point(svg, e), s = start;
       start = null;
@@ -356,9 +360,11 @@
   // Line and bar plots of an experiment, from the cells: x fixed, metric and colour chosen.
   function cellChart(parent, spec) {
     var f = figure(parent, spec.name, spec.title), zoom = {};
-    var cells = selected(spec), state = { metric: spec.metric, colour: spec.series || "" };
+    var cells = selected(spec), colours = keyOptions(cells, tiedTo(spec.x), true);
+    var state = { metric: spec.metric, colour: spec.series || "" };
+    if (!colours.some(function (o) { return o[0] === state.colour; })) state.colour = "";
     select(f, "metric", metricOptions(), state.metric, function (v) { state.metric = v; zoom.y = null; redraw(); });
-    select(f, "colour by", keyOptions(cells, tiedTo(spec.x), true), state.colour, function (v) { state.colour = v; redraw(); });
+    select(f, "colour by", colours, state.colour, function (v) { state.colour = v; redraw(); });
     var setReset = resetButton(f, zoom, redraw);
     function redraw() {
       f.host.textContent = "";

@@ -73,6 +73,14 @@ pub fn write(dir: &Path, experiment: Option<&Path>) -> Result<PathBuf, ReportErr
     Ok(path)
 }
 
+/// A manifest's value at `key` as text (a string without its quotes).
+fn field(m: &Value, key: &str) -> Option<String> {
+    m.get(key).map(|v| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
 fn in_dir(dir: &Path, e: String) -> String {
     format!("`{}`: {e}", dir.display())
 }

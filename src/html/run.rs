@@ -11,6 +11,7 @@ use std::path::Path;
 use polars::prelude::*;
 use serde_json::{Value, json};
 
+use super::field;
 use crate::report::catalogue::grouped;
 use crate::report::digits::sig4;
 use crate::report::metrics::Metrics;
@@ -42,22 +43,16 @@ pub fn data(dir: &Path, manifest: &Value) -> Result<Value, String> {
         .map(|(n, v)| json!([n, sig4(*v)]))
         .collect();
     let faults = resolved.get("faults").is_some_and(|f| !f.is_null());
-    let text = |k: &str| {
-        manifest
-            .get(k)
-            .map(|v| v.to_string().trim_matches('"').to_string())
-    };
-    let name = text("scenario_name").unwrap_or_default();
-    let mut scenario = resolved.clone();
+    let text = |k: &str| field(manifest, k).unwrap_or_default();
     Ok(json!({
         "kind": "run",
-        "title": format!("{name}, seed {}", text("seed").unwrap_or_default()),
+        "title": format!("{}, seed {}", text("scenario_name"), text("seed")),
         "question": resolved.get("description").and_then(Value::as_str).unwrap_or_default(),
         "facts": facts(manifest),
         "groups": groups,
         "every": every,
         "charts": charts(&ts, faults)?,
-        "scenario": toml_text(scenario.take()),
+        "scenario": toml_text(resolved.clone()),
         "manifest": serde_json::to_string_pretty(manifest).unwrap_or_default(),
     }))
 }
@@ -77,10 +72,7 @@ fn read_metrics(path: &Path) -> Result<Metrics, String> {
 
 /// The run in a few (label, value) pairs.
 fn facts(m: &Value) -> Vec<(String, String)> {
-    let text = |k: &str| {
-        m.get(k)
-            .map(|v| v.to_string().trim_matches('"').to_string())
-    };
+    let text = |k: &str| field(m, k);
     let mut f = Vec::new();
     for (label, key) in [
         ("scenario", "scenario_file"),

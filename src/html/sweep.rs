@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use super::field;
 use crate::design::range::Range;
 use crate::experiment::{ParamValue, Plan, PlotKind, TIMINGS};
 use crate::plot::data::{Stat, Summaries};
@@ -142,10 +143,7 @@ pub fn question(file: &Path) -> String {
 
 /// The sweep in a few (label, value) pairs.
 fn facts(plan: &Plan, m: &Value) -> Vec<(String, String)> {
-    let text = |k: &str| {
-        m.get(k)
-            .map(|v| v.to_string().trim_matches('"').to_string())
-    };
+    let text = |k: &str| field(m, k);
     let mut f = vec![
         ("experiment".into(), plan.file.clone()),
         ("scenario".into(), plan.scenario_file.clone()),

@@ -131,6 +131,10 @@ fn report_refuses_a_folder_it_cannot_read_with_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a manifest written by lamas"));
     assert!(!dir.path().join("report.html").exists());
+
+    let out = lamas(&["reproduce", "team-size", "--check", "--report"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--check does not write"));
 }
 
 #[test]
