@@ -5,8 +5,7 @@
 //! and always the first and the last.
 
 use std::io::IsTerminal;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -28,36 +27,43 @@ pub enum Mode {
     None,
 }
 
-static MODE: AtomicU8 = AtomicU8::new(0);
+static MODE: OnceLock<Mode> = OnceLock::new();
 
-/// Sets how progress is shown, for the whole process (`--progress`).
+/// Sets how progress is shown, for the whole process (`--progress`); the first call wins.
 pub fn set_mode(mode: Mode) {
-    MODE.store(mode as u8, Ordering::Relaxed);
+    let _ = MODE.set(mode);
 }
 
 fn mode() -> Mode {
-    match MODE.load(Ordering::Relaxed) {
-        1 => Mode::Json,
-        2 => Mode::None,
-        _ => Mode::Auto,
-    }
+    MODE.get().copied().unwrap_or_default()
 }
 
 /// A progress report that any thread may advance.
 pub struct Progress {
     bar: Option<ProgressBar>,
-    plain: Option<Mutex<Plain>>,
-    json: Option<Mutex<Plain>>,
+    lines: Option<Mutex<Lines>>,
     label: String,
     unit: &'static str,
     total: u64,
 }
 
-struct Plain {
+/// Progress written as lines (plain or JSON): the count and when the last line was printed.
+struct Lines {
+    json: bool,
     done: u64,
     printed: bool,
     started: Instant,
     last: Instant,
+}
+
+impl Lines {
+    /// Whether a line is due at `now`: JSON lines at most every [`JSON_EVERY`] and always the
+    /// last; plain lines every [`PLAIN_EVERY`], and the last only if one was printed before.
+    fn due(&self, now: Instant, total: u64) -> bool {
+        let every = if self.json { JSON_EVERY } else { PLAIN_EVERY };
+        let last = self.done == total && (self.json || self.printed);
+        now.duration_since(self.last) >= every || last
+    }
 }
 
 impl Progress {
@@ -78,36 +84,52 @@ impl Progress {
             bar
         });
         let now = Instant::now();
-        let counter = || {
-            Mutex::new(Plain {
+        let lines = (mode == Mode::Json || (mode == Mode::Auto && !terminal)).then(|| {
+            Mutex::new(Lines {
+                json: mode == Mode::Json,
                 done: 0,
                 printed: false,
                 started: now,
                 last: now,
             })
-        };
-        let plain = (mode == Mode::Auto && !terminal).then(counter);
-        let json = (mode == Mode::Json).then(counter);
+        });
         let progress = Progress {
             bar,
-            plain,
-            json,
+            lines,
             label: label.to_string(),
             unit,
             total,
         };
-        progress.json_line(0);
+        if mode == Mode::Json {
+            progress.json_line(0);
+        }
         progress
     }
 
     /// The JSON progress line of `done` items.
     fn json_line(&self, done: u64) {
-        if self.json.is_some() {
-            let line = serde_json::json!({"progress": {
-                "label": self.label, "unit": self.unit, "done": done, "total": self.total,
-            }});
-            eprintln!("{line}");
-        }
+        let line = serde_json::json!({"progress": {
+            "label": self.label, "unit": self.unit, "done": done, "total": self.total,
+        }});
+        eprintln!("{line}");
+    }
+
+    /// The plain progress line of `p`'s count at `now`.
+    fn plain_line(&self, p: &Lines, now: Instant) {
+        let secs = now.duration_since(p.started).as_secs_f64().max(1e-9);
+        let rate = p.done as f64 / secs;
+        let eta = (self.total - p.done) as f64 / rate.max(1e-9);
+        eprintln!(
+            "{}: {}/{} {} ({:.0}%), {:.2} {}/s, eta {:.0} s",
+            self.label,
+            p.done,
+            self.total,
+            self.unit,
+            100.0 * p.done as f64 / self.total.max(1) as f64,
+            rate,
+            self.unit,
+            eta
+        );
     }
 
     /// One more item done.
@@ -115,39 +137,19 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
-        if let Some(json) = &self.json
-            && let Ok(mut p) = json.lock()
+        if let Some(lines) = &self.lines
+            && let Ok(mut p) = lines.lock()
         {
             p.done += 1;
             let now = Instant::now();
-            if now.duration_since(p.last) >= JSON_EVERY || p.done == self.total {
-                p.last = now;
-                self.json_line(p.done);
-            }
-        }
-        if let Some(plain) = &self.plain
-            && let Ok(mut p) = plain.lock()
-        {
-            p.done += 1;
-            let now = Instant::now();
-            let last = p.done == self.total && p.printed;
-            if now.duration_since(p.last) >= PLAIN_EVERY || last {
+            if p.due(now, self.total) {
                 p.last = now;
                 p.printed = true;
-                let secs = now.duration_since(p.started).as_secs_f64().max(1e-9);
-                let rate = p.done as f64 / secs;
-                let eta = (self.total - p.done) as f64 / rate.max(1e-9);
-                eprintln!(
-                    "{}: {}/{} {} ({:.0}%), {:.2} {}/s, eta {:.0} s",
-                    self.label,
-                    p.done,
-                    self.total,
-                    self.unit,
-                    100.0 * p.done as f64 / self.total.max(1) as f64,
-                    rate,
-                    self.unit,
-                    eta
-                );
+                if p.json {
+                    self.json_line(p.done);
+                } else {
+                    self.plain_line(&p, now);
+                }
             }
         }
     }

@@ -363,6 +363,88 @@ impl Base {
     }
 }
 
+/// What setting values on the base scenario gave: a key that cannot be set there (problems at
+/// the values), or a scenario that is invalid with them (its problems placed at the values).
+pub(super) enum Tried {
+    Valid,
+    Unset(Vec<Problem>),
+    Invalid(Vec<Problem>),
+}
+
+/// How the invalid cells of a sweep are reported: each at `at`, named by `name`, the first
+/// [`MAX_BAD_CELLS`] of them, then how many more there are, at `more_at`.
+pub(super) struct BadCells<'a> {
+    pub at: KeyPath,
+    pub more_at: KeyPath,
+    /// What a cell is called in the count: `cells`, `samples`.
+    pub noun: &'static str,
+    pub name: &'a dyn Fn(&grid::Cell) -> String,
+}
+
+impl Base {
+    /// The base scenario with `values` (place, key path, value) set on it, checked.
+    pub(super) fn try_values(&self, values: &[(KeyPath, &str, toml::Value)]) -> Tried {
+        let mut doc = self.doc.clone();
+        let (mut labels, mut applied, mut unset) = (Vec::new(), Vec::new(), Vec::new());
+        for (at, key, value) in values {
+            match set_value(&mut doc, key, value.clone()) {
+                Err(msg) => unset.push(Problem::new(at.clone(), msg)),
+                Ok(sp) => {
+                    labels.push((at.to_string(), at.clone()));
+                    applied.push((sp, at.to_string()));
+                }
+            }
+        }
+        if !unset.is_empty() || labels.is_empty() {
+            return Tried::Unset(unset);
+        }
+        match scenario::from_doc(doc, &self.text, &self.path, &applied) {
+            Ok(_) => Tried::Valid,
+            Err(e) => Tried::Invalid(relocate(e, &labels, &labels[0].1, "")),
+        }
+    }
+
+    /// The scenario of every cell, `values(cell)` (key path, value) set on the base; a cell
+    /// invalid with its values is reported as `bad` says.
+    pub(super) fn cell_scenarios(
+        &self,
+        c: &mut Vec<Problem>,
+        cells: &[grid::Cell],
+        values: impl Fn(&grid::Cell) -> Vec<(String, toml::Value)>,
+        bad: &BadCells<'_>,
+    ) -> Vec<Scenario> {
+        let mut scenarios = Vec::with_capacity(cells.len());
+        let mut invalid = 0;
+        for cell in cells {
+            let mut doc = self.doc.clone();
+            for (key, value) in values(cell) {
+                let _ = set_value(&mut doc, &key, value);
+            }
+            match scenario::from_doc(doc, &self.text, &self.path, &[]) {
+                Ok(sc) => scenarios.push(sc),
+                Err(e) => {
+                    invalid += 1;
+                    if invalid <= MAX_BAD_CELLS {
+                        let context = format!("in {}: ", (bad.name)(cell));
+                        c.extend(relocate(e, &[], &bad.at, &context));
+                    }
+                }
+            }
+        }
+        if invalid > MAX_BAD_CELLS {
+            c.push(Problem::new(
+                bad.more_at.clone(),
+                format!(
+                    "… and {} more invalid {}",
+                    invalid - MAX_BAD_CELLS,
+                    bad.noun
+                ),
+            ));
+        }
+        scenarios
+    }
+}
+
 /// The problems of each value of a swept key tried alone on the base scenario (the values of
 /// zipped keys together, position by position); a problem every value shares (an unknown key)
 /// is reported once, at the first.
@@ -371,27 +453,18 @@ fn axis_values(d: &Draft, base: &Base) -> Vec<Problem> {
     let mut said: Vec<String> = Vec::new();
     let positions = d.raw.first().map_or(0, Vec::len);
     for i in 0..positions {
-        let mut doc = base.doc.clone();
-        let mut labels = Vec::new();
-        let mut applied = Vec::new();
-        for (k, key) in d.axis.keys.iter().enumerate() {
-            let at = d.lists[k].index(i);
-            match set_value(&mut doc, key, d.raw[k][i].clone()) {
-                Err(msg) => c.push(Problem::new(at, msg)),
-                Ok(sp) => {
-                    labels.push((at.to_string(), at.clone()));
-                    applied.push((sp, at.to_string()));
-                }
-            }
-        }
-        if labels.len() < d.axis.keys.len() {
-            continue;
-        }
-        if let Err(e) = scenario::from_doc(doc, &base.text, &base.path, &applied) {
-            for p in relocate(e, &labels, &labels[0].1, "") {
-                if !said.contains(&p.message) {
-                    said.push(p.message.clone());
-                    c.push(p);
+        let values: Vec<(KeyPath, &str, toml::Value)> = (d.axis.keys.iter().enumerate())
+            .map(|(k, key)| (d.lists[k].index(i), key.as_str(), d.raw[k][i].clone()))
+            .collect();
+        match base.try_values(&values) {
+            Tried::Valid => {}
+            Tried::Unset(problems) => c.extend(problems),
+            Tried::Invalid(problems) => {
+                for p in problems {
+                    if !said.contains(&p.message) {
+                        said.push(p.message.clone());
+                        c.push(p);
+                    }
                 }
             }
         }
@@ -407,40 +480,29 @@ fn cell_scenarios(
     drafts: &[Draft],
     base: &Base,
 ) -> Vec<Scenario> {
-    let root = KeyPath::root();
-    let mut scenarios: Vec<Scenario> = Vec::with_capacity(cells.len());
-    let mut bad_cells = 0;
-    for cell in cells {
-        let mut doc = base.doc.clone();
+    let table = drafts
+        .first()
+        .and_then(|d| d.lists.first())
+        .map_or(KeyPath::root(), |p| {
+            KeyPath(p.0.iter().take(1).cloned().collect())
+        });
+    let values = |cell: &grid::Cell| {
+        let mut v = Vec::new();
         for (d, &pos) in drafts.iter().zip(&cell.position) {
             for (key, values) in d.axis.keys.iter().zip(&d.raw) {
-                let _ = set_value(&mut doc, key, values[pos].clone());
+                v.push((key.clone(), values[pos].clone()));
             }
         }
-        match scenario::from_doc(doc, &base.text, &base.path, &[]) {
-            Ok(sc) => scenarios.push(sc),
-            Err(e) => {
-                bad_cells += 1;
-                if bad_cells <= MAX_BAD_CELLS {
-                    let table = drafts
-                        .first()
-                        .and_then(|d| d.lists.first())
-                        .map_or(root.clone(), |p| {
-                            KeyPath(p.0.iter().take(1).cloned().collect())
-                        });
-                    let context = format!("in cell {} ({}): ", cell.index, cell.describe());
-                    c.extend(relocate(e, &[], &table, &context));
-                }
-            }
-        }
-    }
-    if bad_cells > MAX_BAD_CELLS {
-        c.push(Problem::new(
-            root.key("axes"),
-            format!("… and {} more invalid cells", bad_cells - MAX_BAD_CELLS),
-        ));
-    }
-    scenarios
+        v
+    };
+    let name = |cell: &grid::Cell| format!("cell {} ({})", cell.index, cell.describe());
+    let bad = BadCells {
+        at: table,
+        more_at: KeyPath::root().key("axes"),
+        noun: "cells",
+        name: &name,
+    };
+    base.cell_scenarios(c, cells, values, &bad)
 }
 
 /// The metrics the experiment summarises (all a run of `base` reports, by default), each named

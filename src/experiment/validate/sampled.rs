@@ -5,12 +5,11 @@
 
 use std::path::Path;
 
-use super::{Base, Entry, MAX_BAD_CELLS, MAX_CELLS, MAX_RUNS, flatten, relocate, seed_problem};
+use super::{BadCells, Base, Entry, MAX_CELLS, MAX_RUNS, Tried, flatten, seed_problem};
 use crate::design::{self, Design, Factor, Kind, Range, samples};
 use crate::experiment::grid::{Cell, ParamValue};
 use crate::experiment::raw::{RawDesign, RawExperiment};
-use crate::scenario::overrides::set_value;
-use crate::scenario::{self, KeyPath, Problem, Scenario};
+use crate::scenario::{KeyPath, Problem, Scenario};
 use crate::syntax::spec::suggest;
 
 /// A design with its cells and their scenarios.
@@ -268,20 +267,16 @@ fn varied_key(c: &mut Vec<Problem>, place: &KeyPath, key: &str, sets: &[Entry]) 
 fn alone(base: &Base, key: &str, place: &KeyPath, range: &Range) -> Vec<Problem> {
     let mut out: Vec<Problem> = Vec::new();
     for value in range.extremes() {
-        let mut doc = base.doc.clone();
-        let applied = match set_value(&mut doc, key, toml_of(&value)) {
-            Ok(sp) => vec![(sp, place.to_string())],
-            Err(msg) => {
-                out.push(Problem::new(place.clone(), msg));
+        let problems = match base.try_values(&[(place.clone(), key, toml_of(&value))]) {
+            Tried::Valid => continue,
+            Tried::Unset(problems) => {
+                out.extend(problems);
                 break;
             }
+            Tried::Invalid(problems) => problems,
         };
-        let Err(e) = scenario::from_doc(doc, &base.text, &base.path, &applied) else {
-            continue;
-        };
-        let labels = [(place.to_string(), place.clone())];
         let before = out.len();
-        for mut p in relocate(e, &labels, place, "") {
+        for mut p in problems {
             if !range.is_categorical() && p.message.contains("expected a string") {
                 p.help = Some(format!(
                     "`{key}` is categorical: list its choices, e.g. `\"{key}\" = [\"a\", \"b\"]`, instead of a range"
@@ -386,38 +381,25 @@ fn cells(design: &Design, values: Vec<Vec<ParamValue>>) -> Vec<Cell> {
 }
 
 /// The scenario of every cell; a point whose values are invalid together is reported at the
-/// design, naming the sample (the first [`MAX_BAD_CELLS`], then a count).
+/// design, naming the sample (the first [`super::MAX_BAD_CELLS`], then a count).
 fn scenarios(c: &mut Vec<Problem>, cells: &[Cell], base: &Base, kind: Kind) -> Vec<Scenario> {
     let place = if kind == Kind::File {
         at().key("file")
     } else {
         at().key("parameters")
     };
-    let mut out = Vec::with_capacity(cells.len());
-    let mut bad = 0;
-    for cell in cells {
-        let mut doc = base.doc.clone();
-        for (key, v) in &cell.params {
-            let _ = set_value(&mut doc, key, toml_of(v));
-        }
-        match scenario::from_doc(doc, &base.text, &base.path, &[]) {
-            Ok(sc) => out.push(sc),
-            Err(e) => {
-                bad += 1;
-                if bad <= MAX_BAD_CELLS {
-                    let context = format!("in sample {} ({}): ", cell.index + 1, cell.describe());
-                    c.extend(relocate(e, &[], &place, &context));
-                }
-            }
-        }
-    }
-    if bad > MAX_BAD_CELLS {
-        c.push(Problem::new(
-            place,
-            format!("… and {} more invalid samples", bad - MAX_BAD_CELLS),
-        ));
-    }
-    out
+    let values = |cell: &Cell| {
+        let params = cell.params.iter();
+        params.map(|(key, v)| (key.clone(), toml_of(v))).collect()
+    };
+    let name = |cell: &Cell| format!("sample {} ({})", cell.index + 1, cell.describe());
+    let bad = BadCells {
+        at: place.clone(),
+        more_at: place,
+        noun: "samples",
+        name: &name,
+    };
+    base.cell_scenarios(c, cells, values, &bad)
 }
 
 /// A value as TOML, to set in a scenario document.
