@@ -127,6 +127,14 @@ fn written(r: &Range) -> String {
     }
 }
 
+/// A unit enum's name as experiment files write it (its serde name: `common`, `sobol`).
+fn written_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
 /// The experiment's question: the comment at the top of its file (`#:` lines left out), or
 /// nothing when the file cannot be read.
 pub fn question(file: &Path) -> String {
@@ -160,13 +168,13 @@ fn facts(plan: &Plan, m: &Value) -> Vec<(String, String)> {
         ),
         (
             "seed".into(),
-            format!("{} ({:?} seeds)", plan.seed, plan.seeds).to_lowercase(),
+            format!("{} ({} seeds)", plan.seed, written_name(&plan.seeds)),
         ),
     ];
     if let Some(d) = &plan.design {
         f.push((
             "design".into(),
-            format!("{:?}, {} factors", d.kind, d.factors.len()).to_lowercase(),
+            format!("{}, {} factors", written_name(&d.kind), d.factors.len()),
         ));
     }
     if let Some(w) = m.get("wall_seconds").and_then(Value::as_f64) {

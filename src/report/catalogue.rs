@@ -150,25 +150,59 @@ const ENTRIES: &[(&str, Group, Need, &str)] = &[
     ("llm_latency_mean_ms", G::Models, N::Models, "mean recorded latency of a call, ms"),
 ];
 
+/// What the catalogue knows of a metric's name.
+#[derive(Clone, Copy)]
+enum Known {
+    /// The entry at this position of [`ENTRIES`].
+    Entry(usize),
+    /// `payoff_mean_<s>` (`payoff`) or `share_final_<s>`, s the strategy at this position of
+    /// [`STRATEGIES`].
+    Strategy { payoff: bool, strategy: usize },
+    /// A name the catalogue does not know.
+    Unknown,
+}
+
+fn known(name: &str) -> Known {
+    if let Some(i) = ENTRIES.iter().position(|e| e.0 == name) {
+        return Known::Entry(i);
+    }
+    let strategy = |prefix: &str| {
+        let s = name.strip_prefix(prefix)?;
+        STRATEGIES.iter().position(|d| d.name == s)
+    };
+    match (strategy("payoff_mean_"), strategy("share_final_")) {
+        (Some(strategy), _) => Known::Strategy {
+            payoff: true,
+            strategy,
+        },
+        (_, Some(strategy)) => Known::Strategy {
+            payoff: false,
+            strategy,
+        },
+        _ => Known::Unknown,
+    }
+}
+
 /// A metric's group and meaning; per-strategy metrics are `payoff_mean_<s>` and
 /// `share_final_<s>`; a name the catalogue does not know is in [`Group::Other`].
 pub fn describe(name: &str) -> (Group, String) {
-    if let Some((_, g, _, m)) = ENTRIES.iter().find(|e| e.0 == name) {
-        return (*g, (*m).to_string());
+    describe_known(known(name))
+}
+
+fn describe_known(k: Known) -> (Group, String) {
+    match k {
+        Known::Entry(i) => (ENTRIES[i].1, ENTRIES[i].3.to_string()),
+        Known::Strategy { payoff, strategy } => {
+            let s = STRATEGIES[strategy].name;
+            let meaning = if payoff {
+                format!("mean payoff (credit − costs) of owners playing `{s}`")
+            } else {
+                format!("share of `{s}` in the final population")
+            };
+            (G::Payoffs, meaning)
+        }
+        Known::Unknown => (G::Other, String::new()),
     }
-    if let Some(s) = name.strip_prefix("payoff_mean_") {
-        return (
-            G::Payoffs,
-            format!("mean payoff (credit − costs) of owners playing `{s}`"),
-        );
-    }
-    if let Some(s) = name.strip_prefix("share_final_") {
-        return (
-            G::Payoffs,
-            format!("share of `{s}` in the final population"),
-        );
-    }
-    (G::Other, String::new())
 }
 
 /// One metric as shown.
@@ -185,61 +219,70 @@ pub struct Row {
 /// The metrics of a run by group, in [`Group::ALL`]'s order and the catalogue's within a group:
 /// only those the scenario `resolved` uses, unless `all`; groups left empty are left out.
 pub fn grouped(metrics: &Metrics, resolved: &Value, all: bool) -> Vec<(Group, Vec<Row>)> {
+    let mut shown: Vec<(usize, Group, Row)> = metrics
+        .0
+        .iter()
+        .map(|(name, value)| (known(name), name, value))
+        .filter(|(k, _, _)| all || used(*k, metrics, resolved))
+        .map(|(k, name, value)| {
+            let (group, meaning) = describe_known(k);
+            let row = Row {
+                name: name.clone(),
+                value: *value,
+                meaning,
+            };
+            (rank(k), group, row)
+        })
+        .collect();
+    shown.sort_by_key(|(rank, _, _)| *rank);
     Group::ALL
         .iter()
         .map(|&g| {
-            let mut rows = metrics
-                .0
+            let rows: Vec<Row> = shown
                 .iter()
-                .filter(|(name, _)| describe(name).0 == g)
-                .filter(|(name, _)| all || used(name, metrics, resolved))
-                .map(|(name, value)| Row {
-                    name: name.clone(),
-                    value: *value,
-                    meaning: describe(name).1,
-                })
-                .collect::<Vec<_>>();
-            rows.sort_by_key(|r| rank(&r.name));
+                .filter(|(_, group, _)| *group == g)
+                .map(|(_, _, row)| row.clone())
+                .collect();
             (g, rows)
         })
         .filter(|(_, rows)| !rows.is_empty())
         .collect()
 }
 
-/// Where `name` comes in its group: the catalogue's order, then payoffs and shares by
+/// Where a metric comes in its group: the catalogue's order, then payoffs and shares by
 /// strategy in the registry's order, then names the catalogue does not know (so a summary read
 /// back from `summary.json`, whose keys are sorted, is shown in the same order as the run's).
-fn rank(name: &str) -> usize {
-    if let Some(i) = ENTRIES.iter().position(|e| e.0 == name) {
-        return i;
-    }
-    let strategy = |prefix: &str| {
-        name.strip_prefix(prefix)
-            .and_then(|s| STRATEGIES.iter().position(|d| d.name == s))
-    };
-    match (strategy("payoff_mean_"), strategy("share_final_")) {
-        (Some(i), _) => ENTRIES.len() + i,
-        (_, Some(i)) => ENTRIES.len() + STRATEGIES.len() + i,
-        _ => ENTRIES.len() + 2 * STRATEGIES.len(),
+fn rank(k: Known) -> usize {
+    match k {
+        Known::Entry(i) => i,
+        Known::Strategy {
+            payoff: true,
+            strategy,
+        } => ENTRIES.len() + strategy,
+        Known::Strategy {
+            payoff: false,
+            strategy,
+        } => ENTRIES.len() + STRATEGIES.len() + strategy,
+        Known::Unknown => ENTRIES.len() + 2 * STRATEGIES.len(),
     }
 }
 
-/// Whether the scenario `resolved` uses metric `name`.
-fn used(name: &str, metrics: &Metrics, resolved: &Value) -> bool {
-    if let Some((_, _, need, _)) = ENTRIES.iter().find(|e| e.0 == name) {
-        return needs_met(*need, resolved);
-    }
-    match STRATEGIES.iter().find(|d| name.ends_with(d.name)) {
-        Some(d) if name.starts_with("payoff_mean_") || name.starts_with("share_final_") => {
+/// Whether the scenario `resolved` uses a metric: its entry's need is met, or, per strategy,
+/// some owner plays the strategy or some final agent has it.
+fn used(k: Known, metrics: &Metrics, resolved: &Value) -> bool {
+    match k {
+        Known::Entry(i) => needs_met(ENTRIES[i].2, resolved),
+        Known::Strategy { strategy, .. } => {
+            let s = STRATEGIES[strategy].name;
             let played = metrics
-                .get(&format!("payoff_mean_{}", d.name))
+                .get(&format!("payoff_mean_{s}"))
                 .is_some_and(f64::is_finite);
             let present = metrics
-                .get(&format!("share_final_{}", d.name))
-                .is_some_and(|s| s > 0.0);
+                .get(&format!("share_final_{s}"))
+                .is_some_and(|v| v > 0.0);
             played || present
         }
-        _ => true,
+        Known::Unknown => true,
     }
 }
 
