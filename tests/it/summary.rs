@@ -97,13 +97,21 @@ fn a_run_with_report_names_it_and_writes_it() {
     let out = lamas(&["run", "scenarios/tiny.toml", "--out", out_s, "--report"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.ends_with(&format!("report: {out_s}/report.html\n")), "{text}");
+    assert!(
+        text.ends_with(&format!("report: {out_s}/report.html\n")),
+        "{text}"
+    );
     let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("\"kind\":\"run\"") && html.contains("\"task_success_rate\""));
     // Without --report, no report is written and the summary says how to write one.
     let plain_dir = dir.path().join("plain");
-    let plain = lamas(&["run", "scenarios/tiny.toml", "--out", plain_dir.to_str().unwrap()]);
+    let plain = lamas(&[
+        "run",
+        "scenarios/tiny.toml",
+        "--out",
+        plain_dir.to_str().unwrap(),
+    ]);
     assert!(String::from_utf8_lossy(&plain.stdout).contains("`lamas report "));
     assert!(!plain_dir.join("report.html").exists());
 }
