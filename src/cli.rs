@@ -569,7 +569,7 @@ pub fn open_models(
     mode: Mode,
 ) -> Result<Option<Arc<Models>>, Failure> {
     match &sc.llm {
-        Some(setup) if sc.groups.iter().any(|g| g.llm.is_some()) => Models::open(setup, mode)
+        Some(setup) if sc.model_backed() => Models::open(setup, mode)
             .map(Some)
             .map_err(|e| cassette_problem(e, file, set).into()),
         _ => Ok(None),
@@ -585,7 +585,7 @@ pub fn check_cassette(
     mode: Mode,
 ) -> Result<(), Failure> {
     match &sc.llm {
-        Some(setup) if mode != Mode::Live && sc.groups.iter().any(|g| g.llm.is_some()) => {
+        Some(setup) if mode != Mode::Live && sc.model_backed() => {
             crate::llm::Cassette::check(&setup.cassette, mode == Mode::Replay)
                 .map_err(|e| cassette_problem(e, file, set).into())
         }
@@ -601,18 +601,20 @@ fn check_experiment_cassette(
     mode: Mode,
 ) -> Result<(), Failure> {
     match &sc.llm {
-        Some(setup) if mode != Mode::Live && sc.groups.iter().any(|g| g.llm.is_some()) => {
-            crate::llm::Cassette::check(&setup.cassette, mode == Mode::Replay).map_err(|e| match e {
-                InputError::Read { path, reason } => Failure::Input(Box::new(Message(format!(
-                    "{}: the scenario's cassette {} cannot be used: {reason}; record it with \
+        Some(setup) if mode != Mode::Live && sc.model_backed() => crate::llm::Cassette::check(
+            &setup.cassette,
+            mode == Mode::Replay,
+        )
+        .map_err(|e| match e {
+            InputError::Read { path, reason } => Failure::Input(Box::new(Message(format!(
+                "{}: the scenario's cassette {} cannot be used: {reason}; record it with \
                      `lamas sweep {} --llm record`",
-                    file.display(),
-                    path.display(),
-                    file.display()
-                )))),
-                other => other.into(),
-            })
-        }
+                file.display(),
+                path.display(),
+                file.display()
+            )))),
+            other => other.into(),
+        }),
         _ => Ok(()),
     }
 }

@@ -148,18 +148,16 @@ fn cell_models(
     exp.scenarios
         .iter()
         .map(|sc| match &sc.llm {
-            Some(setup) if sc.groups.iter().any(|g| g.llm.is_some()) => {
-                Models::open_shared(setup, mode, &mut open)
-                    .map(Some)
-                    .map_err(|e| match e {
-                        crate::scenario::InputError::Read { path, reason } => input(format!(
-                            "{}: the scenario's cassette {} cannot be used: {reason}",
-                            file.display(),
-                            path.display()
-                        )),
-                        other => other.into(),
-                    })
-            }
+            Some(setup) if sc.model_backed() => Models::open_shared(setup, mode, &mut open)
+                .map(Some)
+                .map_err(|e| match e {
+                    crate::scenario::InputError::Read { path, reason } => input(format!(
+                        "{}: the scenario's cassette {} cannot be used: {reason}",
+                        file.display(),
+                        path.display()
+                    )),
+                    other => other.into(),
+                }),
             _ => Ok(None),
         })
         .collect()

@@ -44,12 +44,20 @@ fn skills(f: &ProfileFit, domains: u32) -> Vec<f64> {
 
 /// The agents and effort cost of the scenario's honest groups backed by profile `p`.
 fn backed(sc: &Scenario, p: usize) -> (u32, f64) {
+    let backs = |g: &&crate::scenario::Group| g.llm.contains(&(p as u16));
     let groups: Vec<_> = sc
         .groups
         .iter()
-        .filter(|g| g.llm == Some(p as u16) && matches!(g.strategy, Strategy::Honest(_)))
+        .filter(|g| backs(g) && matches!(g.strategy, Strategy::Honest(_)))
         .collect();
-    let count = groups.iter().map(|g| g.count).sum::<u32>();
+    let count = groups
+        .iter()
+        .map(|g| {
+            (0..g.count)
+                .filter(|&m| g.profile(m) == Some(p as u16))
+                .count() as u32
+        })
+        .sum::<u32>();
     (count.max(1), groups.first().map_or(0.0, |g| g.effort_cost))
 }
 

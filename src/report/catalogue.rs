@@ -158,6 +158,8 @@ enum Known {
     /// `payoff_mean_<s>` (`payoff`) or `share_final_<s>`, s the strategy at this position of
     /// [`STRATEGIES`].
     Strategy { payoff: bool, strategy: usize },
+    /// `llm_<stat>[<profile>]`: the entry at this position of [`ENTRIES`], for one profile.
+    Profile(usize),
     /// A name the catalogue does not know.
     Unknown,
 }
@@ -165,6 +167,9 @@ enum Known {
 fn known(name: &str) -> Known {
     if let Some(i) = ENTRIES.iter().position(|e| e.0 == name) {
         return Known::Entry(i);
+    }
+    if let Some(entry) = profile_stat(name) {
+        return Known::Profile(entry);
     }
     let strategy = |prefix: &str| {
         let s = name.strip_prefix(prefix)?;
@@ -183,15 +188,35 @@ fn known(name: &str) -> Known {
     }
 }
 
+/// The entry of a per-profile model metric `llm_<stat>[<profile>]`.
+fn profile_stat(name: &str) -> Option<usize> {
+    let (stat, rest) = name.split_once('[')?;
+    let profile = rest.strip_suffix(']')?;
+    if profile.is_empty() || !super::metrics::LLM_STATS.contains(&stat) {
+        return None;
+    }
+    ENTRIES.iter().position(|e| e.0 == stat)
+}
+
+/// The profile of a per-profile model metric.
+fn profile_of(name: &str) -> &str {
+    name.split_once('[')
+        .map_or("", |(_, r)| r.trim_end_matches(']'))
+}
+
 /// A metric's group and meaning; per-strategy metrics are `payoff_mean_<s>` and
 /// `share_final_<s>`; a name the catalogue does not know is in [`Group::Other`].
 pub fn describe(name: &str) -> (Group, String) {
-    describe_known(known(name))
+    describe_known(known(name), name)
 }
 
-fn describe_known(k: Known) -> (Group, String) {
+fn describe_known(k: Known, name: &str) -> (Group, String) {
     match k {
         Known::Entry(i) => (ENTRIES[i].1, ENTRIES[i].3.to_string()),
+        Known::Profile(i) => (
+            G::Models,
+            format!("{}, profile `{}`", ENTRIES[i].3, profile_of(name)),
+        ),
         Known::Strategy { payoff, strategy } => {
             let s = STRATEGIES[strategy].name;
             let meaning = if payoff {
@@ -223,9 +248,9 @@ pub fn grouped(metrics: &Metrics, resolved: &Value, all: bool) -> Vec<(Group, Ve
         .0
         .iter()
         .map(|(name, value)| (known(name), name, value))
-        .filter(|(k, _, _)| all || used(*k, metrics, resolved))
+        .filter(|(k, name, _)| all || used(*k, name, metrics, resolved))
         .map(|(k, name, value)| {
-            let (group, meaning) = describe_known(k);
+            let (group, meaning) = describe_known(k, name);
             let row = Row {
                 name: name.clone(),
                 value: *value,
@@ -263,13 +288,14 @@ fn rank(k: Known) -> usize {
             payoff: false,
             strategy,
         } => ENTRIES.len() + STRATEGIES.len() + strategy,
-        Known::Unknown => ENTRIES.len() + 2 * STRATEGIES.len(),
+        Known::Profile(_) => ENTRIES.len() + 2 * STRATEGIES.len(),
+        Known::Unknown => ENTRIES.len() + 2 * STRATEGIES.len() + 1,
     }
 }
 
 /// Whether the scenario `resolved` uses a metric: its entry's need is met, or, per strategy,
-/// some owner plays the strategy or some final agent has it.
-fn used(k: Known, metrics: &Metrics, resolved: &Value) -> bool {
+/// some owner plays the strategy or some final agent has it; per profile, the profile answered.
+fn used(k: Known, name: &str, metrics: &Metrics, resolved: &Value) -> bool {
     match k {
         Known::Entry(i) => needs_met(ENTRIES[i].2, resolved),
         Known::Strategy { strategy, .. } => {
@@ -281,6 +307,10 @@ fn used(k: Known, metrics: &Metrics, resolved: &Value) -> bool {
                 .get(&format!("share_final_{s}"))
                 .is_some_and(|v| v > 0.0);
             played || present
+        }
+        Known::Profile(_) => {
+            let answers = format!("llm_answers[{}]", profile_of(name));
+            needs_met(Need::Models, resolved) && metrics.get(&answers).is_some_and(|v| v > 0.0)
         }
         Known::Unknown => true,
     }
@@ -347,6 +377,32 @@ mod tests {
         );
         let every: usize = grouped(&m, &plain, true).iter().map(|g| g.1.len()).sum();
         assert_eq!(every, 8);
+    }
+
+    #[test]
+    fn per_profile_model_metrics_are_models_rows_shown_when_the_profile_answered() {
+        let (group, meaning) = describe("llm_accuracy[qwen-15b]");
+        assert_eq!(group, G::Models);
+        assert_eq!(
+            meaning,
+            "share of those answers that were right, profile `qwen-15b`"
+        );
+        for other in ["llm_accuracy[]", "llm_accuracy[x", "payoff_mean[x]", "llm_foo[x]"] {
+            assert_eq!(describe(other).0, G::Other, "{other}");
+        }
+        let m = metrics(&[
+            ("llm_answers", 3.0),
+            ("llm_answers[a]", 3.0),
+            ("llm_accuracy[a]", 1.0),
+            ("llm_answers[b]", 0.0),
+            ("llm_accuracy[b]", f64::NAN),
+        ]);
+        let with = serde_json::json!({"llm": {"cassette": "c.jsonl"}});
+        let shown: Vec<String> = grouped(&m, &with, false)
+            .into_iter()
+            .flat_map(|(_, rows)| rows.into_iter().map(|r| r.name))
+            .collect();
+        assert_eq!(shown, ["llm_answers", "llm_answers[a]", "llm_accuracy[a]"]);
     }
 
     #[test]

@@ -49,7 +49,8 @@
 //!   share of them that were right, `llm_unparseable` = replies that could not be read as an
 //!   answer (counted wrong), `llm_prompt_tokens`, `llm_completion_tokens` = their tokens (from
 //!   the endpoint's `usage`), `llm_cost` = their token cost, `llm_latency_mean_ms` = their mean
-//!   recorded latency.
+//!   recorded latency; and the same per model profile, `llm_<stat>[<profile>]`
+//!   (`llm_accuracy[careful]`), for every profile of the scenario.
 
 use bevy_ecs::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -57,7 +58,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use crate::sim::agents::{Agent, Member, Wallet};
 use crate::sim::credit::Fairness;
 use crate::sim::private::PrivacyAccounts;
-use crate::sim::resources::{Clock, Ledger};
+use crate::sim::resources::{Clock, Ledger, LlmTally};
 use crate::strategy::STRATEGIES;
 
 /// Named metric values in a fixed order.
@@ -169,8 +170,9 @@ pub fn summarise(world: &mut World) -> Metrics {
     push_credit(&mut m, &l, world.resource::<Fairness>());
     census.push(&mut m);
     let sc = &world.resource::<crate::sim::resources::Params>().0;
-    if sc.groups.iter().any(|g| g.llm.is_some()) {
-        push_llm(&mut m, &l);
+    if sc.model_backed() {
+        let profiles = sc.llm.as_ref().map_or(&[][..], |s| &s.profiles[..]);
+        push_llm(&mut m, &l, profiles);
     }
     m
 }
@@ -432,16 +434,42 @@ fn push_credit(m: &mut Metrics, l: &Ledger, f: &Fairness) {
     m.push("credit_failures", l.credit_failures as f64);
 }
 
-/// The metrics of model-backed workers (only for scenarios that have some).
-fn push_llm(m: &mut Metrics, l: &Ledger) {
-    let answers = l.llm_answers as f64;
-    m.push("llm_answers", answers);
-    m.push("llm_accuracy", ratio(l.llm_correct as f64, answers));
-    m.push("llm_unparseable", l.llm_unparseable as f64);
-    m.push("llm_prompt_tokens", l.llm_prompt_tokens as f64);
-    m.push("llm_completion_tokens", l.llm_completion_tokens as f64);
-    m.push("llm_cost", l.llm_cost);
-    m.push("llm_latency_mean_ms", ratio(l.llm_latency_ms, answers));
+/// The metrics of model-backed workers (only for scenarios that have some): in all, then per
+/// profile of the scenario, in file order, as `llm_<stat>[<profile>]` (a profile no worker asked
+/// has 0 answers and NaN ratios).
+fn push_llm(m: &mut Metrics, l: &Ledger, profiles: &[crate::llm::Profile]) {
+    push_tally(m, &l.llm, "");
+    for (i, p) in profiles.iter().enumerate() {
+        let tally = l.llm_by_profile.get(i).cloned().unwrap_or_default();
+        push_tally(m, &tally, &format!("[{}]", p.name));
+    }
+}
+
+/// The names of the per-profile model metrics, without their `[<profile>]`.
+pub const LLM_STATS: [&str; 7] = [
+    "llm_answers",
+    "llm_accuracy",
+    "llm_unparseable",
+    "llm_prompt_tokens",
+    "llm_completion_tokens",
+    "llm_cost",
+    "llm_latency_mean_ms",
+];
+
+fn push_tally(m: &mut Metrics, t: &LlmTally, suffix: &str) {
+    let answers = t.answers as f64;
+    let values = [
+        answers,
+        ratio(t.correct as f64, answers),
+        t.unparseable as f64,
+        t.prompt_tokens as f64,
+        t.completion_tokens as f64,
+        t.cost,
+        ratio(t.latency_ms, answers),
+    ];
+    for (name, value) in LLM_STATS.iter().zip(values) {
+        m.push(format!("{name}{suffix}"), value);
+    }
 }
 
 #[cfg(test)]

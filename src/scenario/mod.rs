@@ -90,8 +90,9 @@ pub struct Group {
     pub capacity: u32,
     /// Whether its agents revise their strategy (adaptation).
     pub adaptive: bool,
-    /// The index of the model profile that answers for its agents (`None`: simulated).
-    pub llm: Option<u16>,
+    /// The indices of the model profiles that answer for its agents, taken in turn by its
+    /// members (member m: entry m mod the length); empty: simulated workers.
+    pub llm: Vec<u16>,
     /// ρ: the probability that a wrong answer of its (simulated) agents is the subtask's lure.
     pub lure: f64,
     /// κ: the probability that a (simulated) agent solving a subtask gives the group's shared
@@ -105,6 +106,18 @@ impl Group {
     /// Agents of the group: `count` members times the identities of each (k for `sybil(k)`).
     pub fn agents(&self) -> u32 {
         self.count.saturating_mul(self.strategy.identities())
+    }
+
+    /// The model profile of the group's agent `member` (its index among the group's agents,
+    /// from 0 at the first), or `None` for simulated workers.
+    pub fn profile(&self, member: u32) -> Option<u16> {
+        let turns = self.llm.len();
+        (turns > 0).then(|| self.llm[member as usize % turns])
+    }
+
+    /// Whether any of its agents is model-backed.
+    pub fn model_backed(&self) -> bool {
+        !self.llm.is_empty()
     }
 }
 
@@ -352,6 +365,11 @@ pub struct Debug {
 }
 
 impl Scenario {
+    /// Whether any group is backed by a model (then runs need the `[llm]` models).
+    pub fn model_backed(&self) -> bool {
+        self.groups.iter().any(Group::model_backed)
+    }
+
     /// Total number of agents (a `sybil(k)` member is k agents).
     pub fn population(&self) -> u32 {
         self.groups.iter().map(Group::agents).sum()

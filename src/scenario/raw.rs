@@ -314,10 +314,12 @@ pub struct RawGroup {
     /// (default `linear`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accuracy: Option<String>,
-    /// The model profile (`[[llm.profile]]` name) that answers for the group's agents; without
-    /// it, they are simulated workers.
+    /// The model profile (`[[llm.profile]]` name) that answers for the group's agents, or a list
+    /// of profiles its agents take in turn (member m, counted from the group's first agent, is
+    /// backed by the list's entry m mod its length: a team of personas, or of models, in one
+    /// group); without it, they are simulated workers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub llm: Option<String>,
+    pub llm: Option<RawProfiles>,
     /// Whether the group's agents revise their strategy in the adaptation phase (default true;
     /// `sybil(k)` groups never do). Only matters when `[adaptation]` is present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -495,6 +497,66 @@ impl JsonSchema for RawDist {
             "anyOf": [
                 { "type": "number" },
                 { "type": "string", "pattern": "^\\s*(uniform|beta|normal)\\s*\\(.*\\)\\s*$" }
+            ]
+        })
+    }
+}
+
+/// The model profile of a group: one name, or a list of names its agents take in turn.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RawProfiles {
+    /// Every agent of the group is backed by this profile.
+    One(String),
+    /// Member m of the group is backed by entry m mod the list's length.
+    Turns(Vec<String>),
+}
+
+impl RawProfiles {
+    /// The names, in order.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            RawProfiles::One(n) => vec![n.as_str()],
+            RawProfiles::Turns(ns) => ns.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawProfiles {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ProfilesVisitor)
+    }
+}
+
+struct ProfilesVisitor;
+
+impl<'de> Visitor<'de> for ProfilesVisitor {
+    type Value = RawProfiles;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a model profile's name, or a list of names its agents take in turn")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawProfiles, E> {
+        Ok(RawProfiles::One(v.to_string()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawProfiles, A::Error> {
+        let mut names = Vec::new();
+        while let Some(n) = seq.next_element::<String>()? {
+            names.push(n);
+        }
+        Ok(RawProfiles::Turns(names))
+    }
+}
+
+impl JsonSchema for RawProfiles {
+    fn schema_name() -> Cow<'static, str> {
+        "Profiles".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A model profile's name, or a list of names the group's agents take in turn",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" }, "minItems": 1 }
             ]
         })
     }

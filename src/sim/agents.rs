@@ -194,6 +194,9 @@ pub struct Roster {
     pub entities: Vec<Entity>,
     /// The group of agent `id`.
     pub groups: Vec<u16>,
+    /// The id of each group's first agent (a group's member m is agent `first[g] + m`; entrants
+    /// come after every initial agent, so their member index is their id minus it too).
+    pub first: Vec<u32>,
 }
 
 /// Spawns the population of `scenario`, drawing initial skills from `rng`, in id order.
@@ -201,6 +204,7 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
     let mut roster = Roster::default();
     let mut id = 0u32;
     for (g, group) in scenario.groups.iter().enumerate() {
+        roster.first.push(id);
         for j in 0..group.agents() {
             let identities = group.strategy.identities();
             let skill: SmallVec<[f64; INLINE_DOMAINS]> = group

@@ -135,24 +135,47 @@ pub struct Ledger {
     pub traffic_revenue: f64,
     /// Traffic revenue passed on to agents.
     pub traffic_paid: f64,
-    /// Answers model-backed workers got from their models.
-    pub llm_answers: u64,
-    /// Of those, answers that were truly correct.
-    pub llm_correct: u64,
-    /// Of those, replies that could not be parsed.
-    pub llm_unparseable: u64,
-    /// Prompt tokens of those answers (from the endpoint's `usage`).
-    pub llm_prompt_tokens: u64,
-    /// Reply tokens of those answers.
-    pub llm_completion_tokens: u64,
-    /// Their token cost (paid by the workers as effort cost).
-    pub llm_cost: f64,
-    /// Sum of their recorded latencies, milliseconds.
-    pub llm_latency_ms: f64,
+    /// What model-backed workers' answers amounted to, in all.
+    pub llm: LlmTally,
+    /// The same per model profile, by the profile's index (grown as profiles answer).
+    pub llm_by_profile: Vec<LlmTally>,
     /// Sum over paid tasks with `D > 0` of `Σ_i |paid_i - φ_i| / D` (φ: true Shapley values).
     pub task_error_sum: f64,
     /// Number of tasks in `task_error_sum`.
     pub task_error_tasks: u64,
+}
+
+/// The answers model-backed workers got from their models: in all, or of one profile.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LlmTally {
+    /// Answers workers got from their models.
+    pub answers: u64,
+    /// Of those, answers that were truly correct.
+    pub correct: u64,
+    /// Of those, replies that could not be parsed.
+    pub unparseable: u64,
+    /// Prompt tokens of those answers (from the endpoint's `usage`).
+    pub prompt_tokens: u64,
+    /// Reply tokens of those answers.
+    pub completion_tokens: u64,
+    /// Their token cost (paid by the workers as effort cost).
+    pub cost: f64,
+    /// Sum of their recorded latencies, milliseconds.
+    pub latency_ms: f64,
+}
+
+impl LlmTally {
+    /// Books one answer: whether it was right and parsed, its reply's tokens and latency, and
+    /// its token cost.
+    pub fn book(&mut self, right: bool, parsed: bool, reply: &crate::llm::Reply, cost: f64) {
+        self.answers += 1;
+        self.correct += u64::from(right);
+        self.unparseable += u64::from(!parsed);
+        self.prompt_tokens += reply.prompt_tokens;
+        self.completion_tokens += reply.completion_tokens;
+        self.cost += cost;
+        self.latency_ms += reply.latency_ms;
+    }
 }
 
 /// What happened during the current tick (reset by the record phase).

@@ -419,14 +419,16 @@ fn model_label(
     };
     let parsed = crate::bank::parse::parse(&item.format, &item.options, &reply.text);
     let label = item.label_of(parsed.as_deref(), sc.tasks.answers, &mut st.others);
-    ledger.llm_answers += 1;
-    ledger.llm_correct += u64::from(label == st.truth);
-    ledger.llm_unparseable += u64::from(parsed.is_none());
-    ledger.llm_prompt_tokens += reply.prompt_tokens;
-    ledger.llm_completion_tokens += reply.completion_tokens;
-    ledger.llm_cost += cost;
+    let (right, parsed) = (label == st.truth, parsed.is_some());
+    ledger.llm.book(right, parsed, reply, cost);
+    let profile = prompts.calls[call].profile as usize;
+    if ledger.llm_by_profile.len() <= profile {
+        ledger
+            .llm_by_profile
+            .resize(profile + 1, Default::default());
+    }
+    ledger.llm_by_profile[profile].book(right, parsed, reply, cost);
     ledger.effort_costs += cost;
-    ledger.llm_latency_ms += reply.latency_ms;
     (label, cost)
 }
 

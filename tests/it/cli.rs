@@ -259,6 +259,32 @@ fn every_figure_of_the_study_is_drawn_from_a_committed_experiment() {
     assert!(figures >= 9, "only {figures} figures in docs/results.md");
 }
 
+/// Every file of `scenarios/` runs as shipped, at its own seed, offline: a scenario with
+/// model-backed workers replays its committed cassette (replay is the default mode and never
+/// opens a socket), so a new user needs no server for any of them.
+#[test]
+fn every_bundled_scenario_runs_offline_at_its_own_seed() {
+    let out = tempfile::tempdir().unwrap();
+    let mut ran = 0;
+    for f in std::fs::read_dir(root().join("scenarios")).unwrap() {
+        let p = f.unwrap().path();
+        if p.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+        let dir = out.path().join(&name);
+        let run = lamas(&["run", p.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+        assert!(
+            run.status.success(),
+            "scenarios/{name}.toml does not run as shipped: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(dir.join("summary.json").is_file(), "{name}");
+        ran += 1;
+    }
+    assert!(ran >= 15, "only {ran} scenarios");
+}
+
 #[test]
 fn every_scenario_is_listed_in_the_scenarios_readme() {
     let readme = std::fs::read_to_string(root().join("scenarios/README.md")).unwrap();

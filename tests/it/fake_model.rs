@@ -15,6 +15,8 @@ pub enum Behaviour {
     /// Answers, after a pause of up to `jitter_ms` that depends on the question (so that
     /// concurrent replies arrive out of order).
     Answer { jitter_ms: u64 },
+    /// Answers every question wrong (off by one): a weaker model than `Answer`'s.
+    Wrong,
     /// Answers every request with this HTTP status.
     Status(u16),
     /// Answers 200 with a body that is not a chat completion.
@@ -121,6 +123,7 @@ fn handle(
             std::thread::sleep(Duration::from_millis(hash(&question) % (jitter_ms + 1)));
             (200, completion(&answer(&question), &question))
         }
+        Behaviour::Wrong => (200, completion(&wrong(&question), &question)),
         Behaviour::Status(s) => (*s, format!("{{\"error\": \"status {s} on purpose\"}}")),
         Behaviour::Garbage => (200, "<html>not a completion</html>".to_string()),
         Behaviour::Slow(d) => {
@@ -169,6 +172,15 @@ pub fn answer(question: &str) -> String {
         Some(r) if hash(question).is_multiple_of(4) => format!("The answer is {}.", r + 1),
         Some(r) => format!("{r}"),
         None => "I do not know.".into(),
+    }
+}
+
+/// A wrong answer to a bank question: the right one plus one, or (for a question the fake cannot
+/// answer) nothing readable.
+fn wrong(question: &str) -> String {
+    match answer(question).parse::<u64>() {
+        Ok(r) => format!("{}", r + 1),
+        Err(_) => "The answer is unknown.".into(),
     }
 }
 

@@ -146,7 +146,10 @@ pub fn same_results(a: &Path, b: &Path) {
     let summary = |d: &Path| {
         let mut v: serde_json::Value =
             serde_json::from_slice(&std::fs::read(d.join("summary.json")).unwrap()).unwrap();
-        v.as_object_mut().unwrap().remove("llm_latency_mean_ms");
+        // Latencies, in all and per profile, are measured anew by each recording.
+        v.as_object_mut()
+            .unwrap()
+            .retain(|k, _| !k.starts_with("llm_latency_mean_ms"));
         v
     };
     assert_eq!(
@@ -380,6 +383,99 @@ fn the_api_key_comes_from_the_environment_and_is_written_nowhere() {
     );
 }
 
+/// A team of two models behind two endpoints, one right on three items in four and one always
+/// wrong, is recorded and replayed like any team, and its metrics are reported per profile:
+/// the weak profile's accuracy is exactly 0, the per-profile answers, tokens and costs add up to
+/// the totals, and the total accuracy is the answers-weighted mean of the profiles'.
+#[test]
+fn a_team_of_two_models_reports_each_profile_and_replays_bit_for_bit() {
+    let good = FakeModel::start(Behaviour::Answer { jitter_ms: 5 });
+    let weak = FakeModel::start(Behaviour::Wrong);
+    let root = tempfile::tempdir().unwrap();
+    let extra = "cost_per_input_token = 0.01\ncost_per_output_token = 0.02";
+    let sc = team(root.path(), &good.url, 4, 30, extra);
+    let text = std::fs::read_to_string(&sc).unwrap().replacen(
+        &format!("base_url = \"{}\"\nmodel = \"fake\"\ntemperature", good.url),
+        &format!("base_url = \"{}\"\nmodel = \"weak\"\ntemperature", weak.url),
+        1,
+    );
+    std::fs::write(&sc, text).unwrap();
+    ok(&run(&sc, "rec", "record"), "record two endpoints");
+    assert!(weak.requests.load(std::sync::atomic::Ordering::Relaxed) > 0);
+    ok(&run(&sc, "rep", "replay"), "replay");
+    same_tables(&sc.with_file_name("rec"), &sc.with_file_name("rep"));
+    let s: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(sc.with_file_name("rep").join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let m = |k: &str| s[k].as_f64().unwrap_or_else(|| panic!("{k} in {s}"));
+    assert_eq!(m("llm_accuracy[b]"), 0.0, "the weak model is never right");
+    assert!(
+        (0.4..0.95).contains(&m("llm_accuracy[a]")),
+        "{}",
+        m("llm_accuracy[a]")
+    );
+    for stat in ["llm_answers", "llm_prompt_tokens", "llm_completion_tokens"] {
+        assert_eq!(
+            m(stat),
+            m(&format!("{stat}[a]")) + m(&format!("{stat}[b]")),
+            "{stat}"
+        );
+    }
+    assert!((m("llm_cost") - m("llm_cost[a]") - m("llm_cost[b]")).abs() < 1e-9);
+    let weighted = m("llm_accuracy[a]") * m("llm_answers[a]") / m("llm_answers");
+    assert!((m("llm_accuracy") - weighted).abs() < 1e-12);
+}
+
+/// A group backed by a list of profiles: its members take them in turn (member m the entry
+/// m mod 2), so under round-robin routing the two models answer alike numbers of subtasks, and
+/// only the weak one's answers are all wrong.
+#[test]
+fn a_group_whose_members_take_two_profiles_in_turn() {
+    let good = FakeModel::start(Behaviour::Answer { jitter_ms: 0 });
+    let weak = FakeModel::start(Behaviour::Wrong);
+    let sc = crate::support::scenario(&format!(
+        r#"ticks = 60
+[tasks]
+arrival_rate = 2
+subtasks = 1
+domains = 1
+[bank]
+families = ["addition(1)"]
+[assignment]
+policy = "round_robin"
+[llm]
+[[llm.profile]]
+name = "good"
+base_url = "{}"
+model = "fake"
+[[llm.profile]]
+name = "weak"
+base_url = "{}"
+model = "weak"
+[[population]]
+name = "team"
+count = 4
+llm = ["good", "weak"]
+"#,
+        good.url, weak.url
+    ));
+    assert_eq!(sc.groups[0].llm, vec![0, 1]);
+    assert_eq!(
+        (0..4).map(|m| sc.groups[0].profile(m)).collect::<Vec<_>>(),
+        [Some(0), Some(1), Some(0), Some(1)]
+    );
+    let l = live_ledger(&sc);
+    let (g, w) = (&l.llm_by_profile[0], &l.llm_by_profile[1]);
+    assert!(
+        g.answers > 40 && g.answers.abs_diff(w.answers) <= 2,
+        "{g:?} {w:?}"
+    );
+    assert!(g.correct > g.answers / 2, "{g:?}");
+    assert_eq!(w.correct, 0, "{w:?}");
+    assert_eq!(l.llm.answers, g.answers + w.answers);
+}
+
 /// A scenario of one model-backed group of 8 playing `strategy`, about 400 subtasks, no loss.
 fn lone_group(url: &str, strategy: &str) -> lamas::scenario::Scenario {
     crate::support::scenario(&format!(
@@ -424,7 +520,7 @@ fn workers_that_do_not_work_never_call_their_model() {
     for strategy in ["shirker", "copycat", "byzantine"] {
         let before = fake.requests.load(std::sync::atomic::Ordering::Relaxed);
         let l = live_ledger(&lone_group(&fake.url, strategy));
-        assert_eq!(l.llm_answers, 0, "{strategy}");
+        assert_eq!(l.llm.answers, 0, "{strategy}");
         assert_eq!(
             fake.requests.load(std::sync::atomic::Ordering::Relaxed),
             before,
@@ -447,19 +543,19 @@ fn a_partial_worker_asks_its_model_with_probability_e() {
     let honest = live_ledger(&lone_group(&fake.url, "honest"));
     // With no loss every resolved subtask was worked once, by a model-backed worker that asked;
     // at most one answer per worker (capacity 1) was still on its way when the run ended.
-    let in_flight = honest.llm_answers - honest.subtasks_resolved;
+    let in_flight = honest.llm.answers - honest.subtasks_resolved;
     assert!(in_flight <= 8, "{in_flight}");
-    assert!(honest.llm_answers > 300, "{}", honest.llm_answers);
-    let p = honest.llm_correct as f64 / honest.llm_answers as f64;
+    assert!(honest.llm.answers > 300, "{}", honest.llm.answers);
+    let p = honest.llm.correct as f64 / honest.llm.answers as f64;
     assert!((0.65..0.85).contains(&p), "accuracy {p}");
     assert!(
-        honest.llm_correct - honest.subtasks_correct <= in_flight,
+        honest.llm.correct - honest.subtasks_correct <= in_flight,
         "consensus keeps the one answer"
     );
-    assert_eq!(honest.llm_unparseable, 0);
+    assert_eq!(honest.llm.unparseable, 0);
     let half = live_ledger(&lone_group(&fake.url, "partial(0.5)"));
     let n = half.subtasks_resolved as f64;
-    crate::support::assert_proportion("asked", half.llm_answers as f64, n, 0.5, 4.0);
+    crate::support::assert_proportion("asked", half.llm.answers as f64, n, 0.5, 4.0);
 }
 
 /// Runs of a sweep that record into one cassette at once make each call once: with common seeds,

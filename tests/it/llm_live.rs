@@ -244,3 +244,44 @@ fn calibrate_live_and_recorded_against_the_real_model() {
     );
     assert!(value(&t, "sampler", "completion_tokens_mean") > 0.0, "{t}");
 }
+
+/// The installed model is the catalogue's (checked when it was assembled), and a copy of it with
+/// one byte changed fails `verify`, which deletes it and its record: a corrupted file is never
+/// left where the server loads from.
+#[test]
+fn a_corrupted_copy_of_the_real_model_fails_its_hash_and_is_removed() {
+    let installed = Path::new(model());
+    assert!(
+        installed.ends_with("target/llm-models/smollm2-135m.gguf"),
+        "{installed:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("smollm2-135m.gguf");
+    std::fs::copy(installed, &copy).unwrap();
+    std::fs::copy(
+        installed.with_extension("json"),
+        copy.with_extension("json"),
+    )
+    .unwrap();
+    let verify = || {
+        Command::new("python3")
+            .arg(root().join("scripts/llm_models.py"))
+            .args([
+                "verify",
+                "smollm2-135m",
+                "--dir",
+                dir.path().to_str().unwrap(),
+            ])
+            .output()
+            .unwrap()
+    };
+    assert!(verify().status.success(), "the installed copy verifies");
+    let mut bytes = std::fs::read(&copy).unwrap();
+    bytes[50_000_000] ^= 0x40;
+    std::fs::write(&copy, bytes).unwrap();
+    let refused = verify();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(err.contains("refused") && err.contains("removed"), "{err}");
+    assert!(!copy.exists() && !copy.with_extension("json").exists());
+}

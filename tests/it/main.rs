@@ -12,6 +12,7 @@ mod faults;
 mod fuzz;
 mod llm;
 mod llm_live;
+mod llm_models;
 mod model;
 mod privacy;
 mod robustness;

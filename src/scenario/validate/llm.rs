@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::Checker;
 use crate::bank::{Bank, FamilyKind};
 use crate::llm::{LlmSetup, Profile, SeedBy};
-use crate::scenario::raw::{RawBank, RawProfile, RawScenario};
+use crate::scenario::raw::{RawBank, RawProfile, RawProfiles, RawScenario};
 use crate::scenario::{Group, Tasks};
 use crate::syntax::error::{KeyPath, Problem};
 use crate::syntax::spec::suggest;
@@ -103,7 +103,21 @@ pub(super) fn bank(c: &mut Checker, raw: &mut Option<RawBank>, tasks: &Tasks) ->
     Some(bank)
 }
 
-/// The models, if `[llm]` is present; sets each group's profile and checks the references.
+/// A group names a profile that is not defined.
+fn unknown_profile(at: KeyPath, name: &str, profiles: &[Profile]) -> Problem {
+    let hint = suggest(name, profiles.iter().map(|q| q.name.as_str()))
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    let known: Vec<&str> = profiles.iter().map(|q| q.name.as_str()).collect();
+    Problem::new(at, format!("unknown model profile `{name}`")).help(if known.is_empty() {
+        "define it in an [[llm.profile]] table with a `name`, a `base_url` and a `model`"
+            .to_string()
+    } else {
+        format!("{hint}profiles: {}", known.join(", "))
+    })
+}
+
+/// The models, if `[llm]` is present; sets each group's profiles and checks the references.
 pub(super) fn models(
     c: &mut Checker,
     raw: &mut RawScenario,
@@ -124,23 +138,24 @@ pub(super) fn models(
     };
     let has_bank = raw.bank.is_some();
     for (i, (g, group)) in raw.population.iter().zip(groups.iter_mut()).enumerate() {
-        let Some(name) = &g.llm else { continue };
+        let Some(names) = &g.llm else { continue };
         let p = KeyPath::root().key("population").index(i).key("llm");
-        match profiles.iter().position(|q| &q.name == name) {
-            Some(j) => group.llm = Some(j as u16),
-            None => {
-                let hint = suggest(name, profiles.iter().map(|q| q.name.as_str()))
-                    .map(|s| format!("did you mean `{s}`? "))
-                    .unwrap_or_default();
-                let known: Vec<&str> = profiles.iter().map(|q| q.name.as_str()).collect();
-                c.problems.push(
-                    Problem::new(p.clone(), format!("unknown model profile `{name}`"))
-                        .help(if known.is_empty() {
-                            "define it in an [[llm.profile]] table with a `name`, a `base_url` and a `model`".to_string()
-                        } else {
-                            format!("{hint}profiles: {}", known.join(", "))
-                        }),
-                );
+        let listed = matches!(names, RawProfiles::Turns(_));
+        if names.names().is_empty() {
+            c.problems.push(
+                Problem::new(p.clone(), "expected at least one model profile, found an empty list")
+                    .help("name one profile (`llm = \"careful\"`) or several its agents take in turn (`llm = [\"a\", \"b\"]`)"),
+            );
+        }
+        for (j, name) in names.names().into_iter().enumerate() {
+            let at = if listed {
+                p.clone().index(j)
+            } else {
+                p.clone()
+            };
+            match profiles.iter().position(|q| q.name == name) {
+                Some(k) => group.llm.push(k as u16),
+                None => c.problems.push(unknown_profile(at, name, &profiles)),
             }
         }
         if !has_bank {

@@ -143,7 +143,7 @@ fn validate_group(
             (_, Some(Strategy::Sybil(_))) => false,
             (a, _) => a.unwrap_or(true),
         },
-        llm: None,
+        llm: Vec::new(),
         lure: match g.lure {
             Some(_) => c.prob(gp.key("lure"), &mut g.lure, d::LURE),
             None => d::LURE,
