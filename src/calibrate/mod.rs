@@ -10,6 +10,7 @@
 
 pub mod fit;
 pub mod fragment;
+pub mod latent;
 pub mod moments;
 pub mod plan;
 pub mod profile;

@@ -387,7 +387,12 @@ mod tests {
             meaning,
             "share of those answers that were right, profile `qwen-15b`"
         );
-        for other in ["llm_accuracy[]", "llm_accuracy[x", "payoff_mean[x]", "llm_foo[x]"] {
+        for other in [
+            "llm_accuracy[]",
+            "llm_accuracy[x",
+            "payoff_mean[x]",
+            "llm_foo[x]",
+        ] {
             assert_eq!(describe(other).0, G::Other, "{other}");
         }
         let m = metrics(&[

@@ -53,6 +53,20 @@ impl AccuracyCurve {
         })
     }
 
+    /// The competence with the logistic curve's log-odds shifted by `shift` (a latent item
+    /// effect λz + μw): `e · σ(logit(s) − slope · d + shift)`; skills of exactly 0 or 1 stay, and
+    /// a shift of 0 is [`AccuracyCurve::competence`] bit for bit. The linear curve has no
+    /// log-odds to shift (validation refuses loadings with it).
+    pub fn competence_shifted(&self, e: f64, s: f64, d: f64, shift: f64) -> f64 {
+        match *self {
+            AccuracyCurve::Logistic { slope } if shift != 0.0 && s > 0.0 && s < 1.0 => {
+                let logit = (s / (1.0 - s)).ln();
+                e / (1.0 + (-(logit - slope * d + shift)).exp())
+            }
+            _ => self.competence(e, s, d),
+        }
+    }
+
     /// The competence of a worker of effort `e` and skill `s` on a subtask of difficulty `d`.
     pub fn competence(&self, e: f64, s: f64, d: f64) -> f64 {
         match *self {

@@ -98,6 +98,14 @@ pub struct Group {
     /// κ: the probability that a (simulated) agent solving a subtask gives the group's shared
     /// answer to it.
     pub shared: f64,
+    /// λ: the loading of its (simulated) agents' log-odds of being right on the item's latent
+    /// effect z, shared by every group (0: none).
+    pub item_loading: f64,
+    /// The model it stands for (an index among the scenario's model names), whose item effect
+    /// w its agents share with the other groups of that model.
+    pub model: Option<u16>,
+    /// μ: the loading on the item effect w of its model (0: none).
+    pub model_loading: f64,
     /// How its agents' competence falls with a subtask's difficulty.
     pub accuracy: crate::rules::accuracy::AccuracyCurve,
 }

@@ -309,6 +309,21 @@ pub struct RawGroup {
     /// its own (default 0: every agent draws its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared: Option<f64>,
+    /// Correlated correctness: the loading λ ≥ 0 of the group's simulated agents on the item's
+    /// latent effect z ~ N(0, 1), one draw per subtask shared by every group: competence becomes
+    /// `e · σ(logit(s) − slope · δ + λ z + μ w)` (needs `accuracy = "logistic(slope)"`), so
+    /// groups err on the same items beyond what δ explains (default 0: no latent effect).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_loading: Option<f64>,
+    /// The model the group stands for (a name): groups of one model share, besides z, the
+    /// item's latent effect w ~ N(0, 1) of that model, with loading `model_loading` (default:
+    /// none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The loading μ ≥ 0 of the group's simulated agents on the latent effect w of its `model`
+    /// (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_loading: Option<f64>,
     /// How competence falls with a subtask's difficulty δ: `linear` (`e · s · (1 − δ)`) or
     /// `logistic(slope)` (`e · σ(logit(s) − slope · δ)`, a cliff as for language models)
     /// (default `linear`).

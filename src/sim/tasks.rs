@@ -96,6 +96,10 @@ pub struct Subtask {
     /// (group, its three uniforms) of each group with shared answers (`population[].shared`)
     /// whose agents took the shared answer, drawn by the first of them ([`crate::strategy::answer::shared_label`]).
     pub shared: Vec<(u16, [f64; 3])>,
+    /// The subtask's latent item effects drawn so far (`population[].item_loading`, `model`):
+    /// (`COMMON`, z) for the effect every group shares, (m, w) for model m's, each drawn by the
+    /// first agent that needs it ([`Subtask::latent`]).
+    pub latent: Vec<(u16, f64)>,
     /// Answers the coordinator still expects (sent slots not known to be lost).
     pub waiting: u32,
     /// Answers already checked under `verified`.
@@ -116,7 +120,21 @@ pub struct Subtask {
     pub others: Vec<String>,
 }
 
+/// The key of the common latent item effect z in [`Subtask::latent`].
+pub const COMMON: u16 = u16::MAX;
+
 impl Subtask {
+    /// The latent effect `key` of the subtask (z for [`COMMON`], else model `key`'s w): drawn
+    /// from `rng` as a standard normal the first time it is asked for, then kept.
+    pub fn latent(&mut self, key: u16, rng: &mut crate::rng::SimRng) -> f64 {
+        if let Some((_, x)) = self.latent.iter().find(|(k, _)| *k == key) {
+            return *x;
+        }
+        let x: f64 = rand_distr::Distribution::sample(&rand_distr::StandardNormal, rng);
+        self.latent.push((key, x));
+        x
+    }
+
     /// A subtask not yet assigned, wanting `want` workers.
     pub fn new(domain: u16, difficulty: f64, truth: u16, want: u32) -> Self {
         Subtask {
@@ -128,6 +146,7 @@ impl Subtask {
             first_label: None,
             collusion: Vec::new(),
             shared: Vec::new(),
+            latent: Vec::new(),
             waiting: 0,
             checked: 0,
             announce_after: 0,

@@ -278,9 +278,6 @@ fn work_one(
     effect.pay(cost);
     ctx.ledger.effort_costs += cost;
     effect.practice = Some((st.domain, work.effort));
-    let competence = group
-        .accuracy
-        .competence(work.effort, worker.skill, st.difficulty);
     let plan = ctx.prompts.plans.get(i).copied().unwrap_or(Plan::Simulated);
     let label = match (agreed, plan) {
         (Some(label), _) => label,
@@ -289,14 +286,27 @@ fn work_one(
             effect.pay(cost);
             label
         }
-        (None, plan) => simulated_label(
-            sc,
-            st,
-            worker.group,
-            (work.answering, competence),
-            plan,
-            &mut ctx.streams.work,
-        ),
+        (None, plan) => {
+            let solving = plan == Plan::Simulated
+                && matches!(work.answering, Answering::Solve | Answering::Collude { .. });
+            let rng = &mut ctx.streams.work;
+            let competence = competence(
+                sc,
+                st,
+                worker.group,
+                (work.effort, worker.skill),
+                solving,
+                rng,
+            );
+            simulated_label(
+                sc,
+                st,
+                worker.group,
+                (work.answering, competence),
+                plan,
+                rng,
+            )
+        }
     };
     st.first_label.get_or_insert(label);
     if let (Answering::Collude { group }, None) = (work.answering, agreed) {
@@ -317,6 +327,30 @@ fn work_one(
     let out = (ctx.now, 0, sc.messages.answer_bytes, copies);
     send_answer(ctx, (sub, slot, answer), out, st);
     effect
+}
+
+/// A simulated worker's competence on the subtask: its group's accuracy curve at its effort and
+/// skill, the log-odds shifted by `λ z + μ w` when its group loads on the subtask's latent
+/// effects and it solves (they are drawn then, by the first agent that needs them: nothing is
+/// drawn for a guess, or for a group without loadings).
+fn competence(
+    sc: &crate::scenario::Scenario,
+    st: &mut Subtask,
+    group: u16,
+    (effort, skill): (f64, f64),
+    solving: bool,
+    rng: &mut crate::rng::SimRng,
+) -> f64 {
+    let g = &sc.groups[group as usize];
+    let mut shift = 0.0;
+    if solving && g.item_loading > 0.0 {
+        shift += g.item_loading * st.latent(crate::sim::tasks::COMMON, rng);
+    }
+    if let (true, Some(m)) = (solving && g.model_loading > 0.0, g.model) {
+        shift += g.model_loading * st.latent(m, rng);
+    }
+    g.accuracy
+        .competence_shifted(effort, skill, st.difficulty, shift)
 }
 
 /// A simulated worker's label: its group's shared answer with probability κ when it solves,

@@ -520,3 +520,137 @@ fn a_logistic_accuracy_curve_falls_as_its_formula_says() {
         4.5,
     );
 }
+
+/// `∫ f(z) φ(z) dz` over the standard normal, by the trapezoid rule on [−10, 10] in steps of
+/// 0.005 (for smooth bounded integrands the rule converges faster than any power of the step:
+/// the error is far below the tests' tolerances).
+fn normal_expectation(f: impl Fn(f64) -> f64) -> f64 {
+    let (n, h) = (4_000, 5e-3);
+    (0..=n)
+        .map(|i| {
+            let z = -10.0 + i as f64 * h;
+            let w = if i == 0 || i == n { 0.5 } else { 1.0 };
+            w * f(z) * (-z * z / 2.0).exp()
+        })
+        .sum::<f64>()
+        * h
+        / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+fn sigma(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Two agents, one per group, both on every subtask (redundancy 2, `verified`: right when either
+/// is), their groups' keys `a` and `b` added.
+fn pair(a: &str, b: &str) -> String {
+    format!(
+        r#"
+ticks = 400
+seed = 5
+[tasks]
+arrival_rate = 4.0
+subtasks = 3
+domains = 1
+answers = 4
+deadline = 8
+[assignment]
+redundancy = 2
+[consensus]
+rule = "verified"
+[[population]]
+name = "a"
+count = 1
+skill = 0.6
+capacity = 200
+accuracy = "logistic(0)"
+{a}
+[[population]]
+name = "b"
+count = 1
+skill = 0.7
+capacity = 200
+accuracy = "logistic(0)"
+{b}
+"#
+    )
+}
+
+#[test]
+fn latent_item_effects_make_two_groups_wrong_together_as_the_integral_says() {
+    // Right with probability σ(logit s + λ z + μ w) given the item's effects, the two agents are
+    // both wrong with probability E[(1 − σ(a + ·))(1 − σ(b + ·))]: over one shared normal when
+    // they load on the common effect z or on the effect w of one model, and the product of the
+    // two expectations when their models differ (independent w's).
+    let (a, b) = ((0.6f64 / 0.4).ln(), (0.7f64 / 0.3).ln());
+    let shared = |la: f64, lb: f64| {
+        normal_expectation(|z| (1.0 - sigma(a + la * z)) * (1.0 - sigma(b + lb * z)))
+    };
+    let apart = |la: f64, lb: f64| {
+        normal_expectation(|z| 1.0 - sigma(a + la * z))
+            * normal_expectation(|z| 1.0 - sigma(b + lb * z))
+    };
+    let cases = [
+        (
+            "item_loading = 1.5",
+            "item_loading = 1.0",
+            shared(1.5, 1.0),
+            41,
+        ),
+        (
+            "model = \"m\"\nmodel_loading = 1.5",
+            "model = \"m\"\nmodel_loading = 1.0",
+            shared(1.5, 1.0),
+            42,
+        ),
+        (
+            "model = \"m\"\nmodel_loading = 1.5",
+            "model = \"n\"\nmodel_loading = 1.0",
+            apart(1.5, 1.0),
+            43,
+        ),
+        (
+            "item_loading = 1.0\nmodel = \"m\"\nmodel_loading = 1.0",
+            "item_loading = 1.0\nmodel = \"n\"\nmodel_loading = 1.0",
+            normal_expectation(|z| {
+                normal_expectation(|w| 1.0 - sigma(a + z + w))
+                    * normal_expectation(|w| 1.0 - sigma(b + z + w))
+            }),
+            44,
+        ),
+    ];
+    assert!(
+        shared(1.5, 1.0) > apart(1.5, 1.0) + 0.03,
+        "the cases differ"
+    );
+    for (ka, kb, both_wrong, seed) in cases {
+        let out = sim::run(&scenario(&pair(ka, kb)), seed);
+        let n = metric(&out, "tasks_completed") * 3.0;
+        assert!(n > 4000.0, "{n}");
+        assert_proportion(
+            &format!("verified of two, {ka} / {kb}"),
+            metric(&out, "subtask_accuracy") * n,
+            n,
+            1.0 - both_wrong,
+            4.5,
+        );
+    }
+}
+
+#[test]
+fn loadings_of_zero_are_the_model_without_them_draw_for_draw() {
+    let run = |a: &str, b: &str| format!("{:?}", sim::run(&scenario(&pair(a, b)), 7).metrics);
+    let base = run("", "");
+    assert_eq!(
+        base,
+        run(
+            "item_loading = 0\nmodel = \"m\"\nmodel_loading = 0",
+            "item_loading = 0"
+        )
+    );
+    assert_ne!(
+        base,
+        run("item_loading = 1", ""),
+        "a loading changes the run"
+    );
+}

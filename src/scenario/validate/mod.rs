@@ -47,6 +47,13 @@ pub mod defaults {
     pub const LURE: f64 = 0.0;
     /// `population[].shared` (κ: every agent answers on its own).
     pub const SHARED: f64 = 0.0;
+    /// `population[].item_loading` (λ: no latent item effect).
+    pub const ITEM_LOADING: f64 = 0.0;
+    /// `population[].model_loading` (μ: no latent effect of the group's model).
+    pub const MODEL_LOADING: f64 = 0.0;
+    /// The largest loading on a latent item effect (a shift of 10 standard deviations in
+    /// log-odds is already a certainty).
+    pub const MAX_LOADING: f64 = 10.0;
     /// `population[].accuracy` (the curve `linear`, when the key is absent).
     pub const ACCURACY: &str = "linear";
     /// `tasks.arrival_rate`.

@@ -21,9 +21,12 @@ pub(super) fn population(c: &mut Checker, raw: &mut [RawGroup], domains: u32) ->
     }
     let mut groups = Vec::new();
     let mut names: Vec<String> = Vec::new();
+    let mut models: Vec<String> = Vec::new();
     for (i, g) in raw.iter_mut().enumerate() {
         let gp = pp.index(i);
-        groups.push(validate_group(c, g, &gp, domains, &mut names));
+        let mut group = validate_group(c, g, &gp, domains, &mut names);
+        latent(c, g, &gp, &mut group, &mut models);
+        groups.push(group);
     }
     let population: u64 = groups
         .iter()
@@ -144,6 +147,9 @@ fn validate_group(
             (a, _) => a.unwrap_or(true),
         },
         llm: Vec::new(),
+        item_loading: d::ITEM_LOADING,
+        model: None,
+        model_loading: d::MODEL_LOADING,
         lure: match g.lure {
             Some(_) => c.prob(gp.key("lure"), &mut g.lure, d::LURE),
             None => d::LURE,
@@ -159,6 +165,59 @@ fn validate_group(
             }),
             None => AccuracyCurve::parse(d::ACCURACY).unwrap_or(AccuracyCurve::Linear),
         },
+    }
+}
+
+/// The latent item effects of a group: `item_loading` λ, `model` and `model_loading` μ (read only
+/// when given, so that a scenario without them resolves as before); the model's name becomes an
+/// index into `models`. A loading shifts the log-odds of the logistic curve, so it needs one.
+fn latent(
+    c: &mut Checker,
+    g: &mut RawGroup,
+    gp: &KeyPath,
+    group: &mut Group,
+    models: &mut Vec<String>,
+) {
+    use defaults as d;
+    let loading = |c: &mut Checker, key: &str, v: &mut Option<f64>, default: f64| match v {
+        Some(_) => c.num(gp.key(key), v, default, 0.0, d::MAX_LOADING),
+        None => default,
+    };
+    group.item_loading = loading(c, "item_loading", &mut g.item_loading, d::ITEM_LOADING);
+    group.model_loading = loading(c, "model_loading", &mut g.model_loading, d::MODEL_LOADING);
+    if let Some(name) = &g.model {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch))
+        {
+            c.problems.push(Problem::new(
+                gp.key("model"),
+                format!("model name `{name}` must be non-empty and use only letters, digits, `_`, `-` and `.`"),
+            ));
+        }
+        let i = models.iter().position(|m| m == name).unwrap_or_else(|| {
+            models.push(name.clone());
+            models.len() - 1
+        });
+        group.model = Some(i as u16);
+    } else if group.model_loading > 0.0 {
+        c.problems.push(
+            Problem::new(gp.key("model_loading"), "a loading on a model's item effect needs the model")
+                .help("name the model the group stands for, e.g. `model = \"qwen2.5-coder-1.5b\"`: groups of one model share its item effect"),
+        );
+    }
+    let loaded = group.item_loading > 0.0 || group.model_loading > 0.0;
+    if loaded && !matches!(group.accuracy, AccuracyCurve::Logistic { .. }) {
+        let key = if g.item_loading.is_some_and(|l| l > 0.0) {
+            "item_loading"
+        } else {
+            "model_loading"
+        };
+        c.problems.push(
+            Problem::new(gp.key(key), "a latent item effect shifts the log-odds of the logistic accuracy curve, but the group's curve is `linear`")
+                .help("set `accuracy = \"logistic(slope)\"` (`logistic(0)` for no fall with difficulty)"),
+        );
     }
 }
 
