@@ -48,6 +48,8 @@ pub struct Args {
     pub seed: Option<u64>,
     /// Output folder.
     pub out: Option<PathBuf>,
+    /// Fit latent item effects shared across profiles (`--latent`).
+    pub latent: bool,
 }
 
 fn flag(flag: &str, message: impl Into<String>) -> Failure {
@@ -173,7 +175,7 @@ fn answer_and_fit(
         .llm
         .as_ref()
         .ok_or_else(|| flag("SCENARIO", "no [llm]"))?;
-    fit_all(sc, plan, &replies, (setup, seed))
+    fit_all(sc, plan, &replies, (setup, seed, a.latent))
 }
 
 /// The scenario's models, or why it cannot be calibrated.
@@ -334,13 +336,13 @@ fn fit_all(
     sc: &Scenario,
     plan: &Plan,
     replies: &[Reply],
-    (setup, seed): (&LlmSetup, u64),
+    (setup, seed, latent): (&LlmSetup, u64, bool),
 ) -> Result<Fitted, Failure> {
     let k = sc.tasks.answers;
     let answered: Vec<Vec<Vec<Answer>>> = (0..plan.profiles.len())
         .map(|i| answers(plan, replies, i))
         .collect();
-    let (fits, pairings) = profile::fit_all(plan, &answered, &setup.profiles, k, seed)
+    let (fits, pairings) = profile::fit_all(plan, &answered, &setup.profiles, (k, seed, latent))
         .map_err(|e| Failure::Input(Box::new(Message(e))))?;
     let mut rows: Vec<table::Row> = fits.iter().flat_map(table::profile_rows).collect();
     rows.extend(pairings.iter().flat_map(table::pairing_rows));

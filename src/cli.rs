@@ -209,6 +209,11 @@ pub enum Command {
         /// Output folder (default: `runs/<scenario name>-calibration`).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also fit latent item effects the profiles share (a common one and one per model, with
+        /// the models' loadings), so that the calibrated groups err on the same items as the
+        /// profiles did.
+        #[arg(long)]
+        latent: bool,
     },
     /// Allocations of a cooperative game (a TOML or JSON game file) by each credit mechanism.
     Credit {
@@ -420,6 +425,7 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             profiles,
             seed,
             out,
+            latent,
         } => crate::calibrate_cmd::calibrate(&crate::calibrate_cmd::Args {
             file: scenario,
             set,
@@ -430,6 +436,7 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             profiles,
             seed,
             out,
+            latent,
         }),
     }
 }

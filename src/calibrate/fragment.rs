@@ -116,6 +116,21 @@ pub fn fragment(sc: &Scenario, fits: &[ProfileFit], profiles: &[usize], header: 
             "accuracy = \"logistic({})\"  # {slope_note}",
             r4(f.slope.value)
         );
+        if let Some(l) = &f.loadings {
+            let _ = writeln!(
+                s,
+                "item_loading = {}  # {}",
+                r4(l.item_loading.value),
+                interval(&l.item_loading)
+            );
+            let _ = writeln!(s, "model = \"{}\"", l.model);
+            let _ = writeln!(
+                s,
+                "model_loading = {}  # {}",
+                r4(l.model_loading.value),
+                interval(&l.model_loading)
+            );
+        }
         let shared = if f.shared.value.is_finite() {
             f.shared.value
         } else {

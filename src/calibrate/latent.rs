@@ -15,10 +15,12 @@
 //! its profiles (personas of one model differ in their curves, not in how they load), which is
 //! what makes them identified: two profiles of different models are both right, beyond their
 //! curves, through λ_m·λ_m' alone, and two of one model through λ_m² + μ_m². So λ is fitted with
-//! at least two profiles — one per model with three models or more, one for all with one or two
-//! models (two models' pairs say only λ_m·λ_m') — and μ_m when model m has at least two profiles
-//! and there are at least two models (with one model, its effect is the common one). Loadings
-//! are reported ≥ 0: the likelihood does not change when every λ, or one μ, changes sign.
+//! at least two profiles — one per model with three models or more, one for all with two models
+//! (their pairs say only λ_m·λ_m') — and μ_m when model m has at least two profiles and there are
+//! at least two models. With one model its effect is the common one, and with three profiles or
+//! more each profile has its own λ (a one-factor model, identified by the profiles' pairs), so
+//! that a sampling profile may load less than greedy ones. Loadings are reported ≥ 0: the
+//! likelihood does not change when every λ, or one μ, changes sign.
 //!
 //! The marginal likelihood integrates z and each w by Gauss–Hermite quadrature ([`NODES`] nodes
 //! each; tested against a fine trapezoid rule to 1e-5); its exact gradient is the posterior
@@ -172,9 +174,10 @@ struct Layout {
 }
 
 impl Layout {
-    /// λ is fitted with at least two profiles, one per model with three models or more, one for
-    /// both with two (their product is all the profiles of two models can say), one with one
-    /// model; μ of a model with at least two profiles when there are at least two models.
+    /// λ is fitted with at least two profiles: one per profile when they are three or more of one
+    /// model (a one-factor model), one per model with three models or more, else one for all
+    /// (two models' pairs say only the product of their λs); μ of a model with at least two
+    /// profiles when there are at least two models.
     fn new(data: &[Answers]) -> Layout {
         let models = data.iter().map(|p| p.model + 1).max().unwrap_or(0);
         let per_model = |m: usize| data.iter().filter(|p| p.model == m).count();
@@ -184,7 +187,15 @@ impl Layout {
             at += p.sources + 1;
         }
         let lambda_fitted = data.len() >= 2;
-        let lambdas = if models >= 3 { models } else { 1 };
+        // One model and three profiles or more: a one-factor model, a λ per profile.
+        let per_profile = models == 1 && data.len() >= 3;
+        let lambdas = if per_profile {
+            data.len()
+        } else if models >= 3 {
+            models
+        } else {
+            1
+        };
         let (l0, m0) = (at, at + lambdas);
         let mut loadings: Vec<(usize, bool)> =
             (0..lambdas).map(|i| (l0 + i, lambda_fitted)).collect();
@@ -193,9 +204,12 @@ impl Layout {
             start,
             sources: data.iter().map(|p| p.sources).collect(),
             slope: data.iter().map(|p| p.slope).collect(),
-            lam: data
-                .iter()
-                .map(|p| if lambdas > 1 { l0 + p.model } else { l0 })
+            lam: (0..data.len())
+                .map(|g| match (per_profile, lambdas > 1) {
+                    (true, _) => l0 + g,
+                    (false, true) => l0 + data[g].model,
+                    (false, false) => l0,
+                })
                 .collect(),
             mu: data.iter().map(|p| m0 + p.model).collect(),
             loadings,

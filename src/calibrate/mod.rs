@@ -10,6 +10,7 @@
 
 pub mod fit;
 pub mod fragment;
+pub mod joint;
 pub mod latent;
 pub mod moments;
 pub mod plan;

@@ -45,6 +45,9 @@ pub struct ItemRow {
     pub k: u32,
     /// Per profile: the fitted probability of being right.
     pub p: Vec<f64>,
+    /// Per profile, with latent item effects: the probability that two of its workers answering
+    /// on their own are both right, `E[p²]` (without them it is p², and this is `None`).
+    pub pp: Option<Vec<f64>>,
     /// Per profile: (right, answer) of the first replica, and of the second if any.
     pub a: Vec<[Option<Said>; 2]>,
 }
@@ -56,6 +59,7 @@ pub fn rows(
     answered: &[Vec<Vec<Answer>>],
     k: u32,
     p: &dyn Fn(usize, usize) -> f64,
+    pp: Option<&dyn Fn(usize, usize) -> f64>,
 ) -> Vec<ItemRow> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
@@ -67,6 +71,7 @@ pub fn rows(
         out.push(ItemRow {
             k: probe.item.answers(k),
             p: (0..answered.len()).map(|i| p(i, j)).collect(),
+            pp: pp.map(|f| (0..answered.len()).map(|i| f(i, j)).collect()),
             a: answered
                 .iter()
                 .map(|per| [one(per[j].first()), one(per[j].get(1))])
@@ -83,7 +88,10 @@ pub fn kappa(rows: &[&ItemRow], i: usize) -> f64 {
         if let [Some(a), Some(b)] = &r.a[i] {
             let p = r.p[i];
             agree += f64::from(u8::from(a.0 == b.0));
-            base += p * p + (1.0 - p) * (1.0 - p);
+            base += match &r.pp {
+                Some(pp) => 1.0 - 2.0 * p + 2.0 * pp[i],
+                None => p * p + (1.0 - p) * (1.0 - p),
+            };
             n += 1.0;
         }
     }

@@ -120,6 +120,8 @@ pub struct ProfileFit {
     pub latency_ms: Spread,
     /// Mean token cost of an answer, at the profile's prices.
     pub token_cost: f64,
+    /// The latent item effects, when fitted (`--latent`; the curve is then the joint fit's).
+    pub loadings: Option<super::joint::Loadings>,
 }
 
 /// The answers of the `i`-th profile asked: `[item][replica]`.
@@ -202,6 +204,7 @@ pub fn fit_profile(
         latency_ms: f(|r| r.latency_ms),
         token_cost: all.iter().map(|a| profile.cost(&a.reply)).sum::<f64>()
             / all.len().max(1) as f64,
+        loadings: None,
     })
 }
 
@@ -356,27 +359,39 @@ fn bins(
 }
 
 /// Fits every profile of the plan on its answers (`answered[i]` for the plan's i-th profile,
-/// `profiles` the scenario's), then κ and ρ of all of them jointly ([`super::moments`], seeded by
-/// `seed`), and pairs them.
+/// `profiles` the scenario's), with `latent` their curves jointly with the latent item effects
+/// ([`super::joint`]), then κ and ρ of all of them jointly ([`super::moments`], seeded by `seed`),
+/// and pairs them.
 pub fn fit_all(
     plan: &Plan,
     answered: &[Vec<Vec<Answer>>],
     profiles: &[Profile],
-    k: u32,
-    seed: u64,
+    (k, seed, latent): (u32, u64, bool),
 ) -> Result<(Vec<ProfileFit>, Vec<Pairing>), String> {
     let mut fits = Vec::new();
     for (i, &p) in plan.profiles.iter().enumerate() {
         fits.push(fit_profile(plan, &answered[i], &profiles[p], k)?);
     }
+    if latent {
+        let asked: Vec<&Profile> = plan.profiles.iter().map(|&p| &profiles[p]).collect();
+        super::joint::apply(plan, answered, &mut fits, &asked)?;
+    }
     let p_at = |i: usize, j: usize| p_of(&fits[i], &plan.probes[j]);
-    let rows = super::moments::rows(plan, answered, k, &p_at);
+    let pp_at = |i: usize, j: usize| {
+        let probe = &plan.probes[j];
+        super::joint::both_right(&fits[i], &fits[i], probe)
+    };
+    let pp: Option<&dyn Fn(usize, usize) -> f64> = if latent { Some(&pp_at) } else { None };
+    let rows = super::moments::rows(plan, answered, k, &p_at, pp);
     let (kappas, rhos) = super::moments::estimate(&rows, fits.len(), seed);
-    for (f, (kappa, rho)) in fits.iter_mut().zip(kappas.into_iter().zip(rhos)) {
+    for (i, (kappa, rho)) in kappas.into_iter().zip(rhos).enumerate() {
+        let f = &mut fits[i];
         f.shared = kappa;
         f.lure = rho;
         f.correlation_predicted = if f.pair_p.is_empty() || !kappa.value.is_finite() {
             f64::NAN
+        } else if f.loadings.is_some() {
+            within_latent(plan, &answered[i], f, kappa.value)
         } else {
             fit::predicted_correlation_shared(&f.pair_p, kappa.value)
         };
@@ -395,9 +410,30 @@ pub fn fit_all(
     Ok((fits, pairings))
 }
 
+/// The correlation of two replicas' correctness that a calibrated worker with latent effects
+/// predicts on the items of its replica pairs: both right with probability
+/// `κ² p + (1 − κ²) E[p²]` (a shared reply, or two answers that share the item's effects).
+fn within_latent(plan: &Plan, answers: &[Vec<Answer>], f: &ProfileFit, kappa: f64) -> f64 {
+    let probes: Vec<&Probe> = first_pairs(plan, answers)
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    let p: Vec<f64> = probes.iter().map(|pr| super::joint::right(f, pr)).collect();
+    let k2 = kappa * kappa;
+    let both: Vec<f64> = probes
+        .iter()
+        .zip(&p)
+        .map(|(pr, &pi)| k2 * pi + (1.0 - k2) * super::joint::both_right(f, f, pr))
+        .collect();
+    super::joint::correlation(&p, &p, &both)
+}
+
 /// A fitted profile's probability of being right on a probe (its mean accuracy on a source it
-/// never answered).
+/// never answered); with latent effects, integrated over them.
 fn p_of(f: &ProfileFit, probe: &Probe) -> f64 {
+    if f.loadings.is_some() {
+        return super::joint::right(f, probe);
+    }
     f.sources
         .iter()
         .position(|&s| s == probe.source)
@@ -450,10 +486,19 @@ pub fn pairing(
             n += 1;
         }
     }
+    let correlation_predicted = if fa.loadings.is_some() && fb.loadings.is_some() {
+        let pab: Vec<f64> = rows
+            .iter()
+            .map(|r| super::joint::both_right(fa, fb, r.0))
+            .collect();
+        super::joint::correlation(&pa, &pb, &pab)
+    } else {
+        fit::predicted_correlation(&pa, &pb)
+    };
     Pairing {
         profiles: (fa.profile.clone(), fb.profile.clone()),
         correlation: (fit::correlation(&pairs), pairs.len()),
-        correlation_predicted: fit::predicted_correlation(&pa, &pb),
+        correlation_predicted,
         coincidence: (fit::proportion(same, n), n),
         coincidence_predicted: predicted / n.max(1) as f64,
     }

@@ -60,6 +60,10 @@ pub fn profile_rows(f: &ProfileFit) -> Vec<Row> {
         rows.push(row(p, format!("skill[{s}]"), f.skill[i], f.answers));
     }
     rows.push(row(p, "slope", f.slope, f.answers));
+    if let Some(l) = &f.loadings {
+        rows.push(row(p, "item_loading", l.item_loading, f.answers));
+        rows.push(row(p, "model_loading", l.model_loading, f.answers));
+    }
     for (i, s) in f.sources.iter().enumerate() {
         rows.push(row(
             p,

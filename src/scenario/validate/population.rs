@@ -189,11 +189,13 @@ fn latent(
         if name.is_empty()
             || !name
                 .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch))
+                .all(|ch| ch.is_ascii_alphanumeric() || "_-./:".contains(ch))
         {
             c.problems.push(Problem::new(
                 gp.key("model"),
-                format!("model name `{name}` must be non-empty and use only letters, digits, `_`, `-` and `.`"),
+                format!(
+                    "model name `{name}` must be non-empty and use only letters, digits and `_-./:`"
+                ),
             ));
         }
         let i = models.iter().position(|m| m == name).unwrap_or_else(|| {
