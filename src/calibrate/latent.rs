@@ -34,7 +34,7 @@ use super::fit::Estimate;
 
 /// Quadrature nodes per latent effect.
 pub const NODES: usize = 20;
-/// Most EM iterations.
+/// Most BFGS iterations.
 const MAX_ITERATIONS: usize = 2000;
 /// The prior standard deviation τ of every loading: the fit maximises the log-likelihood minus
 /// `Σ (λ² + μ²) / (2τ²)`, which keeps a loading finite where the likelihood alone would send it
@@ -252,14 +252,14 @@ fn by_item(data: &[Answers], items: usize) -> Vec<Vec<(usize, usize)>> {
     out
 }
 
-/// What the E-step computes for one item: its log-likelihood, and the posterior weight of each
-/// node pair (q, r) for each model, `post[m][q * NODES + r]`.
+/// One item's log-likelihood, and the posterior weight of each node pair (q, r) for each model,
+/// `post[m][q * NODES + r]`.
 struct Posterior {
     log_l: f64,
     post: Vec<Vec<f64>>,
 }
 
-/// The E-step for item j at parameters θ.
+/// The posterior over the nodes of an item (its observations `obs`) at parameters θ.
 fn posterior(
     data: &[Answers],
     lay: &Layout,
@@ -319,18 +319,17 @@ fn posterior(
 }
 
 /// The marginal log-likelihood and its gradient at θ (Fisher's identity: the gradient is the
-/// posterior expectation of the complete-data score), with the posteriors.
+/// posterior expectation of the complete-data score).
 fn gradient(
     data: &[Answers],
     lay: &Layout,
     theta: &[f64],
     items: &[Vec<(usize, usize)>],
     models: usize,
-) -> (f64, Vec<f64>, Vec<Posterior>) {
+) -> (f64, Vec<f64>) {
     let (x, _) = quadrature();
     let mut grad = vec![0.0; lay.len];
     let mut ll = 0.0;
-    let mut posts = Vec::with_capacity(items.len());
     for obs in items {
         let post = posterior(data, lay, theta, obs, models);
         ll += post.log_l;
@@ -352,7 +351,6 @@ fn gradient(
                 }
             }
         }
-        posts.push(post);
     }
     for &(k, _) in &lay.loadings {
         grad[k] -= theta[k] / (PRIOR_SD * PRIOR_SD);
@@ -362,7 +360,7 @@ fn gradient(
         .zip(&fitted)
         .filter(|(_, f)| !**f)
         .for_each(|(v, _)| *v = 0.0);
-    (ll, grad, posts)
+    (ll, grad)
 }
 
 /// Solves `H s = g` for symmetric positive definite H (n × n) by Cholesky; `None` when H is not.
@@ -423,7 +421,7 @@ pub fn fit(data: &[Answers], items: usize, start: &[(Vec<f64>, f64)]) -> Result<
     let (theta, last, iterations) = maximise(
         &theta,
         |t: &[f64]| {
-            let (ll, grad, _) = gradient(data, &lay, t, &by, models);
+            let (ll, grad) = gradient(data, &lay, t, &by, models);
             (ll - penalty(&lay, t), grad)
         },
         &lay.fitted(),
