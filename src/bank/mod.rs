@@ -235,7 +235,12 @@ impl FamilyKind {
             1 => FamilyKind::Multiplication(multiplication::Multiplication { max_digits: d }),
             2 => FamilyKind::Comparison(comparison::Comparison { max_digits: d }),
             3 => FamilyKind::Choice(choice::Choice { max_digits: d }),
-            _ => FamilyKind::Multistep(multistep::Multistep { max_digits: d }),
+            4 => FamilyKind::Multistep(multistep::Multistep { max_digits: d }),
+            other => {
+                return Err(format!(
+                    "item family {other} of the registry has no arm in FamilyKind::parse"
+                ));
+            }
         })
     }
 

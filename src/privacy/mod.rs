@@ -217,12 +217,17 @@ impl PrivacyKind {
                 PrivacyKind::Gaussian(Gaussian::new(epsilon, delta, positive("bound", v[2])?))
             }
             3 => PrivacyKind::SecureAggregation(SecureAggregation),
-            _ => PrivacyKind::Homomorphic(Homomorphic {
+            4 => PrivacyKind::Homomorphic(Homomorphic {
                 ciphertext_bytes: v[0] as u64,
                 encrypt_ms: v[1],
                 add_ms: v[2],
                 decrypt_ms: v[3],
             }),
+            other => {
+                return Err(format!(
+                    "privacy mechanism {other} of the registry has no arm in PrivacyKind::parse"
+                ));
+            }
         })
     }
 
