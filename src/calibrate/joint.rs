@@ -79,12 +79,8 @@ pub fn apply(
     for ((f, l), p) in fits.iter_mut().zip(fitted.profiles).zip(&data) {
         f.curve.a = l.a;
         f.curve.b = l.b;
-        f.skill = f.curve.a.iter().map(skill_of).collect();
-        f.slope = Estimate {
-            value: -f.curve.b.value + 0.0,
-            lo: -f.curve.b.hi,
-            hi: -f.curve.b.lo,
-        };
+        f.skill = f.curve.a.iter().map(super::profile::skill_of).collect();
+        f.slope = super::profile::slope_of(&f.curve);
         f.loadings = Some(Loadings {
             model: models[p.model].to_string(),
             model_index: p.model,
@@ -137,14 +133,6 @@ fn observations(
         }
     }
     out
-}
-
-fn skill_of(a: &Estimate) -> Estimate {
-    Estimate {
-        value: sigmoid(a.value),
-        lo: sigmoid(a.lo),
-        hi: sigmoid(a.hi),
-    }
 }
 
 /// The log-likelihood of a profile's own answers under its calibrated worker taken alone (each

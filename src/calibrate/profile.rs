@@ -209,7 +209,7 @@ pub fn fit_profile(
 }
 
 /// The skill σ(a) of an intercept, its interval mapped through σ.
-fn skill_of(a: &Estimate) -> Estimate {
+pub(super) fn skill_of(a: &Estimate) -> Estimate {
     Estimate {
         value: fit::sigmoid(a.value),
         lo: fit::sigmoid(a.lo),
@@ -218,7 +218,7 @@ fn skill_of(a: &Estimate) -> Estimate {
 }
 
 /// The accuracy curve's slope −b (`+ 0.0`: a slope of 0 is written 0, not −0).
-fn slope_of(curve: &GroupedLogistic) -> Estimate {
+pub(super) fn slope_of(curve: &GroupedLogistic) -> Estimate {
     Estimate {
         value: -curve.b.value + 0.0,
         lo: -curve.b.hi,
