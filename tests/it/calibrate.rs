@@ -415,6 +415,50 @@ fn the_committed_calibration_replays_and_the_scenario_uses_it() {
     assert_eq!(fragment, scenario);
 }
 
+/// The committed `--latent` calibrations of the `diversity` scenario (seven profiles of three
+/// models, on two-digit products and on four-option multiple choice) replay offline to the
+/// committed tables byte for byte: the pairwise table of `experiments/diversity/README.md`.
+#[test]
+fn the_diversity_calibrations_replay_byte_for_byte() {
+    let profiles = [
+        "smollm2",
+        "qwen-05b",
+        "qwen-05b-careful",
+        "qwen-05b-teacher",
+        "qwen-15b",
+        "qwen-15b-careful",
+        "qwen-15b-teacher",
+    ];
+    for (family, sets) in [
+        ("products", vec![]),
+        (
+            "choice",
+            vec!["bank.families=[\"choice(2)\"]", "tasks.answers=4"],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec!["calibrate", "scenarios/diversity.toml", "--latent"];
+        args.extend(["--items", "150", "--replicas", "2", "--seed", "11"]);
+        for s in &sets {
+            args.extend(["--set", s]);
+        }
+        for p in &profiles {
+            args.extend(["--profile", p]);
+        }
+        args.extend(["--out", dir.path().to_str().unwrap()]);
+        let out = lamas(&args);
+        assert!(
+            out.status.success(),
+            "{family}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let committed =
+            crate::support::root().join(format!("results/diversity/calibration-{family}"));
+        let read = |d: &Path| std::fs::read_to_string(d.join("calibration.csv")).unwrap();
+        assert_eq!(read(dir.path()), read(&committed), "{family}");
+    }
+}
+
 /// `--latent` on the committed SmolLM2 cassette (three profiles of one model): the profiles'
 /// shared item effects predict the correlation of two profiles' correctness that the
 /// independent-given-δ workers miss (observed 0.54 [0.43, 0.63] for `terse` and `careful`,
