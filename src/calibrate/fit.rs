@@ -85,9 +85,13 @@ pub fn logistic(xs: &[f64], ys: &[bool]) -> Result<Logistic, String> {
 }
 
 /// Fits `P(y | g, x) = σ(a_g + b·x)` by Newton–Raphson, groups `0..=max(g)`, with Wald
-/// intervals from the inverse Fisher information. Fails (with a reason) when a group has no
-/// answers, fewer than 3 in all, every answer of a group right or every one wrong, x constant,
-/// or the fit diverges (separation).
+/// intervals from the inverse Fisher information. A group whose every answer is right (or every
+/// one wrong) has its maximum-likelihood intercept at +∞ (−∞), a skill of exactly 1 (0): it is
+/// set so, with the interval of its skill from Wilson's bound on its share of right answers
+/// (the accuracy at δ > 0 is at most the skill, so that share's lower bound bounds the skill
+/// too), and the slope is fitted on the other groups. Fails (with a reason) when a group has no
+/// answers, fewer than 3 in all, every group is all right or all wrong, or the fit diverges
+/// (separation).
 pub fn grouped_logistic(
     groups: &[usize],
     xs: &[f64],
@@ -95,6 +99,15 @@ pub fn grouped_logistic(
 ) -> Result<GroupedLogistic, String> {
     let n = xs.len().min(ys.len()).min(groups.len());
     let g = groups[..n].iter().max().map_or(0, |m| m + 1);
+    let pure: Vec<bool> = (0..g)
+        .map(|k| {
+            let (h, m) = tally(&groups[..n], &ys[..n], k);
+            m > 0 && (h == 0 || h == m)
+        })
+        .collect();
+    if pure.iter().any(|&p| p) && !pure.iter().all(|&p| p) {
+        return with_pure_groups(&groups[..n], &xs[..n], &ys[..n], &pure);
+    }
     check_groups(&groups[..n], &ys[..n], g)?;
     let mean = xs[..n].iter().sum::<f64>() / n as f64;
     if xs[..n].iter().all(|&x| (x - mean).abs() < 1e-12) {
@@ -178,6 +191,64 @@ fn intercepts_only(groups: &[usize], ys: &[bool], g: usize) -> GroupedLogistic {
         log_likelihood,
         n: groups.len(),
     }
+}
+
+/// [`grouped_logistic`] with the all-right and all-wrong groups (`pure`) set to skill 1 or 0
+/// and the others fitted alone.
+fn with_pure_groups(
+    groups: &[usize],
+    xs: &[f64],
+    ys: &[bool],
+    pure: &[bool],
+) -> Result<GroupedLogistic, String> {
+    // The mixed groups, renumbered 0.., and their observations.
+    let index: Vec<Option<usize>> = pure
+        .iter()
+        .scan(0, |next, &p| {
+            Some((!p).then(|| {
+                *next += 1;
+                *next - 1
+            }))
+        })
+        .collect();
+    let kept: Vec<usize> = (0..groups.len()).filter(|&i| !pure[groups[i]]).collect();
+    let sub_groups: Vec<usize> = kept
+        .iter()
+        .map(|&i| index[groups[i]].unwrap_or(0))
+        .collect();
+    let sub_xs: Vec<f64> = kept.iter().map(|&i| xs[i]).collect();
+    let sub_ys: Vec<bool> = kept.iter().map(|&i| ys[i]).collect();
+    let fit = grouped_logistic(&sub_groups, &sub_xs, &sub_ys)?;
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    let a = (0..pure.len())
+        .map(|k| match index[k] {
+            Some(j) => fit.a[j],
+            None => {
+                let (h, m) = tally(groups, ys, k);
+                let share = proportion(h, m);
+                if h == m {
+                    Estimate {
+                        value: f64::INFINITY,
+                        lo: logit(share.lo),
+                        hi: f64::INFINITY,
+                    }
+                } else {
+                    Estimate {
+                        value: f64::NEG_INFINITY,
+                        lo: f64::NEG_INFINITY,
+                        hi: logit(share.hi),
+                    }
+                }
+            }
+        })
+        .collect();
+    // A pure group's answers have probability 1 under its infinite intercept: they add 0.
+    Ok(GroupedLogistic {
+        a,
+        b: fit.b,
+        log_likelihood: fit.log_likelihood,
+        n: groups.len(),
+    })
 }
 
 /// (right answers, answers) of group `k`.
@@ -535,6 +606,43 @@ mod tests {
         );
     }
 
+    /// A group whose every answer is right has skill exactly 1 (intercept +∞) with Wilson's
+    /// lower bound on its share as the skill's lower bound; one all wrong has skill 0 with
+    /// Wilson's upper bound; the other groups' intercepts and the slope are their fit alone,
+    /// and the log-likelihood is theirs (a sure answer adds ln 1 = 0).
+    #[test]
+    fn an_all_right_or_all_wrong_group_has_skill_one_or_zero() {
+        let (xs, ys, _, _, _) = dataset(3, 400, (0.8, 3.0, 0.0, 4));
+        let alone = grouped_logistic(&vec![0; xs.len()], &xs, &ys).unwrap();
+        let mut groups = vec![0usize; xs.len()];
+        let (mut gx, mut gy) = (xs.clone(), ys.clone());
+        for i in 0..30 {
+            groups.extend([1, 2]);
+            gx.extend([i as f64 / 30.0; 2]);
+            gy.extend([true, false]);
+        }
+        let fit = grouped_logistic(&groups, &gx, &gy).unwrap();
+        assert_eq!(fit.a[0], alone.a[0]);
+        assert_eq!(fit.b, alone.b);
+        assert_eq!(fit.log_likelihood, alone.log_likelihood);
+        assert_eq!(fit.n, gx.len());
+        let (right, wrong) = (proportion(30, 30), proportion(0, 30));
+        assert_eq!(fit.a[1].value, f64::INFINITY);
+        assert!((sigmoid(fit.a[1].lo) - right.lo).abs() < 1e-12 && fit.a[1].hi == f64::INFINITY);
+        assert_eq!(fit.a[2].value, f64::NEG_INFINITY);
+        assert!((sigmoid(fit.a[2].hi) - wrong.hi).abs() < 1e-12);
+        assert_eq!((fit.p(1, 0.7), fit.p(2, 0.1)), (1.0, 0.0));
+        // Every group pure: nothing to fit a slope on.
+        assert!(
+            grouped_logistic(
+                &[0, 0, 0, 1, 1, 1],
+                &[0.1, 0.2, 0.3, 0.1, 0.2, 0.3],
+                &[true, true, true, false, false, false]
+            )
+            .is_err()
+        );
+    }
+
     /// Two groups with log-odds 1.5 and −0.5 at δ = 0 and a common slope −3, 4000 answers
     /// each, in 40 datasets: the three 95% intervals miss at most 14 times in 120 (6 on
     /// average; 15 or more with probability 0.001). One group is the plain fit.
@@ -563,12 +671,17 @@ mod tests {
             }
         }
         assert!(misses <= 14, "{misses} misses in 120");
+        // Group 1 all right is skill 1; group 0 alone (two answers) is too few to fit.
         let all_right_in_one_group = grouped_logistic(
             &[0, 1, 1, 0, 1],
             &[0.1, 0.2, 0.3, 0.4, 0.5],
             &[true, true, true, false, true],
         );
-        assert!(all_right_in_one_group.unwrap_err().contains("group 1"));
+        assert!(
+            all_right_in_one_group
+                .unwrap_err()
+                .contains("at least 3 answers")
+        );
     }
 
     #[test]

@@ -367,52 +367,57 @@ fn bad_calibrations_are_refused_with_one_message() {
     assert_bad_input(&out, "--set", &["tasks.answers".into()]);
 }
 
-/// The committed calibration of `sim-vs-llm` replays, offline, to the committed table byte for
-/// byte, and the scenario's calibrated groups are its fragment's (with their counts at 0: the
-/// experiment switches them on).
+/// The committed calibrations of `sim-vs-llm` (SmolLM2-135M) and `sim-vs-llm-qwen`
+/// (Qwen2.5-Coder-0.5B) replay, offline, to the committed tables byte for byte, and each
+/// scenario's calibrated groups are its fragment's (with their counts at 0: the experiment
+/// switches them on).
 #[test]
-fn the_committed_calibration_replays_and_the_scenario_uses_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = lamas(&[
-        "calibrate",
-        "scenarios/sim-vs-llm.toml",
-        "--items",
-        "300",
-        "--seed",
-        "11",
-        "--out",
-        dir.path().to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let committed = crate::support::root().join("results/sim-vs-llm/calibration");
-    let read = |d: &Path, f: &str| std::fs::read_to_string(d.join(f)).unwrap();
-    assert_eq!(
-        read(dir.path(), "calibration.csv"),
-        read(&committed, "calibration.csv")
-    );
-    let groups = |text: &str| -> Vec<String> {
-        text.split("[[population]]")
-            .skip(1)
-            .filter(|g| g.contains("-calibrated\""))
-            .map(|g| {
-                g.lines()
-                    .filter(|l| {
-                        !l.starts_with('#') && !l.trim().is_empty() && !l.starts_with("count")
-                    })
-                    .map(|l| l.split('#').next().unwrap().trim().to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .collect()
-    };
-    let fragment = groups(&read(dir.path(), "fragment.toml"));
-    let scenario = groups(&read(&crate::support::root(), "scenarios/sim-vs-llm.toml"));
-    assert_eq!(fragment.len(), 3);
-    assert_eq!(fragment, scenario);
+fn the_committed_calibrations_replay_and_the_scenarios_use_them() {
+    for id in ["sim-vs-llm", "sim-vs-llm-qwen"] {
+        let dir = tempfile::tempdir().unwrap();
+        let scenario = format!("scenarios/{id}.toml");
+        let out = lamas(&[
+            "calibrate",
+            &scenario,
+            "--items",
+            "300",
+            "--seed",
+            "11",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let committed = crate::support::root().join(format!("results/{id}/calibration"));
+        let read = |d: &Path, f: &str| std::fs::read_to_string(d.join(f)).unwrap();
+        assert_eq!(
+            read(dir.path(), "calibration.csv"),
+            read(&committed, "calibration.csv"),
+            "{id}"
+        );
+        let fragment = calibrated_groups(&read(dir.path(), "fragment.toml"));
+        let scenario = calibrated_groups(&read(&crate::support::root(), &scenario));
+        assert_eq!(fragment.len(), 3, "{id}");
+        assert_eq!(fragment, scenario, "{id}");
+    }
+}
+
+/// The `*-calibrated` groups of a scenario or fragment, without comments and counts.
+fn calibrated_groups(text: &str) -> Vec<String> {
+    text.split("[[population]]")
+        .skip(1)
+        .filter(|g| g.contains("-calibrated\""))
+        .map(|g| {
+            g.lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty() && !l.starts_with("count"))
+                .map(|l| l.split('#').next().unwrap().trim().to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
 }
 
 /// The committed `--latent` calibrations of the `diversity` scenario (seven profiles of three
