@@ -21,6 +21,18 @@ fn r4(x: f64) -> String {
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
+/// A skill to 4 decimals, unless that would round it to exactly 0 or 1, which the model reads
+/// as "always wrong" or "always right" whatever the curve and the latent effects: then in
+/// full (shortest round-trip form), so a fitted 0.99999999 stays a logistic worker.
+fn skill_text(x: f64) -> String {
+    let short = r4(x);
+    if (short == "1" && x < 1.0) || (short == "0" && x > 0.0) {
+        format!("{x}")
+    } else {
+        short
+    }
+}
+
 fn interval(e: &Estimate) -> String {
     if e.lo.is_finite() && e.hi.is_finite() {
         format!("[{}, {}]", r4(e.lo), r4(e.hi))
@@ -72,11 +84,14 @@ pub fn fragment(sc: &Scenario, fits: &[ProfileFit], profiles: &[usize], header: 
         let (count, effort) = backed(sc, p);
         let sk = skills(f, sc.tasks.domains);
         let skill = if sk.len() == 1 {
-            r4(sk[0])
+            skill_text(sk[0])
         } else {
             format!(
                 "[{}]",
-                sk.iter().map(|x| r4(*x)).collect::<Vec<_>>().join(", ")
+                sk.iter()
+                    .map(|x| skill_text(*x))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         let per_domain: Vec<String> = f
@@ -147,4 +162,20 @@ pub fn fragment(sc: &Scenario, fits: &[ProfileFit], profiles: &[usize], header: 
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skill_text;
+
+    /// Skills keep 4 decimals, but never round into the model's "always right/wrong" 1 and 0.
+    #[test]
+    fn a_skill_is_never_rounded_to_exactly_one_or_zero() {
+        assert_eq!(skill_text(0.90461), "0.9046");
+        assert_eq!(skill_text(1.0), "1");
+        assert_eq!(skill_text(0.0), "0");
+        assert_eq!(skill_text(0.99999999999897), "0.99999999999897");
+        assert_eq!(skill_text(0.00001), "0.00001");
+        assert!(skill_text(0.99999999999897).parse::<f64>().unwrap() < 1.0);
+    }
 }

@@ -35,8 +35,10 @@ pub struct Scenario {
     pub ticks: u32,
     /// Seed of the random streams.
     pub seed: u64,
-    /// The groups of agents, in id order.
+    /// The groups of agents, in file order.
     pub groups: Vec<Group>,
+    /// Whether agents are numbered one member of each group in turn (else group by group).
+    pub interleave: bool,
     /// The work.
     pub tasks: Tasks,
     /// The organisation.

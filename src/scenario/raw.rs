@@ -29,6 +29,12 @@ pub struct RawScenario {
     /// The groups of agents, in order; agent ids are numbered across groups in this order.
     #[serde(default)]
     pub population: Vec<RawGroup>,
+    /// Number the agents taking one member of each group in turn (file order, skipping groups
+    /// that have run out; a `sybil(k)` member's k identities together) rather than group by
+    /// group, so that consecutive ids — the workers `round_robin` gives one subtask — come from
+    /// different groups (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interleave: Option<bool>,
     /// The work that arrives.
     #[serde(default)]
     pub tasks: RawTasks,

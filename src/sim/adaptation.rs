@@ -165,8 +165,10 @@ pub fn admit_entrants(world: &mut World) {
             ))
             .id();
         let mut roster = world.resource_mut::<Roster>();
+        let member = id - roster.first[g];
         roster.entities.push(e);
         roster.groups.push(g as u16);
+        roster.members.push(member);
         world.resource_mut::<Loads>().0.push(0);
         world
             .resource_mut::<Fairness>()

@@ -188,52 +188,140 @@ impl Loads {
 }
 
 /// Agent id → entity.
-#[derive(Resource, Debug, Default)]
+#[derive(Resource, Debug, Default, Clone)]
 pub struct Roster {
     /// The entity of agent `id` at index `id`.
     pub entities: Vec<Entity>,
     /// The group of agent `id`.
     pub groups: Vec<u16>,
-    /// The id of each group's first agent (a group's member m is agent `first[g] + m`; entrants
-    /// come after every initial agent, so their member index is their id minus it too).
+    /// The id of each group's first agent (an entrant's index in its group is its id minus it).
     pub first: Vec<u32>,
+    /// The index of agent `id` among its group's agents (from 0; `id − first[g]` when agents
+    /// are numbered group by group).
+    pub members: Vec<u32>,
+}
+
+/// The (group, agent index within the group) of every initial agent, in id order: group by
+/// group, or with `interleave` one member of each group in turn (a `sybil(k)` member's k
+/// identities together), skipping groups that have run out.
+pub fn id_order(scenario: &Scenario) -> Vec<(usize, u32)> {
+    let groups = &scenario.groups;
+    if !scenario.interleave {
+        return groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, group)| (0..group.agents()).map(move |j| (g, j)))
+            .collect();
+    }
+    let rounds = groups.iter().map(|g| g.count).max().unwrap_or(0);
+    let mut order = Vec::new();
+    for m in 0..rounds {
+        for (g, group) in groups.iter().enumerate().filter(|(_, g)| m < g.count) {
+            let k = group.strategy.identities();
+            order.extend((m * k..(m + 1) * k).map(|j| (g, j)));
+        }
+    }
+    order
 }
 
 /// Spawns the population of `scenario`, drawing initial skills from `rng`, in id order.
 pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng) {
-    let mut roster = Roster::default();
-    let mut id = 0u32;
-    for (g, group) in scenario.groups.iter().enumerate() {
-        roster.first.push(id);
-        for j in 0..group.agents() {
-            let identities = group.strategy.identities();
-            let skill: SmallVec<[f64; INLINE_DOMAINS]> = group
-                .skill
-                .iter()
-                .map(|d| d.sample(rng, 0.0, 1.0))
-                .collect();
-            let strategy = group.strategy.identity(j % identities);
-            let agent = Agent::new(scenario, (id, id - j % identities), g as u16, strategy);
-            let e = world
-                .spawn((
-                    agent,
-                    Skills::new(&skill),
-                    Wallet::default(),
-                    Member::default(),
-                ))
-                .id();
-            roster.entities.push(e);
-            roster.groups.push(g as u16);
-            id += 1;
-        }
+    let order = id_order(scenario);
+    let mut roster = Roster {
+        first: first_ids(scenario, &order),
+        ..Roster::default()
+    };
+    for (id, &(g, j)) in order.iter().enumerate() {
+        let (id, group) = (id as u32, &scenario.groups[g]);
+        let identities = group.strategy.identities();
+        let skill: SmallVec<[f64; INLINE_DOMAINS]> = group
+            .skill
+            .iter()
+            .map(|d| d.sample(rng, 0.0, 1.0))
+            .collect();
+        let strategy = group.strategy.identity(j % identities);
+        // An owner's identities are consecutive ids in either order: the lead is j mod k back.
+        let agent = Agent::new(scenario, (id, id - j % identities), g as u16, strategy);
+        let e = world
+            .spawn((
+                agent,
+                Skills::new(&skill),
+                Wallet::default(),
+                Member::default(),
+            ))
+            .id();
+        roster.entities.push(e);
+        roster.groups.push(g as u16);
+        roster.members.push(j);
     }
     world.insert_resource(Loads(vec![0; roster.entities.len()]));
     world.insert_resource(roster);
 }
 
+/// The id of each group's first agent in `order`. A group without agents: group by group, the
+/// id its first agent would have had; interleaved, the number of agents (where entrants start).
+fn first_ids(scenario: &Scenario, order: &[(usize, u32)]) -> Vec<u32> {
+    if !scenario.interleave {
+        let counts = scenario.groups.iter().map(|g| g.agents());
+        return counts
+            .scan(0u32, |next, n| {
+                *next += n;
+                Some(*next - n)
+            })
+            .collect();
+    }
+    let mut first = vec![order.len() as u32; scenario.groups.len()];
+    for (id, &(g, j)) in order.iter().enumerate().rev() {
+        if j == 0 {
+            first[g] = id as u32;
+        }
+    }
+    first
+}
+
 #[cfg(test)]
 mod tests {
     use super::Skills;
+
+    /// Interleaved numbering: one member of each group in turn, skipping groups that have run
+    /// out, a sybil(2) owner's two identities together; each agent knows its index in its group
+    /// and its owner; group by group is the default and is what it was.
+    #[test]
+    fn interleaved_ids_take_one_member_of_each_group_in_turn() {
+        use super::{Agent, Roster, spawn_population};
+        let text = |interleave: bool| {
+            format!(
+                "interleave = {interleave}\n\
+                 [[population]]\nname = \"a\"\ncount = 2\n\
+                 [[population]]\nname = \"empty\"\ncount = 0\n\
+                 [[population]]\nname = \"b\"\ncount = 3\n\
+                 [[population]]\nname = \"s\"\ncount = 1\nstrategy = \"sybil(2)\"\n"
+            )
+        };
+        let spawn = |interleave: bool| {
+            let path = std::path::Path::new("interleave.toml");
+            let sc = crate::scenario::from_str(&text(interleave), path, &[]).unwrap();
+            let mut world = bevy_ecs::world::World::new();
+            spawn_population(&mut world, &sc, &mut crate::rng::stream(1, "population"));
+            let roster = world.resource::<Roster>().clone();
+            let owners: Vec<u32> = roster
+                .entities
+                .iter()
+                .map(|&e| world.get::<Agent>(e).unwrap().owner)
+                .collect();
+            (roster, owners)
+        };
+        let (r, owners) = spawn(true);
+        assert_eq!(r.groups, [0, 2, 3, 3, 0, 2, 2]);
+        assert_eq!(r.members, [0, 0, 0, 1, 1, 1, 2]);
+        assert_eq!(owners, [0, 1, 2, 2, 4, 5, 6]);
+        assert_eq!(r.first, [0, 7, 1, 2]);
+        let (r, owners) = spawn(false);
+        assert_eq!(r.groups, [0, 0, 2, 2, 2, 3, 3]);
+        assert_eq!(r.members, [0, 1, 0, 1, 2, 0, 1]);
+        assert_eq!(owners, [0, 1, 2, 3, 4, 5, 5]);
+        assert_eq!(r.first, [0, 2, 2, 5]);
+    }
 
     #[test]
     fn learning_and_decay_by_hand() {

@@ -72,8 +72,8 @@ pub fn plan_calls(
             let id = st.slots[slot as usize].agent;
             if let Ok(agent) = agents.get(roster.entities[id as usize])
                 && agent.up
-                && let Some(p) = params.0.groups[agent.group as usize]
-                    .profile(id - roster.first[agent.group as usize])
+                && let Some(p) =
+                    params.0.groups[agent.group as usize].profile(roster.members[id as usize])
             {
                 let work = agent.strategy.behaviour().work();
                 let asks = match work.answering {

@@ -273,6 +273,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         ticks,
         seed,
         groups,
+        interleave: raw.interleave.unwrap_or(false),
         tasks,
         topology,
         failover_ticks: layout.failover_ticks,
