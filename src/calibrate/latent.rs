@@ -25,8 +25,9 @@
 //! The marginal likelihood integrates z and each w by Gauss–Hermite quadrature ([`NODES`] nodes
 //! each; tested against a fine trapezoid rule to 1e-5); its exact gradient is the posterior
 //! expectation of the complete-data score (Fisher's identity), and it is maximised by BFGS from
-//! the profiles' independent fits, until it changes by less than 1e-10 of its size. The likelihood is penalised by a weak normal prior on
-//! the loadings ([`PRIOR_SD`]) so that none runs off to infinity. Wald intervals come from the
+//! the profiles' independent fits, until it changes by less than 1e-10 of its size. The likelihood is penalised by weak normal priors on
+//! the loadings ([`PRIOR_SD`]) and the intercepts ([`INTERCEPT_SD`]) so that none runs off to
+//! infinity. Wald intervals come from the
 //! observed information, the Hessian of the penalised marginal log-likelihood by central
 //! differences of its exact gradient (Fisher's identity).
 
@@ -41,6 +42,12 @@ const MAX_ITERATIONS: usize = 2000;
 /// to infinity (a Heywood case: one profile made a deterministic function of the item's effect)
 /// and moves a loading of 1 by about 1/(τ²·information), negligible at a few hundred items.
 pub const PRIOR_SD: f64 = 3.0;
+/// The prior standard deviation of every intercept (the log-odds of a skill): a weak normal
+/// prior, which moves an intercept of 2 by about 2/(100·information) where the data identify it,
+/// and keeps it finite where they do not — a source whose easiest items a profile always gets
+/// right sends the likelihood's intercept to infinity, with the slope after it, and a skill
+/// that rounds to exactly 1 would make the simulated worker always right, at every difficulty.
+pub const INTERCEPT_SD: f64 = 10.0;
 
 /// One observation: an item (index among the fit's items), its source (the profile's intercept
 /// index), its difficulty and whether the answer was right.
@@ -174,6 +181,14 @@ struct Layout {
 }
 
 impl Layout {
+    /// The indices of every profile's intercepts.
+    fn intercepts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.start
+            .iter()
+            .zip(&self.sources)
+            .flat_map(|(&s, &n)| s..s + n)
+    }
+
     /// λ is fitted with at least two profiles: one per profile when they are three or more of one
     /// model (a one-factor model), one per model with three models or more, else one for all
     /// (two models' pairs say only the product of their λs); μ of a model with at least two
@@ -355,6 +370,9 @@ fn gradient(
     for &(k, _) in &lay.loadings {
         grad[k] -= theta[k] / (PRIOR_SD * PRIOR_SD);
     }
+    for k in lay.intercepts() {
+        grad[k] -= theta[k] / (INTERCEPT_SD * INTERCEPT_SD);
+    }
     let fitted = lay.fitted();
     grad.iter_mut()
         .zip(&fitted)
@@ -521,12 +539,18 @@ fn bfgs_update(h: &mut [f64], s: &[f64], y: &[f64], sy: f64, n: usize) {
     }
 }
 
-/// The prior's penalty `Σ (λ² + μ²) / (2τ²)`.
+/// The priors' penalty `Σ (λ² + μ²) / (2τ²) + Σ a² / (2τ_a²)`.
 fn penalty(lay: &Layout, theta: &[f64]) -> f64 {
-    lay.loadings
+    let loadings: f64 = lay
+        .loadings
         .iter()
         .map(|&(k, _)| theta[k] * theta[k] / (2.0 * PRIOR_SD * PRIOR_SD))
-        .sum()
+        .sum();
+    let intercepts: f64 = lay
+        .intercepts()
+        .map(|k| theta[k] * theta[k] / (2.0 * INTERCEPT_SD * INTERCEPT_SD))
+        .sum();
+    loadings + intercepts
 }
 
 /// Flips the sign of every λ when their sum is negative, and of each μ that is (the likelihood
@@ -610,8 +634,11 @@ fn loaded(lay: &Layout, theta: &[f64], cov: Option<&[f64]>, g: usize) -> Loaded 
             hi: v + 1.96 * se,
         }
     };
+    // A loading is ≥ 0 in the model: one the fit puts below 0 (one model's λ among several may
+    // go slightly negative) is reported, and predicts, as 0.
     let loading = |k: usize| {
         let mut e = est(k, lay.fitted_loading(k));
+        e.value = e.value.max(0.0);
         e.lo = e.lo.max(0.0);
         e
     };
