@@ -71,9 +71,21 @@ pub fn apply(
             obs: observations(plan, &answered[i], f, &item_of),
         });
     }
+    // A source the profile always (never) got right has an infinite intercept alone; the latent
+    // fit's prior on intercepts keeps it finite, so it starts a prior's width out.
+    let finite = |a: f64| {
+        if a.is_finite() {
+            a
+        } else {
+            latent::INTERCEPT_SD.copysign(a)
+        }
+    };
     let start: Vec<(Vec<f64>, f64)> = fits
         .iter()
-        .map(|f| (f.curve.a.iter().map(|e| e.value).collect(), f.curve.b.value))
+        .map(|f| {
+            let a = f.curve.a.iter().map(|e| finite(e.value)).collect();
+            (a, f.curve.b.value)
+        })
         .collect();
     let fitted = latent::fit(&data, prompts.len(), &start)?;
     for ((f, l), p) in fits.iter_mut().zip(fitted.profiles).zip(&data) {

@@ -523,3 +523,37 @@ fn latent_item_effects_predict_the_correlation_of_profiles_of_one_model() {
     assert!(sc.groups.iter().all(|g| g.item_loading > 0.0));
     lamas::sim::run(&sc, 1);
 }
+
+/// `--latent` where a profile is right on every item of a source (Qwen2.5-Coder-0.5B on one-digit
+/// sums, `sim-vs-llm-qwen`): the independent fit's skill there is exactly 1, and the latent fit,
+/// started a prior's width out, ends with a finite intercept — a skill just under 1 that the
+/// fragment writes in full, so the calibrated worker is not "always right".
+#[test]
+fn latent_fit_of_a_source_always_right_keeps_a_finite_skill() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lamas(&[
+        "calibrate",
+        "scenarios/sim-vs-llm-qwen.toml",
+        "--items",
+        "300",
+        "--seed",
+        "11",
+        "--latent",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fragment = std::fs::read_to_string(dir.path().join("fragment.toml")).unwrap();
+    let terse = fragment
+        .split("name = \"terse-calibrated\"")
+        .nth(1)
+        .unwrap();
+    let skills = terse.lines().find(|l| l.starts_with("skill = [")).unwrap();
+    let list = skills["skill = [".len()..].split(']').next().unwrap();
+    let first: f64 = list.split(',').next().unwrap().trim().parse().unwrap();
+    assert!(first > 0.99 && first < 1.0, "{skills}");
+}
