@@ -60,7 +60,7 @@ pub struct LlmManifest {
     pub mode: &'static str,
     /// The cassette (none when live).
     pub cassette: Option<String>,
-    /// SHA-256 of the cassette's bytes after the run.
+    /// SHA-256 of the cassette's bytes after the run (its file, then its parts by name).
     pub cassette_sha256: Option<String>,
     /// Calls in the cassette after the run.
     pub cassette_calls: Option<usize>,
@@ -73,9 +73,10 @@ impl LlmManifest {
         LlmManifest {
             mode: models.mode().name(),
             cassette: c.map(|c| c.path().display().to_string()),
-            cassette_sha256: c
-                .and_then(|c| std::fs::read(c.path()).ok())
-                .map(|b| sha256_hex(&b)),
+            cassette_sha256: c.and_then(|c| {
+                let bytes: Result<Vec<Vec<u8>>, _> = c.files().iter().map(std::fs::read).collect();
+                bytes.ok().map(|b| sha256_hex(&b.concat()))
+            }),
             cassette_calls: c.map(crate::llm::Cassette::len),
         }
     }

@@ -16,6 +16,14 @@
 //! lamas holds an exclusive lock on it, so two processes never record into one. After a
 //! recording that finished, [`Cassette::compact`] rewrites it sorted by key (atomically), so that
 //! a committed cassette does not depend on the order in which replies came back.
+//!
+//! **Parts.** A cassette of more than [`PART_BYTES`] is compacted into one *part* per model beside
+//! it, `<name>.<model>.jsonl` for a cassette `<name>.jsonl` (the model's name in lower case, other
+//! characters than letters, digits, `.` and `-` as `-`), each sorted by key, and the cassette file
+//! itself is left empty: it receives the next recording, which the next compaction moves to the
+//! parts. A call always lands in its model's part, so a recording's diff stays in the files of the
+//! models it called. Loading reads the cassette and every part of it; a call found in two files
+//! must have one reply.
 
 use crate::syntax::input::{MAX_LINES, read_text};
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,6 +65,10 @@ pub enum Claim {
     Busy,
 }
 
+/// A cassette whose compacted text would be larger than this many bytes is written as one part
+/// per model.
+pub const PART_BYTES: usize = 3 << 20;
+
 /// One line of a cassette.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +102,7 @@ impl Cassette {
             other => other,
         })?;
         let (calls, _) = parse(path, &text)?;
+        let calls = with_parts(path, calls)?;
         Ok(Cassette::new(path, calls, None))
     }
 
@@ -128,6 +141,7 @@ impl Cassette {
         if whole < text.len() {
             file.set_len(whole as u64).map_err(read_err)?;
         }
+        let calls = with_parts(path, calls)?;
         Ok(Cassette::new(path, calls, Some(file)))
     }
 
@@ -185,6 +199,13 @@ impl Cassette {
         &self.path
     }
 
+    /// Its files: the cassette file, then its parts by name.
+    pub fn files(&self) -> Vec<PathBuf> {
+        std::iter::once(self.path.clone())
+            .chain(parts(&self.path))
+            .collect()
+    }
+
     /// The recorded reply to the call with `key`.
     pub fn get(&self, key: &str) -> Option<Reply> {
         let calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
@@ -219,24 +240,121 @@ impl Cassette {
         Ok(())
     }
 
-    /// Rewrites the cassette with its calls sorted by key: written to a temporary file, synced,
-    /// renamed over the cassette. Only while recording (the lock is held throughout).
+    /// Rewrites the cassette with its calls sorted by key — in one file, or, past
+    /// [`PART_BYTES`] or when it has parts already, in one part per model with the cassette
+    /// file left empty. Each file is written to a temporary file, synced and renamed over its
+    /// place; the cassette file last, so a crash leaves every call in some file. Only while
+    /// recording (the lock is held throughout).
     pub fn compact(&self) -> std::io::Result<()> {
+        self.compact_at(PART_BYTES)
+    }
+
+    /// [`Cassette::compact`] with parts past `limit` bytes.
+    fn compact_at(&self, limit: usize) -> std::io::Result<()> {
         let Some(w) = &self.writer else {
             return Ok(());
         };
         let _held = w.lock().unwrap_or_else(|p| p.into_inner());
         let calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
-        let mut text = String::new();
+        let mut by_part: BTreeMap<PathBuf, String> = BTreeMap::new();
+        let mut all = String::new();
         for (key, (request, reply)) in calls.iter() {
-            text.push_str(&record_line(key, request, reply));
+            let line = record_line(key, request, reply);
+            all.push_str(&line);
+            by_part
+                .entry(part_path(&self.path, &request.model))
+                .or_default()
+                .push_str(&line);
         }
-        let tmp = self.path.with_extension("jsonl.tmp");
-        let mut f = File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &self.path)
+        let existing = parts(&self.path);
+        if all.len() <= limit && existing.is_empty() {
+            return write_atomically(&self.path, &all);
+        }
+        for (part, text) in &by_part {
+            write_atomically(part, text)?;
+        }
+        for stale in existing.iter().filter(|p| !by_part.contains_key(*p)) {
+            std::fs::remove_file(stale)?;
+        }
+        write_atomically(&self.path, "")
     }
+}
+
+/// Writes `text` to a temporary file beside `path`, syncs it and renames it over `path`.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension("jsonl.tmp");
+    let mut f = File::create(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The part of the cassette at `path` that holds the calls of `model`.
+fn part_path(path: &Path, model: &str) -> PathBuf {
+    let slug: String = model
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    path.with_file_name(format!("{}.{slug}.jsonl", stem(path)))
+}
+
+/// The cassette's file name without `.jsonl`.
+fn stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    name.strip_suffix(".jsonl").unwrap_or(&name).to_string()
+}
+
+/// The parts beside the cassette at `path`, by name.
+fn parts(path: &Path) -> Vec<PathBuf> {
+    let prefix = format!("{}.", stem(path));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix) && n.ends_with(".jsonl") && n.len() > prefix.len() + 6)
+        .map(|n| path.with_file_name(n))
+        .collect();
+    found.sort();
+    found
+}
+
+/// `calls` (of the cassette file at `path`) with the calls of its parts; a call in two files
+/// must have one reply.
+fn with_parts(path: &Path, mut calls: Calls) -> Result<Calls, InputError> {
+    for part in parts(path) {
+        let text = read_text(&part, MAX_LINES)?;
+        let (more, _) = parse(&part, &text)?;
+        for (key, (request, reply)) in more {
+            if let Some((_, earlier)) = calls.get(&key)
+                && *earlier != reply
+            {
+                return Err(InputError::Read {
+                    path: part.clone(),
+                    reason: format!(
+                        "the call {key} is recorded with another reply in {} or another part; keep one of the two lines",
+                        path.display()
+                    ),
+                });
+            }
+            calls.insert(key, (request, reply));
+        }
+    }
+    Ok(calls)
 }
 
 fn record_line(key: &str, request: &ChatRequest, reply: &Reply) -> String {
@@ -374,6 +492,62 @@ mod tests {
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!((keys.len(), &keys), (3, &sorted));
+    }
+
+    fn req_of(model: &str, q: &str) -> ChatRequest {
+        ChatRequest {
+            model: model.into(),
+            ..req(q)
+        }
+    }
+
+    /// Past the size limit, compaction writes one sorted part per model and empties the
+    /// cassette file; loading reads them all; the next recording goes to the cassette file and
+    /// the next compaction moves it to its model's part; a part whose call has another reply
+    /// than the cassette's is refused, naming the part.
+    #[test]
+    fn a_large_cassette_is_compacted_into_one_part_per_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.cassette.jsonl");
+        let small = dir.path().join("c.cassette.small-model.jsonl");
+        let big = dir.path().join("c.cassette.big-model-q4.jsonl");
+        {
+            let c = Cassette::record(&path).unwrap();
+            c.append(&req_of("Small-Model", "b"), &reply("2")).unwrap();
+            c.append(&req_of("Big_Model-Q4", "a"), &reply("1")).unwrap();
+            c.append(&req_of("Small-Model", "a"), &reply("3")).unwrap();
+            c.compact_at(10).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
+        let lines = |p: &Path| std::fs::read_to_string(p).unwrap().lines().count();
+        assert_eq!((lines(&small), lines(&big)), (2, 1));
+        let c = Cassette::replay(&path).unwrap();
+        assert_eq!(c.len(), 3);
+        assert_eq!(c.get(&req_of("Small-Model", "a").key()).unwrap().text, "3");
+        // A new recording lands in the cassette file; compaction moves it to its part.
+        {
+            let c = Cassette::record(&path).unwrap();
+            assert_eq!(c.len(), 3);
+            c.append(&req_of("Big_Model-Q4", "c"), &reply("4")).unwrap();
+            assert_eq!(lines(&path), 1);
+            c.compact_at(usize::MAX).unwrap();
+        }
+        assert_eq!((lines(&path), lines(&small), lines(&big)), (0, 2, 2));
+        // The same call with another reply in the cassette file and a part: refused.
+        std::fs::write(
+            &path,
+            record_line(
+                &req_of("Small-Model", "a").key(),
+                &req_of("Small-Model", "a"),
+                &reply("9"),
+            ),
+        )
+        .unwrap();
+        let err = Cassette::replay(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("small-model") && err.contains("another reply"),
+            "{err}"
+        );
     }
 
     #[test]
