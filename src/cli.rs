@@ -1,24 +1,19 @@
 //! The command line: `lamas run`, `sweep`, `merge`, `plot`, `reproduce`, `calibrate`, `credit`,
-//! `validate`, `schema`.
+//! `validate`, `schema` — parsed here and dispatched to the command rooms (`run_cmd`,
+//! `experiment_cmd`, `calibrate_cmd`, `credit_cmd`).
 //!
 //! Exit codes: 0 success, 1 a run failed, 2 bad input (a file, a flag, a value, an output folder
 //! that cannot be written). Bad input is reported once, as a compiler-style message with the
 //! file, line, column and key path, and nothing is written.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use crate::command::{Failure, Format, Message, cassette_problem, render};
-use crate::llm::{Mode, Models, Stop};
-use crate::manifest::{LlmManifest, RunManifest};
-use crate::progress::Progress;
-use crate::report::output::{json_bytes, parquet_bytes, prepare_dir, series_frame, write_all};
-use crate::scenario::{self, InputError};
-use crate::sim;
+use crate::command::{Failure, Format, Message, render};
+use crate::llm::Mode;
+use crate::scenario;
 
 /// lamas: a simulation testbed for LLM-based multi-agent systems.
 #[derive(Debug, Parser)]
@@ -316,7 +311,7 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             let quick = crate::experiment::load(&file, true)?;
             crate::experiment_cmd::check_memory(&exp, &file, 1)?;
             for sc in &exp.scenarios {
-                check_experiment_cassette(sc, &file, llm)?;
+                crate::run_cmd::check_experiment_cassette(sc, &file, llm)?;
             }
             let p = &exp.plan;
             println!(
@@ -335,8 +330,8 @@ pub fn execute(command: Command) -> Result<(), Failure> {
         }
         Command::Validate { file, set, llm } => {
             let sc = scenario::load(&file, &set)?;
-            check_memory(&sc, &file, &set)?;
-            check_cassette(&sc, &file, &set, llm)?;
+            crate::run_cmd::check_memory(&sc, &file, &set)?;
+            crate::run_cmd::check_cassette(&sc, &file, &set, llm)?;
             println!(
                 "{}: valid scenario `{}` ({} agents in {} group{}, {} ticks)",
                 file.display(),
@@ -414,7 +409,14 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             llm,
             report,
             all,
-        } => run(&file, &set, seed, out, llm, Shown { report, all }),
+        } => crate::run_cmd::run(
+            &file,
+            &set,
+            seed,
+            out,
+            llm,
+            crate::run_cmd::Shown { report, all },
+        ),
         Command::Calibrate {
             scenario,
             set,
@@ -438,209 +440,5 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             out,
             latent,
         }),
-    }
-}
-
-/// What `lamas run` shows beside its files: a report, every metric.
-struct Shown {
-    report: bool,
-    all: bool,
-}
-
-fn run(
-    file: &Path,
-    set: &[String],
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    mode: Mode,
-    shown: Shown,
-) -> Result<(), Failure> {
-    let sc = scenario::load(file, set)?;
-    check_memory(&sc, file, set)?;
-    let models = open_models(&sc, file, set, mode)?;
-    let seed = seed.unwrap_or(sc.seed);
-    let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-s{seed}", sc.name)));
-    let existed = out.exists();
-    prepare_dir(&out).map_err(|e| Failure::Input(Box::new(Message(e.to_string()))))?;
-
-    let started = Instant::now();
-    let output = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        simulate(&sc, seed, models.clone())
-    }))
-    .map_err(|_| {
-        Failure::Run(format!(
-            "the run of `{}` with seed {seed} failed (an internal error)",
-            file.display()
-        ))
-    })?;
-    let output = output.map_err(|stop| {
-        if !existed {
-            let _ = std::fs::remove_dir(&out); // only if still empty
-        }
-        stopped(&stop, file, set, seed)
-    })?;
-    let wall = started.elapsed().as_secs_f64();
-    if let Some(c) = models.as_ref().and_then(|m| m.cassette())
-        && mode == Mode::Record
-    {
-        c.compact().map_err(|e| {
-            Failure::Run(format!("sorting the cassette {}: {e}", c.path().display()))
-        })?;
-    }
-
-    let mut df = series_frame(&output.series)
-        .map_err(|e| Failure::Run(format!("building the time series: {e}")))?;
-    let parquet = parquet_bytes(&mut df)
-        .map_err(|e| Failure::Run(format!("encoding timeseries.parquet: {e}")))?;
-    let mut manifest = RunManifest::new(
-        &sc,
-        &file.display().to_string(),
-        set,
-        seed,
-        wall,
-        output.credit_seconds,
-    );
-    manifest.llm = models.as_deref().map(LlmManifest::new);
-    write_all(
-        &out,
-        &[
-            ("timeseries.parquet", parquet),
-            ("summary.json", json_bytes(&output.metrics)),
-            ("manifest.json", json_bytes(&manifest)),
-        ],
-    )
-    .map_err(|e| Failure::Run(e.to_string()))?;
-
-    println!(
-        "lamas run: `{}`, seed {seed}, {} ticks, {} agents, {} s\n",
-        sc.name,
-        sc.ticks,
-        sc.population(),
-        crate::report::digits::sig4(wall)
-    );
-    print!(
-        "{}",
-        crate::report::terminal::summary(&output.metrics, &sc.resolved, shown.all)
-    );
-    println!(
-        "\nwrote {}/{{timeseries.parquet, summary.json, manifest.json}}",
-        out.display()
-    );
-    if shown.report {
-        let path = crate::experiment_cmd::report_of(&out)?;
-        println!("report: {}", path.display());
-    } else {
-        println!(
-            "report: `lamas report {}` (or `--report`) writes report.html",
-            out.display()
-        );
-    }
-    Ok(())
-}
-
-/// Runs the simulation tick by tick, reporting progress on stderr ([`Progress`]).
-fn simulate(
-    sc: &scenario::Scenario,
-    seed: u64,
-    models: Option<Arc<Models>>,
-) -> Result<sim::RunOutput, sim::RunStop> {
-    let progress = Progress::new(u64::from(sc.ticks), "ticks", &sc.name);
-    let mut simulation = match models {
-        Some(m) => sim::Simulation::with_models(sc, seed, m),
-        None => sim::Simulation::new(sc, seed),
-    };
-    while simulation.tick() < sc.ticks {
-        simulation.try_step()?;
-        progress.inc();
-    }
-    progress.finish();
-    simulation.try_finish()
-}
-
-/// Refuses a scenario whose run needs more memory than the budget
-/// ([`scenario::cost::over_budget`]), placed in its file.
-pub fn check_memory(sc: &scenario::Scenario, file: &Path, set: &[String]) -> Result<(), Failure> {
-    match scenario::cost::over_budget(sc, scenario::cost::budget(), 1) {
-        Some(problem) => Err(scenario::problem_in(file, set, problem).into()),
-        None => Ok(()),
-    }
-}
-
-/// The models of a scenario with model-backed groups, opened in `mode` (the cassette read or
-/// locked, the API keys read); `None` for a scenario without them. A cassette that cannot be
-/// read is reported at the scenario's `llm.cassette` key.
-pub fn open_models(
-    sc: &scenario::Scenario,
-    file: &Path,
-    set: &[String],
-    mode: Mode,
-) -> Result<Option<Arc<Models>>, Failure> {
-    match &sc.llm {
-        Some(setup) if sc.model_backed() => Models::open(setup, mode)
-            .map(Some)
-            .map_err(|e| cassette_problem(e, file, set).into()),
-        _ => Ok(None),
-    }
-}
-
-/// Checks, without opening it for recording, the cassette a scenario's calls would use in
-/// `mode`: replaying needs it to exist and be valid; recording needs it valid if it exists.
-pub fn check_cassette(
-    sc: &scenario::Scenario,
-    file: &Path,
-    set: &[String],
-    mode: Mode,
-) -> Result<(), Failure> {
-    match &sc.llm {
-        Some(setup) if mode != Mode::Live && sc.model_backed() => {
-            crate::llm::Cassette::check(&setup.cassette, mode == Mode::Replay)
-                .map_err(|e| cassette_problem(e, file, set).into())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// [`check_cassette`] for a cell of the experiment `file`: a cassette that cannot be read is
-/// named with the experiment.
-fn check_experiment_cassette(
-    sc: &scenario::Scenario,
-    file: &Path,
-    mode: Mode,
-) -> Result<(), Failure> {
-    match &sc.llm {
-        Some(setup) if mode != Mode::Live && sc.model_backed() => crate::llm::Cassette::check(
-            &setup.cassette,
-            mode == Mode::Replay,
-        )
-        .map_err(|e| match e {
-            InputError::Read { path, reason } => Failure::Input(Box::new(Message(format!(
-                "{}: the scenario's cassette {} cannot be used: {reason}; record it with \
-                     `lamas sweep {} --llm record`",
-                file.display(),
-                path.display(),
-                file.display()
-            )))),
-            other => other.into(),
-        }),
-        _ => Ok(()),
-    }
-}
-
-/// The failure of a run that stopped: a call missing from the cassette is bad input (exit 2,
-/// with the command that records it); an endpoint that failed is a failed run (exit 1).
-fn stopped(stop: &sim::RunStop, file: &Path, set: &[String], seed: u64) -> Failure {
-    match stop.stop.as_ref() {
-        Stop::Missing { .. } => {
-            let mut cmd = format!("lamas run {}", file.display());
-            for s in set {
-                cmd.push_str(&format!(" --set '{s}'"));
-            }
-            Failure::Input(Box::new(Message(format!(
-                "{}: {stop}; the run stops at the first tick with a missing call, so later ticks may need more. \
-                 Record the missing calls against the model endpoints with:\n  {cmd} --seed {seed} --llm record",
-                file.display()
-            ))))
-        }
-        _ => Failure::Run(format!("{}: {stop}", file.display())),
     }
 }

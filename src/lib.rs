@@ -29,6 +29,7 @@ pub mod report;
 pub mod reproduce;
 pub mod rng;
 pub mod rules;
+pub mod run_cmd;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sim;
