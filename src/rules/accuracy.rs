@@ -47,9 +47,14 @@ impl AccuracyCurve {
     /// Parses a curve written as `name(args)`.
     pub fn parse(text: &str) -> Result<AccuracyCurve, String> {
         let (i, v) = resolve(text, "accuracy curve", ACCURACY_CURVES)?;
-        Ok(match i {
-            0 => AccuracyCurve::Linear,
-            _ => AccuracyCurve::Logistic { slope: v[0] },
+        Ok(match ACCURACY_CURVES[i].name {
+            "linear" => AccuracyCurve::Linear,
+            "logistic" => AccuracyCurve::Logistic { slope: v[0] },
+            other => {
+                return Err(format!(
+                    "accuracy curve `{other}` of the registry has no arm in AccuracyCurve::parse"
+                ));
+            }
         })
     }
 

@@ -82,15 +82,20 @@ impl Topology {
     /// Parses `star`, `single`, `hierarchical(branching)`, `decentralized(fanout)`.
     pub fn parse(text: &str) -> Result<Topology, String> {
         let (i, v) = resolve(text, "topology", TOPOLOGIES)?;
-        Ok(match i {
-            0 => Topology::Star,
-            1 => Topology::Single,
-            2 => Topology::Hierarchical {
+        Ok(match TOPOLOGIES[i].name {
+            "star" => Topology::Star,
+            "single" => Topology::Single,
+            "hierarchical" => Topology::Hierarchical {
                 branching: v[0] as u32,
             },
-            _ => Topology::Decentralized {
+            "decentralized" => Topology::Decentralized {
                 fanout: v[0] as u32,
             },
+            other => {
+                return Err(format!(
+                    "topology `{other}` of the registry has no arm in Topology::parse"
+                ));
+            }
         })
     }
 

@@ -49,10 +49,15 @@ impl ValueRule {
     /// Parses `all`, `additive`, `threshold(k)`.
     pub fn parse(text: &str) -> Result<ValueRule, String> {
         let (i, v) = resolve(text, "value rule", VALUE_RULES)?;
-        Ok(match i {
-            0 => ValueRule::All,
-            1 => ValueRule::Additive,
-            _ => ValueRule::Threshold(v[0] as u32),
+        Ok(match VALUE_RULES[i].name {
+            "all" => ValueRule::All,
+            "additive" => ValueRule::Additive,
+            "threshold" => ValueRule::Threshold(v[0] as u32),
+            other => {
+                return Err(format!(
+                    "value rule `{other}` of the registry has no arm in ValueRule::parse"
+                ));
+            }
         })
     }
 

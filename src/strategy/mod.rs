@@ -179,11 +179,13 @@ impl Strategy {
     /// Parses `honest`, `shirker`, `partial(0.5)`, `misreporter(2)`, ...
     pub fn parse(text: &str) -> Result<Strategy, String> {
         let (i, v) = resolve(text, "strategy", STRATEGIES)?;
-        Ok(Self::from_index(i, &v))
+        Self::from_index(i, &v)
     }
 
-    fn from_index(i: usize, v: &[f64]) -> Strategy {
-        match STRATEGIES[i].name {
+    /// The variant of registry entry `i`: an explicit arm per name, and an error for a name of
+    /// [`STRATEGIES`] without one (a test parses every entry), never another strategy.
+    fn from_index(i: usize, v: &[f64]) -> Result<Strategy, String> {
+        Ok(match STRATEGIES[i].name {
             "honest" => Strategy::Honest(Honest),
             "shirker" => Strategy::Shirker(Shirker),
             "partial" => Strategy::Partial(Partial { effort: v[0] }),
@@ -194,11 +196,16 @@ impl Strategy {
             }),
             "byzantine" => Strategy::Byzantine(Byzantine),
             "colluder" => Strategy::Colluder(Colluder { group: v[0] as u32 }),
-            _ => Strategy::Sybil(Sybil {
+            "sybil" => Strategy::Sybil(Sybil {
                 k: v[0] as u32,
                 lead: true,
             }),
-        }
+            other => {
+                return Err(format!(
+                    "strategy `{other}` of the registry has no arm in Strategy::parse"
+                ));
+            }
+        })
     }
 
     /// Agents per member of a group playing this strategy: k for `sybil(k)`, else 1.
