@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::command::{Failure, Format, Message, render};
+use crate::command::{Failure, Format, render};
 use crate::llm::Mode;
 use crate::scenario;
 
@@ -301,48 +301,7 @@ pub fn execute(command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::Validate { file, set, llm } if crate::experiment::is_experiment(&file) => {
-            if !set.is_empty() {
-                return Err(Failure::Input(Box::new(Message(
-                    "--set applies to scenario files; an experiment sets keys with `set`".into(),
-                ))));
-            }
-            let exp = crate::experiment::load(&file, false)?;
-            let quick = crate::experiment::load(&file, true)?;
-            crate::experiment_cmd::check_memory(&exp, &file, 1)?;
-            for sc in &exp.scenarios {
-                crate::run_cmd::check_experiment_cassette(sc, &file, llm)?;
-            }
-            let p = &exp.plan;
-            println!(
-                "{}: valid experiment `{}` ({} cells × {} replicates = {} runs; quick: {} runs; \
-                 {} metrics, {} plots)",
-                file.display(),
-                p.id,
-                p.cells.len(),
-                p.replicates,
-                p.cells.len() * p.replicates as usize,
-                quick.plan.cells.len() * quick.plan.replicates as usize,
-                p.metrics.len(),
-                p.plots.len()
-            );
-            Ok(())
-        }
-        Command::Validate { file, set, llm } => {
-            let sc = scenario::load(&file, &set)?;
-            crate::run_cmd::check_memory(&sc, &file, &set)?;
-            crate::run_cmd::check_cassette(&sc, &file, &set, llm)?;
-            println!(
-                "{}: valid scenario `{}` ({} agents in {} group{}, {} ticks)",
-                file.display(),
-                sc.name,
-                sc.population(),
-                sc.groups.len(),
-                if sc.groups.len() == 1 { "" } else { "s" },
-                sc.ticks
-            );
-            Ok(())
-        }
+        Command::Validate { file, set, llm } => crate::validate_cmd::validate(&file, &set, llm),
         Command::Credit {
             game,
             mechanisms,

@@ -36,3 +36,4 @@ pub mod sim;
 pub mod strategy;
 pub mod sweep;
 pub mod syntax;
+pub mod validate_cmd;

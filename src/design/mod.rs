@@ -22,7 +22,7 @@ pub mod samples;
 
 use serde::{Deserialize, Serialize};
 
-use crate::experiment::ParamValue;
+use crate::syntax::param::ParamValue;
 pub use range::Range;
 
 /// The kinds of design.

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::experiment::ParamValue;
+use crate::syntax::param::ParamValue;
 use crate::syntax::spec::{ParamDef, SpecDef, resolve};
 
 /// A factor's range.

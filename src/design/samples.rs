@@ -11,7 +11,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::experiment::ParamValue;
+use crate::syntax::param::ParamValue;
 
 /// The largest samples file read.
 pub const MAX_BYTES: u64 = 64 << 20;

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use super::field;
 use crate::report::catalogue::grouped;
 use crate::report::digits::sig4;
-use crate::report::metrics::Metrics;
 use crate::report::output::read_parquet;
+use crate::sim::metrics::Metrics;
 use crate::strategy::STRATEGIES;
 
 /// Most points a time-series chart draws per line.

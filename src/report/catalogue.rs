@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use super::metrics::Metrics;
+use crate::sim::metrics::Metrics;
 use crate::strategy::STRATEGIES;
 
 /// The groups of metrics, in the order they are shown.
@@ -192,7 +192,7 @@ fn known(name: &str) -> Known {
 fn profile_stat(name: &str) -> Option<usize> {
     let (stat, rest) = name.split_once('[')?;
     let profile = rest.strip_suffix(']')?;
-    if profile.is_empty() || !super::metrics::LLM_STATS.contains(&stat) {
+    if profile.is_empty() || !crate::sim::metrics::LLM_STATS.contains(&stat) {
         return None;
     }
     ENTRIES.iter().position(|e| e.0 == stat)

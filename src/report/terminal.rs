@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::catalogue::grouped;
 use super::digits::sig4;
-use super::metrics::Metrics;
+use crate::sim::metrics::Metrics;
 
 /// The grouped table of `metrics` for the scenario `resolved`; with `all`, every metric. Ends
 /// with a line saying how many metrics were left out, if any.

@@ -25,6 +25,7 @@ mod economy;
 mod experience;
 mod faults;
 mod messages;
+pub mod metrics;
 pub mod network;
 pub mod private;
 pub mod prompts;
@@ -42,9 +43,9 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::llm::{Models, Stop};
-use crate::report::metrics::{Metrics, summarise};
 use crate::scenario::Scenario;
 use agents::spawn_population;
+use metrics::{Metrics, summarise};
 use record::Series;
 use resources::{Clock, Ledger, Params, Streams, TickCounters};
 

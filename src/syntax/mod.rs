@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod input;
+pub mod param;
 pub mod snippet;
 pub mod spec;
 
