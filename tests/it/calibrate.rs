@@ -557,3 +557,64 @@ fn latent_fit_of_a_source_always_right_keeps_a_finite_skill() {
     let first: f64 = list.split(',').next().unwrap().trim().parse().unwrap();
     assert!(first > 0.99 && first < 1.0, "{skills}");
 }
+
+/// The `diversity` scenario's simulated groups are its committed calibrations: each `sim-<p>`
+/// group has the products fragment's `<p>-calibrated` values, and the experiment sets the
+/// multiple-choice fragment's with the family (the second value of each zipped key; a key the
+/// zip leaves out has one value in both fragments).
+#[test]
+fn the_diversity_simulated_groups_are_the_committed_calibrations() {
+    let root = crate::support::root();
+    let read = |p: &str| -> toml::Table {
+        toml::from_str(&std::fs::read_to_string(root.join(p)).unwrap()).unwrap()
+    };
+    let groups = |t: &toml::Table| -> Vec<toml::Table> {
+        t["population"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_table().unwrap().clone())
+            .collect()
+    };
+    let scenario = groups(&read("scenarios/diversity.toml"));
+    let exp = read("experiments/diversity/experiment.toml");
+    let zip = exp["zip"].as_array().unwrap()[0]
+        .as_table()
+        .unwrap()
+        .clone();
+    let mut checked = 0;
+    for (family, index) in [("products", 0usize), ("choice", 1)] {
+        let fragment = groups(&read(&format!(
+            "results/diversity/calibration-{family}/fragment.toml"
+        )));
+        for fit in &fragment {
+            let profile = fit["name"]
+                .as_str()
+                .unwrap()
+                .trim_end_matches("-calibrated");
+            let name = format!("sim-{profile}");
+            let sim = scenario
+                .iter()
+                .find(|g| g["name"].as_str() == Some(name.as_str()))
+                .unwrap_or_else(|| panic!("no group {name}"));
+            for key in [
+                "skill",
+                "accuracy",
+                "item_loading",
+                "model",
+                "model_loading",
+                "shared",
+                "lure",
+            ] {
+                let zipped = zip.get(&format!("population.{name}.{key}"));
+                let value = match zipped {
+                    Some(v) => v.as_array().unwrap()[index].clone(),
+                    None => sim[key].clone(),
+                };
+                assert_eq!(value, fit[key], "{family}: {name}.{key}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 2 * 15 * 7);
+}
