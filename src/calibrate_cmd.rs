@@ -18,14 +18,14 @@ use std::time::Instant;
 
 use crate::calibrate::fit::Estimate;
 use crate::calibrate::plan::Plan;
-use crate::calibrate::profile::{self, Answer, ProfileFit, answers};
-use crate::calibrate::{fragment, table};
+use crate::calibrate::profile::{Answer, ProfileFit, answers};
+use crate::calibrate::{fragment, table, together};
 use crate::command::{Failure, Message};
 use crate::llm::{Cassette, LlmSetup, Mode, Models, Reply};
 use crate::manifest::{CalibrationManifest, LlmManifest};
 use crate::progress::Progress;
-use crate::report::output::{json_bytes, prepare_dir, write_all};
 use crate::scenario::{self, InputError, Scenario};
+use crate::table::{json_bytes, prepare_dir, write_all};
 
 /// What `lamas calibrate` was asked.
 #[derive(Debug, Clone)]
@@ -342,7 +342,7 @@ fn fit_all(
     let answered: Vec<Vec<Vec<Answer>>> = (0..plan.profiles.len())
         .map(|i| answers(plan, replies, i))
         .collect();
-    let (fits, pairings) = profile::fit_all(plan, &answered, &setup.profiles, (k, seed, latent))
+    let (fits, pairings) = together::fit_all(plan, &answered, &setup.profiles, (k, seed, latent))
         .map_err(|e| Failure::Input(Box::new(Message(e))))?;
     let mut rows: Vec<table::Row> = fits.iter().flat_map(table::profile_rows).collect();
     rows.extend(pairings.iter().flat_map(table::pairing_rows));

@@ -36,4 +36,5 @@ pub mod sim;
 pub mod strategy;
 pub mod sweep;
 pub mod syntax;
+pub mod table;
 pub mod validate_cmd;

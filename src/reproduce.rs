@@ -10,7 +10,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::experiment::{Check, Plan};
-use crate::report::output::read_csv;
+use crate::table::read_csv;
 
 /// One summary row: (cell, metric) → (n, mean).
 type Row = ((i64, String), (i64, Option<f64>));

@@ -10,9 +10,10 @@ use crate::command::{Failure, Message, cassette_problem};
 use crate::llm::{Mode, Models, Stop};
 use crate::manifest::{LlmManifest, RunManifest};
 use crate::progress::Progress;
-use crate::report::output::{json_bytes, parquet_bytes, prepare_dir, series_frame, write_all};
 use crate::scenario::{self, InputError};
 use crate::sim;
+use crate::sweep::tables::series_frame;
+use crate::table::{json_bytes, parquet_bytes, prepare_dir, write_all};
 
 /// What `lamas run` shows beside its files: a report, every metric.
 pub struct Shown {

@@ -429,7 +429,7 @@ pub fn mean(xs: &[f64]) -> Estimate {
         };
     }
     let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
-    let half = crate::report::stats::t975(n as u64 - 1) * (var / n as f64).sqrt();
+    let half = crate::table::t975(n as u64 - 1) * (var / n as f64).sqrt();
     Estimate {
         value: m,
         lo: m - half,

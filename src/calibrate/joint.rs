@@ -9,30 +9,11 @@
 //! and two workers are both right with the integrals of [`super::latent::both_right`] (one (z, w)
 //! when they share a model, z alone otherwise).
 
-use super::fit::{Estimate, sigmoid};
+use super::fit::sigmoid;
 use super::latent::{self, Answers, Obs};
 use super::plan::{Plan, Probe};
-use super::profile::{Answer, ProfileFit};
+use super::profile::{Answer, Loadings, ProfileFit};
 use crate::llm::Profile;
-
-/// A profile's latent item effects.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Loadings {
-    /// Its model (the request's `model`).
-    pub model: String,
-    /// The index of its model among the calibrated profiles' models.
-    pub model_index: usize,
-    /// λ.
-    pub item_loading: Estimate,
-    /// μ.
-    pub model_loading: Estimate,
-}
-
-impl Loadings {
-    fn pair(&self) -> (f64, f64) {
-        (self.item_loading.value, self.model_loading.value)
-    }
-}
 
 /// Refits the curves of `fits` (the plan's profiles, with their `answered[profile][item]
 /// [replica]`) jointly with the latent effects, in place.

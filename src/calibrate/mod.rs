@@ -6,7 +6,8 @@
 //! the shared-answer probability κ and the lure probability ρ ([`moments`]), the correlation of two workers' correctness (observed against what the
 //! fitted worker predicts), and the distributions of tokens and latency. [`fit`] holds the
 //! estimators, each with a 95% interval. The results are a table ([`table`]) and a scenario
-//! fragment of calibrated groups ([`fragment`]).
+//! fragment of calibrated groups ([`fragment`]); [`together`] fits a plan's profiles together
+//! and pairs them.
 
 pub mod fit;
 pub mod fragment;
@@ -16,3 +17,4 @@ pub mod moments;
 pub mod plan;
 pub mod profile;
 pub mod table;
+pub mod together;

@@ -10,7 +10,8 @@
 //! empty.
 
 use super::fit::Estimate;
-use super::profile::{Pairing, ProfileFit};
+use super::profile::ProfileFit;
+use super::together::Pairing;
 
 /// One row of the table.
 #[derive(Debug, Clone, PartialEq)]

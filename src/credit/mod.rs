@@ -361,18 +361,3 @@ pub fn scale_to(shares: &[f64], target: f64) -> Option<Vec<f64>> {
 
 #[cfg(test)]
 mod tests;
-
-#[cfg(test)]
-mod registry_tests {
-    /// Every mechanism and item family of the registries parses from its bare name: a name
-    /// whose arm was forgotten is an error here, not another variant.
-    #[test]
-    fn every_registered_name_has_its_arm() {
-        for d in super::MECHANISMS {
-            assert!(super::MechanismKind::parse(d.name).is_ok(), "{}", d.name);
-        }
-        for d in crate::bank::FAMILIES {
-            assert!(crate::bank::FamilyKind::parse(d.name).is_ok(), "{}", d.name);
-        }
-    }
-}

@@ -40,6 +40,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The sensitivity indices the kind's points give (in the order they are written), none for
+    /// `lhs` and `file`: what [`crate::sensitivity`] estimates and `sensitivity.csv` holds.
+    pub fn indices(self) -> &'static [&'static str] {
+        match self {
+            Kind::Sobol => &["S1", "ST"],
+            Kind::Morris => &["mu_star", "mu", "sigma"],
+            Kind::Lhs | Kind::File => &[],
+        }
+    }
+
     /// Every kind, by name.
     pub const ALL: [(&'static str, Kind); 4] = [
         ("lhs", Kind::Lhs),

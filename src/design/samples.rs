@@ -41,9 +41,9 @@ pub fn read(path: &Path, max_rows: usize) -> Result<Samples, String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
     let df = if parquet {
-        crate::report::output::read_parquet(path)
+        crate::table::read_parquet(path)
     } else {
-        crate::report::output::read_csv(path)
+        crate::table::read_csv(path)
     }
     .map_err(|e| {
         format!(

@@ -13,7 +13,7 @@ pub mod raw;
 mod validate;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -94,7 +94,7 @@ impl Plan {
     pub fn has_indices(&self) -> bool {
         self.design
             .as_ref()
-            .is_some_and(|d| !crate::sensitivity::index_names(d.kind).is_empty())
+            .is_some_and(|d| !d.kind.indices().is_empty())
     }
 
     /// The axis that sets `key`, and the key's position in it.
@@ -249,35 +249,4 @@ pub fn is_experiment(path: &Path) -> bool {
 pub fn json_schema() -> serde_json::Value {
     let schema = schemars::schema_for!(raw::RawExperiment);
     serde_json::to_value(schema).unwrap_or_default()
-}
-
-/// The default id of the experiment in `path`: its folder's name for `…/<id>/experiment.toml`,
-/// else the file name without extension.
-fn default_id(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "experiment".into());
-    if stem == "experiment"
-        && let Some(dir) = path
-            .canonicalize()
-            .ok()
-            .as_deref()
-            .and_then(Path::parent)
-            .and_then(Path::file_name)
-    {
-        return dir.to_string_lossy().into_owned();
-    }
-    stem
-}
-
-/// The path of a file named in an experiment, relative to the experiment's folder.
-fn relative_to(experiment: &Path, file: &str) -> PathBuf {
-    let p = Path::new(file);
-    if p.is_absolute() {
-        return p.to_path_buf();
-    }
-    experiment
-        .parent()
-        .map_or_else(|| p.to_path_buf(), |d| d.join(p))
 }

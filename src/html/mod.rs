@@ -68,7 +68,7 @@ pub fn write(dir: &Path, experiment: Option<&Path>) -> Result<PathBuf, ReportErr
         }
     };
     let path = dir.join("report.html");
-    crate::report::output::write_atomic(&path, page::page(&title, &data).as_bytes())
+    crate::table::write_atomic(&path, page::page(&title, &data).as_bytes())
         .map_err(|e| ReportError::Write(format!("cannot write `{}`: {e}", path.display())))?;
     Ok(path)
 }

@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 use super::field;
 use crate::report::catalogue::grouped;
 use crate::report::digits::sig4;
-use crate::report::output::read_parquet;
 use crate::sim::metrics::Metrics;
 use crate::strategy::STRATEGIES;
+use crate::table::read_parquet;
 
 /// Most points a time-series chart draws per line.
 pub const MAX_POINTS: usize = 2000;

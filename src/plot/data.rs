@@ -6,7 +6,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::experiment::{ParamValue, Plan, PlotSpec};
-use crate::report::output::{read_csv, read_parquet};
+use crate::table::{read_csv, read_parquet};
 
 /// Mean and 95% interval of a metric in a cell.
 #[derive(Debug, Clone, Copy, PartialEq)]

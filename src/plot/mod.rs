@@ -22,7 +22,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::experiment::{Plan, PlotKind, PlotSpec};
-use crate::report::output::write_atomic;
+use crate::table::write_atomic;
 use data::Summaries;
 
 /// The bundled font (DejaVu Sans; licence in `assets/fonts/`).
@@ -106,7 +106,7 @@ pub fn draw_all(dir: &Path, plan: &Plan) -> Result<Vec<String>, String> {
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots)
         .map_err(|e| format!("cannot create `{}`: {e}", plots.display()))?;
-    crate::report::output::remove_stale_temps(&plots);
+    crate::table::remove_stale_temps(&plots);
     let mut files = sensitivity::draw_all(dir, &plots, plan)
         .map_err(|e| format!("drawing the sensitivity indices: {e}"))?;
     if plan.plots.is_empty() {

@@ -14,7 +14,7 @@ use super::line::tick_label;
 use super::{FAMILY, Figure, Swatch, colour, coloured, draw_legend, padded, with_legend};
 use crate::design::Kind;
 use crate::experiment::Plan;
-use crate::report::output::read_csv;
+use crate::table::read_csv;
 
 /// The indices drawn for a design kind, with their legend labels.
 pub(crate) fn drawn(kind: Kind) -> &'static [(&'static str, &'static str)] {

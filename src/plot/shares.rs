@@ -11,9 +11,9 @@ use polars::prelude::*;
 use super::line::tick_label;
 use super::{FAMILY, Figure, Swatch, colour, coloured, draw_legend, with_legend};
 use crate::experiment::{Plan, PlotSpec};
-use crate::report::output::read_parquet;
-use crate::report::stats::t975;
 use crate::strategy::STRATEGIES;
+use crate::table::read_parquet;
+use crate::table::t975;
 
 /// One strategy's share over time.
 struct Curve {

@@ -58,15 +58,6 @@ pub fn analyse(design: &Design, outputs: &[(&str, &[Option<f64>])]) -> Vec<Estim
     }
 }
 
-/// The indices every design kind can give, in the order they are written.
-pub fn index_names(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Sobol => &["S1", "ST"],
-        Kind::Morris => &["mu_star", "mu", "sigma"],
-        Kind::Lhs | Kind::File => &[],
-    }
-}
-
 fn sobol_estimates(design: &Design, metric: &str, y: &[Option<f64>]) -> Vec<Estimate> {
     let (n, k) = (design.samples, design.k());
     let mut rows = sobol::Rows {
@@ -128,7 +119,7 @@ fn collect(
     used: usize,
     estimate: impl Fn(&[usize]) -> Vec<Vec<f64>>,
 ) -> Vec<Estimate> {
-    let names = index_names(design.kind);
+    let names = design.kind.indices();
     let k = design.k();
     if used == 0 {
         return every(design, metric, names, 0, |_, _| {

@@ -6,7 +6,7 @@ use std::f64::consts::PI;
 
 use super::{Estimate, analyse};
 use crate::design::{Design, Factor, Kind, Range};
-use crate::experiment::ParamValue;
+use crate::syntax::param::ParamValue;
 
 fn design(kind: Kind, samples: usize, ranges: &[&str]) -> Design {
     Design {

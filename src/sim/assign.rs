@@ -22,12 +22,11 @@ use std::collections::VecDeque;
 
 use super::agents::{Agent, Loads, Member, Roster, Skills};
 use super::announce;
-use super::network::{Event, Network, Route, book};
+use super::network::{Event, Network, book, route_to_worker};
 use super::ranked::{Ranked, Tier, rank};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
-use super::tasks::{Board, Slot, SlotState, SubRef};
-use super::work::Inbox;
+use super::tasks::{Board, Inbox, Slot, SlotState, SubRef};
 use crate::dist::below;
 use crate::rules::{Policy, Topology};
 
@@ -328,15 +327,6 @@ fn pick(
                 id = (id + 1) % n;
             }
         }
-    }
-}
-
-/// The route from the root coordinator to a worker among `n` (or back).
-pub fn route_to_worker(sc: &crate::scenario::Scenario, n: usize) -> Route {
-    Route {
-        hops: sc.topology.hops(n),
-        delay_probability: sc.faults.delay_probability,
-        extra_latency: sc.faults.extra_latency,
     }
 }
 

@@ -13,8 +13,7 @@ use super::agents::{Loads, Roster};
 use super::network::{Event, Network};
 use super::reach::Reach;
 use super::resources::{Clock, Params};
-use super::tasks::{Board, SlotState};
-use super::work::Inbox;
+use super::tasks::{Board, Inbox, SlotState};
 
 /// Delivers the messages due this tick.
 #[allow(clippy::too_many_arguments)]

@@ -221,7 +221,7 @@ impl Simulation {
         world.init_resource::<network::Network>();
         world.init_resource::<reach::Reach>();
         world.init_resource::<private::PrivacyAccounts>();
-        world.init_resource::<work::Inbox>();
+        world.init_resource::<tasks::Inbox>();
         world.init_resource::<assign::RoundRobin>();
         world.init_resource::<credit::TrafficPayouts>();
         world.init_resource::<adaptation::Revisions>();

@@ -24,6 +24,15 @@ use crate::dist::chance;
 use crate::rng::SimRng;
 use crate::scenario::Messages;
 
+/// The route from the root coordinator to a worker among `n` (or back).
+pub fn route_to_worker(sc: &crate::scenario::Scenario, n: usize) -> Route {
+    Route {
+        hops: sc.topology.hops(n),
+        delay_probability: sc.faults.delay_probability,
+        extra_latency: sc.faults.extra_latency,
+    }
+}
+
 /// Something the network delivers at a tick.
 #[derive(Debug, Clone)]
 pub enum Event {

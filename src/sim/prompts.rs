@@ -14,8 +14,7 @@ use bevy_ecs::prelude::*;
 
 use super::agents::{Agent, Roster};
 use super::resources::{Params, Streams};
-use super::tasks::{Board, SlotState, SubRef};
-use super::work::Inbox;
+use super::tasks::{Board, Inbox, SlotState, SubRef};
 use crate::dist::chance;
 use crate::llm::{Call, Reply};
 use crate::strategy::Answering;

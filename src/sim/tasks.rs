@@ -14,6 +14,10 @@ use smallvec::SmallVec;
 use crate::bank::Item;
 use crate::rules::consensus::Ballot;
 
+/// Assignments delivered this tick, waiting to be worked, in delivery order.
+#[derive(Resource, Debug, Default)]
+pub struct Inbox(pub Vec<(SubRef, u8)>);
+
 /// A reference to one subtask: (task id, subtask index).
 pub type SubRef = (u64, u8);
 

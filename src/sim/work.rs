@@ -23,23 +23,18 @@
 use bevy_ecs::prelude::*;
 
 use super::agents::{Agent, Loads, Roster, Skills, Wallet};
-use super::assign::route_to_worker;
 use super::by_agent::ByAgent;
-use super::network::{Event, Network, Route, book, travel};
+use super::network::{Event, Network, Route, book, route_to_worker, travel};
 use super::private::{self, PrivacyAccounts};
 use super::prompts::{Plan, Prompts};
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
-use super::tasks::{Answer, Board, SlotState, SubRef, Subtask};
+use super::tasks::{Answer, Board, Inbox, SlotState, SubRef, Subtask};
 use crate::dist::{chance, unit};
 use crate::privacy::accounting::spent;
 use crate::rules::Topology;
 use crate::strategy::answer::{draw_label, shared_label};
 use crate::strategy::{Answering, Strategy};
-
-/// Assignments delivered this tick, waiting to be worked, in delivery order.
-#[derive(Resource, Debug, Default)]
-pub struct Inbox(pub Vec<(SubRef, u8)>);
 
 /// What working reads of a worker: its state when the phase starts, which working does not
 /// change (it changes only wallets, practice and loads, which it never reads).

@@ -26,8 +26,9 @@ use serde_json::json;
 use crate::experiment::{Experiment, Plan, RunId, Shard, TIMINGS, grid};
 use crate::llm::Models;
 use crate::progress::Progress;
-use crate::report::output::{parquet_bytes, prepare_dir, series_frame, write_all, write_atomic};
+use crate::table::{csv_bytes, parquet_bytes, prepare_dir, write_all, write_atomic};
 use store::{RunRecord, Status};
+use tables::series_frame;
 
 /// How to sweep.
 #[derive(Debug, Clone)]
@@ -384,7 +385,7 @@ fn finish(
         ),
         (
             "summary.csv",
-            tables::csv_bytes(&mut summary).map_err(io("summary.csv"))?,
+            csv_bytes(&mut summary).map_err(io("summary.csv"))?,
         ),
         (
             "summary.parquet",
@@ -392,7 +393,7 @@ fn finish(
         ),
         (
             "timings.csv",
-            tables::csv_bytes(&mut timing_summary).map_err(io("timings.csv"))?,
+            csv_bytes(&mut timing_summary).map_err(io("timings.csv"))?,
         ),
     ];
     if let Some(mut sensitivity) =
@@ -400,7 +401,7 @@ fn finish(
     {
         files.push((
             "sensitivity.csv",
-            tables::csv_bytes(&mut sensitivity).map_err(io("sensitivity.csv"))?,
+            csv_bytes(&mut sensitivity).map_err(io("sensitivity.csv"))?,
         ));
     }
     if plan.timeseries {
@@ -418,7 +419,7 @@ fn finish(
     let manifest = manifest::sweep_manifest(plan, records, outcome, extra, names);
     write_atomic(
         &dir.join("manifest.json"),
-        &crate::report::output::json_bytes(&manifest),
+        &crate::table::json_bytes(&manifest),
     )
     .map_err(|e| SweepError::Io(format!("cannot write manifest.json: {e}")))
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::{Plan, RunId};
-use crate::report::output::write_atomic;
+use crate::table::write_atomic;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +111,7 @@ pub fn read_plan(results: &Path) -> Result<Option<Plan>, String> {
 /// runs and in its plots (those of a process still running, e.g. another shard, are kept).
 pub fn clean_temps(dir: &Path) {
     for d in [dir.to_path_buf(), runs_dir(dir), dir.join("plots")] {
-        crate::report::output::remove_stale_temps(&d);
+        crate::table::remove_stale_temps(&d);
     }
 }
 

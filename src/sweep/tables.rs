@@ -1,4 +1,5 @@
-//! The tables of a sweep, built with polars from the per-run records.
+//! The tables of a run and of a sweep, built with polars: a run's time series
+//! ([`series_frame`]), and a sweep's from the per-run records.
 //!
 //! - `runs.parquet`: one row per finished run, sorted by (cell, replicate): `cell`, `replicate`,
 //!   `seed`, one column per swept key (integer, float, boolean or string, by its values), one
@@ -20,7 +21,9 @@ use polars::prelude::*;
 
 use super::store::{RunRecord, Status, series_path};
 use crate::experiment::{Plan, TIMINGS};
-use crate::report::stats::t975;
+use crate::sim::record::Series;
+use crate::strategy::STRATEGIES;
+use crate::table::t975;
 
 /// The type of a swept key's column.
 fn key_column(name: &str, values: Vec<&crate::experiment::ParamValue>) -> Column {
@@ -157,6 +160,37 @@ pub fn summary_frame(plan: &Plan, runs: &DataFrame, metrics: &[&str]) -> PolarsR
         .collect()
 }
 
+/// The time series as a data frame, one row per tick.
+pub fn series_frame(s: &Series) -> PolarsResult<DataFrame> {
+    let mut cols: Vec<Column> = vec![
+        Column::new("tick".into(), &s.tick),
+        Column::new("tasks_arrived".into(), &s.tasks_arrived),
+        Column::new("tasks_completed".into(), &s.tasks_completed),
+        Column::new("tasks_succeeded".into(), &s.tasks_succeeded),
+        Column::new("value".into(), &s.value),
+        Column::new("messages".into(), &s.messages),
+        Column::new("bytes".into(), &s.bytes),
+        Column::new("agents_up".into(), &s.agents_up),
+        Column::new("agents_reachable".into(), &s.agents_reachable),
+        Column::new("faults_fired".into(), &s.faults),
+    ];
+    for (i, def) in STRATEGIES.iter().enumerate() {
+        let empty = Vec::new();
+        cols.push(Column::new(
+            format!("share_{}", def.name).into(),
+            s.share.get(i).unwrap_or(&empty),
+        ));
+    }
+    for (i, def) in STRATEGIES.iter().enumerate() {
+        let empty = Vec::new();
+        cols.push(Column::new(
+            format!("payoff_mean_{}", def.name).into(),
+            s.payoff_mean.get(i).unwrap_or(&empty),
+        ));
+    }
+    DataFrame::new(s.tick.len(), cols)
+}
+
 /// Every finished run's time series, with `cell` and `replicate` in front.
 pub fn timeseries_frame(runs_dir: &Path, records: &[RunRecord]) -> PolarsResult<DataFrame> {
     let mut frames: Vec<LazyFrame> = Vec::new();
@@ -176,17 +210,6 @@ pub fn timeseries_frame(runs_dir: &Path, records: &[RunRecord]) -> PolarsResult<
         return Ok(DataFrame::empty());
     }
     concat(frames, UnionArgs::default())?.collect()
-}
-
-/// CSV bytes of a frame (header, comma-separated, floats in full precision).
-pub fn csv_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
-    let mut buf = Vec::new();
-    CsvWriter::new(&mut buf).include_header(true).finish(df)?;
-    // polars ends the header of an empty frame without a newline.
-    if !buf.is_empty() && !buf.ends_with(b"\n") {
-        buf.push(b'\n');
-    }
-    Ok(buf)
 }
 
 /// `sensitivity.csv`'s frame: `metric`, `parameter`, `index`, `estimate`, `ci95_lo`, `ci95_hi`

@@ -1,7 +1,8 @@
 //! Same scenario, same seed: the same bytes, in one process and in two.
 
-use lamas::report::output::{json_bytes, parquet_bytes, series_frame};
 use lamas::sim;
+use lamas::sweep::tables::series_frame;
+use lamas::table::{json_bytes, parquet_bytes};
 
 use crate::support::{lamas_with_env, root, scenario};
 

@@ -194,7 +194,7 @@ fn runs_parquet_has_one_typed_row_per_run_and_seeds_follow_the_scheme() {
     assert_eq!(seed(3, 1), seed(20, 1));
     assert_ne!(seed(0, 0), seed(0, 1));
     // The summary has one row per cell and metric, with the 95% t interval.
-    let summary = lamas::report::output::read_csv(&dir.join("summary.csv")).unwrap();
+    let summary = lamas::table::read_csv(&dir.join("summary.csv")).unwrap();
     assert_eq!(summary.height(), 6 * exp.plan.metrics.len());
     let runs = df.column("welfare").unwrap().f64().unwrap();
     let (a, b) = (runs.get(0).unwrap(), runs.get(1).unwrap());

@@ -5,7 +5,10 @@
 
 use std::path::Path;
 
-use super::{BadCells, Base, Entry, MAX_CELLS, MAX_RUNS, Tried, flatten, seed_problem};
+use super::Entry;
+use super::base::{BadCells, Base, Tried, relative_to};
+use super::overrides::{flatten, seed_problem};
+use super::sweeps::{MAX_CELLS, MAX_RUNS};
 use crate::design::{self, Design, Factor, Kind, Range, samples};
 use crate::experiment::grid::{Cell, ParamValue};
 use crate::experiment::raw::{RawDesign, RawExperiment};
@@ -30,7 +33,7 @@ pub(super) struct Context<'a> {
     pub replicates: u32,
 }
 
-fn at() -> KeyPath {
+pub(super) fn at() -> KeyPath {
     KeyPath::root().key("design")
 }
 
@@ -76,7 +79,7 @@ pub(super) fn sampled(c: &mut Vec<Problem>, raw: &RawExperiment, cx: &Context) -
     })
 }
 
-fn kind(c: &mut Vec<Problem>, rd: &RawDesign) -> Option<Kind> {
+pub(super) fn kind(c: &mut Vec<Problem>, rd: &RawDesign) -> Option<Kind> {
     let names = Kind::ALL.map(|(n, _)| n);
     let Some(name) = rd.kind.as_deref() else {
         c.push(Problem::new(at(), "missing key `kind`").help(format!(
@@ -264,7 +267,7 @@ fn varied_key(c: &mut Vec<Problem>, place: &KeyPath, key: &str, sets: &[Entry]) 
 /// The problems of each end of `range` (each choice) tried alone on the base scenario, each
 /// reported once; a number refused where the scenario wants a string gets a hint that the key
 /// is categorical.
-fn alone(base: &Base, key: &str, place: &KeyPath, range: &Range) -> Vec<Problem> {
+pub(super) fn alone(base: &Base, key: &str, place: &KeyPath, range: &Range) -> Vec<Problem> {
     let mut out: Vec<Problem> = Vec::new();
     for value in range.extremes() {
         let problems = match base.try_values(&[(place.clone(), key, toml_of(&value))]) {
@@ -313,7 +316,7 @@ fn from_file(c: &mut Vec<Problem>, rd: &RawDesign, cx: &Context) -> Option<Given
         );
         return None;
     };
-    let path = super::super::relative_to(cx.path, name);
+    let path = relative_to(cx.path, name);
     let read = samples::read(&path, MAX_CELLS as usize).map_err(|e| {
         Problem::new(place.clone(), e)
             .help("one row per sample, one column per scenario key path, with a header row")
@@ -363,7 +366,7 @@ fn too_many(design: &Design, replicates: u32, place: &KeyPath) -> Option<Problem
 }
 
 /// One cell per point, in design order.
-fn cells(design: &Design, values: Vec<Vec<ParamValue>>) -> Vec<Cell> {
+pub(super) fn cells(design: &Design, values: Vec<Vec<ParamValue>>) -> Vec<Cell> {
     values
         .into_iter()
         .enumerate()
@@ -381,8 +384,13 @@ fn cells(design: &Design, values: Vec<Vec<ParamValue>>) -> Vec<Cell> {
 }
 
 /// The scenario of every cell; a point whose values are invalid together is reported at the
-/// design, naming the sample (the first [`super::MAX_BAD_CELLS`], then a count).
-fn scenarios(c: &mut Vec<Problem>, cells: &[Cell], base: &Base, kind: Kind) -> Vec<Scenario> {
+/// design, naming the sample (the first [`super::base::MAX_BAD_CELLS`], then a count).
+pub(super) fn scenarios(
+    c: &mut Vec<Problem>,
+    cells: &[Cell],
+    base: &Base,
+    kind: Kind,
+) -> Vec<Scenario> {
     let place = if kind == Kind::File {
         at().key("file")
     } else {

@@ -1,19 +1,14 @@
-//! Writing a run's files (`timeseries.parquet`, `summary.json`, `manifest.json`), and the
-//! table I/O that sweeps and plots share: one file written atomically, CSV and parquet read.
+//! Files written whole or not at all: a folder checked before anything is computed, a set of
+//! files written under temporary names, synced, then renamed, one file written the same way, and
+//! the temporary files a killed writer left removed by the next write into their folder.
 //!
-//! All files are first written to temporary names in the output folder, flushed to disk, and
-//! only then renamed into place, so that a failure leaves no half-written result. The folder is
-//! checked for writability before the run starts ([`prepare_dir`]).
+//! All of lamas's outputs go through here, so a failure leaves no half-written result.
 
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use polars::prelude::*;
 use serde::Serialize;
-
-use crate::sim::record::Series;
-use crate::strategy::STRATEGIES;
 
 /// Why output could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -53,44 +48,6 @@ pub fn prepare_dir(dir: &Path) -> Result<(), OutputError> {
     File::create(&probe).map_err(folder)?;
     let _ = fs::remove_file(&probe);
     Ok(())
-}
-
-/// The time series as a data frame, one row per tick.
-pub fn series_frame(s: &Series) -> PolarsResult<DataFrame> {
-    let mut cols: Vec<Column> = vec![
-        Column::new("tick".into(), &s.tick),
-        Column::new("tasks_arrived".into(), &s.tasks_arrived),
-        Column::new("tasks_completed".into(), &s.tasks_completed),
-        Column::new("tasks_succeeded".into(), &s.tasks_succeeded),
-        Column::new("value".into(), &s.value),
-        Column::new("messages".into(), &s.messages),
-        Column::new("bytes".into(), &s.bytes),
-        Column::new("agents_up".into(), &s.agents_up),
-        Column::new("agents_reachable".into(), &s.agents_reachable),
-        Column::new("faults_fired".into(), &s.faults),
-    ];
-    for (i, def) in STRATEGIES.iter().enumerate() {
-        let empty = Vec::new();
-        cols.push(Column::new(
-            format!("share_{}", def.name).into(),
-            s.share.get(i).unwrap_or(&empty),
-        ));
-    }
-    for (i, def) in STRATEGIES.iter().enumerate() {
-        let empty = Vec::new();
-        cols.push(Column::new(
-            format!("payoff_mean_{}", def.name).into(),
-            s.payoff_mean.get(i).unwrap_or(&empty),
-        ));
-    }
-    DataFrame::new(s.tick.len(), cols)
-}
-
-/// The bytes of a data frame as parquet (zstd, with statistics).
-pub fn parquet_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
-    let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf).finish(df)?;
-    Ok(buf)
 }
 
 /// Pretty JSON bytes, newline-terminated.
@@ -179,21 +136,4 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         return Err(e);
     }
     Ok(())
-}
-
-/// Reads a CSV file written by [`crate::sweep::tables::csv_bytes`].
-pub fn read_csv(path: &Path) -> PolarsResult<DataFrame> {
-    CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(None)
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
-        .finish()
-}
-
-/// Reads a parquet file.
-pub fn read_parquet(path: &Path) -> PolarsResult<DataFrame> {
-    let file = std::fs::File::open(path).map_err(|e| {
-        PolarsError::ComputeError(format!("cannot read `{}`: {e}", path.display()).into())
-    })?;
-    ParquetReader::new(file).finish()
 }
