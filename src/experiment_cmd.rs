@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::command::{Failure, Message};
-use crate::experiment::{self, Experiment, Shard};
+use crate::experiment::{self, Experiment, Plan, Shard};
 use crate::llm::{Mode, Models};
 use crate::sweep::{self, Options, Outcome, SweepError, store};
 
@@ -304,34 +304,7 @@ pub fn reproduce(r: &Reproduce<'_>, root: &Path, results: &Path) -> Result<(), F
             "--report writes reports beside the results, which --check does not write; use one",
         ));
     }
-    let known = experiment_ids(root);
-    if known.is_empty() {
-        return Err(input(format!(
-            "no experiments in `{}` (run lamas from the repository's root, or pass --experiments)",
-            root.display()
-        )));
-    }
-    let chosen: Vec<String> = if all {
-        known.clone()
-    } else if ids.is_empty() {
-        return Err(input(format!(
-            "name the experiments to reproduce, or use --all; experiments: {}",
-            known.join(", ")
-        )));
-    } else {
-        for id in ids {
-            if !known.contains(id) {
-                let hint = crate::syntax::spec::suggest(id, known.iter().map(String::as_str))
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                return Err(input(format!(
-                    "unknown experiment `{id}`{hint} (experiments: {})",
-                    known.join(", ")
-                )));
-            }
-        }
-        ids.to_vec()
-    };
+    let chosen = chosen_ids(root, ids, all)?;
     // Validate everything before running anything.
     let mut experiments = Vec::new();
     for id in &chosen {
@@ -381,41 +354,8 @@ pub fn reproduce(r: &Reproduce<'_>, root: &Path, results: &Path) -> Result<(), F
             }
             continue;
         }
-        let committed_summary = committed.join("summary.csv");
-        let verdict = if committed_summary.is_file() {
-            crate::reproduce::compare(&exp.plan, &committed_summary, &dir.join("summary.csv"))
-        } else {
-            Err(format!(
-                "there is no committed summary at `{}`; run `lamas reproduce {}{}` and commit it",
-                committed_summary.display(),
-                exp.plan.id,
-                if quick { " --quick" } else { "" }
-            ))
-        };
-        let _ = std::fs::remove_dir_all(&dir);
-        match verdict {
-            Ok(diffs) if diffs.is_empty() => println!(
-                "check `{}`: every summary metric matches {} within the stated tolerances",
-                exp.plan.id,
-                committed_summary.display()
-            ),
-            Ok(diffs) => {
-                eprintln!(
-                    "check `{}`: {} difference(s) from {}:",
-                    exp.plan.id,
-                    diffs.len(),
-                    committed_summary.display()
-                );
-                for d in &diffs {
-                    eprintln!("  {d}");
-                }
-                failures.push(format!(
-                    "`{}` differs in {} place(s)",
-                    exp.plan.id,
-                    diffs.len()
-                ));
-            }
-            Err(e) => failures.push(format!("`{}`: {e}", exp.plan.id)),
+        if let Err(e) = check_against(&exp.plan, &committed, &dir, quick) {
+            failures.push(e);
         }
     }
     if failures.is_empty() {
@@ -425,5 +365,77 @@ pub fn reproduce(r: &Reproduce<'_>, root: &Path, results: &Path) -> Result<(), F
             "check failed: {}",
             failures.join("; ")
         )))
+    }
+}
+
+/// The experiments `reproduce` runs: all of `root`'s with `all`, else `ids`, each one known.
+fn chosen_ids(root: &Path, ids: &[String], all: bool) -> Result<Vec<String>, Failure> {
+    let known = experiment_ids(root);
+    if known.is_empty() {
+        return Err(input(format!(
+            "no experiments in `{}` (run lamas from the repository's root, or pass --experiments)",
+            root.display()
+        )));
+    }
+    Ok(if all {
+        known.clone()
+    } else if ids.is_empty() {
+        return Err(input(format!(
+            "name the experiments to reproduce, or use --all; experiments: {}",
+            known.join(", ")
+        )));
+    } else {
+        for id in ids {
+            if !known.contains(id) {
+                let hint = crate::syntax::spec::suggest(id, known.iter().map(String::as_str))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                return Err(input(format!(
+                    "unknown experiment `{id}`{hint} (experiments: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        ids.to_vec()
+    })
+}
+
+/// `--check` of one experiment: its summary recomputed in `dir` against the committed one (the
+/// folder removed after); the verdict printed, and Err naming the experiment if they differ.
+fn check_against(plan: &Plan, committed: &Path, dir: &Path, quick: bool) -> Result<(), String> {
+    let committed_summary = committed.join("summary.csv");
+    let verdict = if committed_summary.is_file() {
+        crate::reproduce::compare(plan, &committed_summary, &dir.join("summary.csv"))
+    } else {
+        Err(format!(
+            "there is no committed summary at `{}`; run `lamas reproduce {}{}` and commit it",
+            committed_summary.display(),
+            plan.id,
+            if quick { " --quick" } else { "" }
+        ))
+    };
+    let _ = std::fs::remove_dir_all(dir);
+    match verdict {
+        Ok(diffs) if diffs.is_empty() => {
+            println!(
+                "check `{}`: every summary metric matches {} within the stated tolerances",
+                plan.id,
+                committed_summary.display()
+            );
+            Ok(())
+        }
+        Ok(diffs) => {
+            eprintln!(
+                "check `{}`: {} difference(s) from {}:",
+                plan.id,
+                diffs.len(),
+                committed_summary.display()
+            );
+            for d in &diffs {
+                eprintln!("  {d}");
+            }
+            Err(format!("`{}` differs in {} place(s)", plan.id, diffs.len()))
+        }
+        Err(e) => Err(format!("`{}`: {e}", plan.id)),
     }
 }

@@ -157,28 +157,62 @@ fn list_len(
 
 /// Checks a raw game file and builds its game.
 pub fn validate(raw: &RawGameFile) -> Result<LoadedGame, Vec<Problem>> {
-    let root = KeyPath::root();
+    let kind = kind_of(raw)?;
     let mut p = Vec::new();
-    let kind = match raw.kind.as_deref() {
-        Some(k) if KINDS.contains(&k) => k,
+    let players = player_names(raw, &mut p);
+    let n = players.len();
+    unused_keys(raw, kind, &mut p);
+    let game: Option<Box<dyn Game>> = match kind {
+        "table" => table(raw, &players, &mut p),
+        "weighted_voting" => Some(Box::new(weighted_voting(raw, n, &mut p))),
+        "airport" => Some(Box::new(Airport {
+            costs: list_len(&mut p, "costs", &raw.costs, n, 0.0),
+        })),
+        "bankruptcy" => Some(Box::new(bankruptcy(raw, n, &mut p))),
+        other => {
+            p.push(Problem::new(
+                KeyPath::root().key("kind"),
+                format!("game kind `{other}` is listed but has no arm in gamefile::validate"),
+            ));
+            None
+        }
+    };
+    match game {
+        Some(game) if p.is_empty() => Ok(LoadedGame {
+            players,
+            game,
+            source: Default::default(),
+        }),
+        _ => Err(p),
+    }
+}
+
+/// The game's `kind`, one of [`KINDS`].
+fn kind_of(raw: &RawGameFile) -> Result<&str, Vec<Problem>> {
+    let root = KeyPath::root();
+    match raw.kind.as_deref() {
+        Some(k) if KINDS.contains(&k) => Ok(k),
         Some(k) => {
             let hint = suggest(k, KINDS.iter().copied())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            return Err(vec![Problem::new(
+            Err(vec![Problem::new(
                 root.key("kind"),
                 format!(
                     "unknown game kind `{k}`{hint} (expected one of `table`, `weighted_voting`, `airport`, `bankruptcy`)"
                 ),
-            )]);
+            )])
         }
-        None => {
-            return Err(vec![Problem::new(
-                root,
-                "missing key `kind` (`table`, `weighted_voting`, `airport` or `bankruptcy`)",
-            )]);
-        }
-    };
+        None => Err(vec![Problem::new(
+            root,
+            "missing key `kind` (`table`, `weighted_voting`, `airport` or `bankruptcy`)",
+        )]),
+    }
+}
+
+/// The `players`' names: given, non-empty, without `+`, each once.
+fn player_names(raw: &RawGameFile, p: &mut Vec<Problem>) -> Vec<String> {
+    let root = KeyPath::root();
     let players = raw.players.clone().unwrap_or_default();
     if raw.players.is_none() {
         p.push(Problem::new(
@@ -201,13 +235,18 @@ pub fn validate(raw: &RawGameFile) -> Result<LoadedGame, Vec<Problem>> {
             ));
         }
     }
-    let n = players.len();
-    // Keys that belong to other kinds are mistakes, not silently ignored.
+    players
+}
+
+/// Keys that belong to other kinds of game are mistakes, not silently ignored.
+fn unused_keys(raw: &RawGameFile, kind: &str, p: &mut Vec<Problem>) {
+    let root = KeyPath::root();
     let used: &[&str] = match kind {
         "table" => &["values", "default"],
         "weighted_voting" => &["weights", "quota"],
         "airport" => &["costs"],
-        _ => &["claims", "estate"],
+        "bankruptcy" => &["claims", "estate"],
+        _ => &[], // a kind without an arm is refused by `validate`
     };
     let present = [
         ("values", raw.values.is_some()),
@@ -229,62 +268,54 @@ pub fn validate(raw: &RawGameFile) -> Result<LoadedGame, Vec<Problem>> {
             ));
         }
     }
-    let game: Option<Box<dyn Game>> = match kind {
-        "table" => table(raw, &players, &mut p),
-        "weighted_voting" => {
-            let weights = list_len(&mut p, "weights", &raw.weights, n, 0.0);
-            let quota = match raw.quota {
-                Some(q) if q.is_finite() && q > 0.0 => q,
-                Some(q) => {
-                    p.push(Problem::new(
-                        root.key("quota"),
-                        format!("the quota must be a positive number, found {q}"),
-                    ));
-                    1.0
-                }
-                None => {
-                    p.push(Problem::new(
-                        root.clone(),
-                        "missing key `quota`: the weight a coalition needs to win",
-                    ));
-                    1.0
-                }
-            };
-            if let Some(problem) = quota_problem(&weights, quota) {
-                p.push(problem);
-            }
-            Some(Box::new(WeightedVoting { weights, quota }))
+}
+
+/// A weighted voting game's `weights` (one per player) and positive `quota`.
+fn weighted_voting(raw: &RawGameFile, n: usize, p: &mut Vec<Problem>) -> WeightedVoting {
+    let root = KeyPath::root();
+    let weights = list_len(p, "weights", &raw.weights, n, 0.0);
+    let quota = match raw.quota {
+        Some(q) if q.is_finite() && q > 0.0 => q,
+        Some(q) => {
+            p.push(Problem::new(
+                root.key("quota"),
+                format!("the quota must be a positive number, found {q}"),
+            ));
+            1.0
         }
-        "airport" => Some(Box::new(Airport {
-            costs: list_len(&mut p, "costs", &raw.costs, n, 0.0),
-        })),
-        _ => {
-            let claims = list_len(&mut p, "claims", &raw.claims, n, 0.0);
-            let estate = match raw.estate {
-                Some(e) if e.is_finite() && e >= 0.0 => e,
-                Some(e) => {
-                    p.push(Problem::new(
-                        root.key("estate"),
-                        format!("the estate must be a number ≥ 0, found {e}"),
-                    ));
-                    0.0
-                }
-                None => {
-                    p.push(Problem::new(root.clone(), "missing key `estate`"));
-                    0.0
-                }
-            };
-            Some(Box::new(Bankruptcy { claims, estate }))
+        None => {
+            p.push(Problem::new(
+                root.clone(),
+                "missing key `quota`: the weight a coalition needs to win",
+            ));
+            1.0
         }
     };
-    match game {
-        Some(game) if p.is_empty() => Ok(LoadedGame {
-            players,
-            game,
-            source: Default::default(),
-        }),
-        _ => Err(p),
+    if let Some(problem) = quota_problem(&weights, quota) {
+        p.push(problem);
     }
+    WeightedVoting { weights, quota }
+}
+
+/// A bankruptcy game's `claims` (one per player) and `estate` ≥ 0.
+fn bankruptcy(raw: &RawGameFile, n: usize, p: &mut Vec<Problem>) -> Bankruptcy {
+    let root = KeyPath::root();
+    let claims = list_len(p, "claims", &raw.claims, n, 0.0);
+    let estate = match raw.estate {
+        Some(e) if e.is_finite() && e >= 0.0 => e,
+        Some(e) => {
+            p.push(Problem::new(
+                root.key("estate"),
+                format!("the estate must be a number ≥ 0, found {e}"),
+            ));
+            0.0
+        }
+        None => {
+            p.push(Problem::new(root.clone(), "missing key `estate`"));
+            0.0
+        }
+    };
+    Bankruptcy { claims, estate }
 }
 
 fn table(raw: &RawGameFile, players: &[String], p: &mut Vec<Problem>) -> Option<Box<dyn Game>> {

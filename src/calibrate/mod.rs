@@ -14,6 +14,7 @@ pub mod fragment;
 pub mod joint;
 pub mod latent;
 pub mod moments;
+pub mod numeric;
 pub mod plan;
 pub mod profile;
 pub mod table;

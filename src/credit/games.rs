@@ -173,104 +173,6 @@ impl WeightedVoting {
                 _ => classes.push((x, 1)),
             }
         }
-        /// A count table, the number of players counted in it (its last non-zero row), and per
-        /// row the range of weights whose counts may be non-zero (`lo > hi`: an empty row), so
-        /// that adding a player touches only the entries it can change.
-        struct Table {
-            t: Vec<f64>,
-            players: usize,
-            lo: Vec<usize>,
-            hi: Vec<usize>,
-        }
-        impl Clone for Table {
-            fn clone(&self) -> Self {
-                Table {
-                    t: self.t.clone(),
-                    players: self.players,
-                    lo: self.lo.clone(),
-                    hi: self.hi.clone(),
-                }
-            }
-        }
-        /// Adds `times` players of weight `wi` (to the ranges only when the table is empty: a
-        /// dry run), counting the entries visited into `steps`.
-        fn add(
-            tab: &mut Table,
-            wi: usize,
-            times: usize,
-            (q, rows): (usize, usize),
-            steps: &mut f64,
-        ) {
-            for _ in 0..times {
-                tab.players += 1;
-                if wi >= q {
-                    continue; // joining such a player makes a coalition win: never counted
-                }
-                let t = &mut tab.t;
-                let dry = t.is_empty();
-                if rows == 1 {
-                    let hi = (tab.hi[0] + wi).min(q - 1);
-                    *steps += (hi + 1 - wi) as f64;
-                    if !dry {
-                        for x in (wi..=hi).rev() {
-                            t[x] += t[x - wi];
-                        }
-                    }
-                    tab.hi[0] = tab.hi[0].max(hi);
-                    continue;
-                }
-                for k in (1..=tab.players.min(rows - 1)).rev() {
-                    *steps += 1.0;
-                    let (plo, phi) = (tab.lo[k - 1], tab.hi[k - 1]);
-                    if plo > phi || plo + wi >= q {
-                        continue; // row k-1 is empty, or every coalition it adds reaches q
-                    }
-                    let (from, to) = (plo + wi, (phi + wi).min(q - 1));
-                    *steps += (to + 1 - from) as f64;
-                    if !dry {
-                        let (lower, upper) = t.split_at_mut(k * q);
-                        let prev = &lower[(k - 1) * q..];
-                        for x in from..=to {
-                            upper[x] += prev[x - wi];
-                        }
-                    }
-                    // An empty row has lo = MAX and hi = 0: min and max make it [from, to].
-                    tab.lo[k] = tab.lo[k].min(from);
-                    tab.hi[k] = tab.hi[k].max(to);
-                }
-            }
-        }
-        #[allow(clippy::too_many_arguments)]
-        fn rec(
-            lo: usize,
-            hi: usize,
-            tab: Table,
-            classes: &[(usize, usize)],
-            shape: (usize, usize),
-            evaluate: &mut Option<Evaluate>,
-            steps: &mut f64,
-        ) {
-            if hi - lo == 1 {
-                let (wc, count) = classes[lo];
-                let mut tab = tab;
-                add(&mut tab, wc, count - 1, shape, steps);
-                if let Some(evaluate) = evaluate {
-                    evaluate(wc, &tab.t);
-                }
-                return;
-            }
-            let mid = (lo + hi) / 2;
-            let mut left = tab.clone();
-            for &(wc, count) in &classes[mid..hi] {
-                add(&mut left, wc, count, shape, steps);
-            }
-            rec(lo, mid, left, classes, shape, evaluate, steps);
-            let mut right = tab;
-            for &(wc, count) in &classes[lo..mid] {
-                add(&mut right, wc, count, shape, steps);
-            }
-            rec(mid, hi, right, classes, shape, evaluate, steps);
-        }
         let empty = if evaluate.is_some() {
             let mut t = vec![0.0; rows * q];
             t[0] = 1.0;
@@ -283,7 +185,7 @@ impl WeightedVoting {
         let (mut lo, hi) = (vec![usize::MAX; rows], vec![0usize; rows]);
         lo[0] = 0;
         let mut steps = 0.0;
-        rec(
+        leave_out_tables(
             0,
             c,
             Table {
@@ -299,6 +201,103 @@ impl WeightedVoting {
         );
         steps
     }
+}
+
+/// A count table, the number of players counted in it (its last non-zero row), and per
+/// row the range of weights whose counts may be non-zero (`lo > hi`: an empty row), so
+/// that adding a player touches only the entries it can change.
+struct Table {
+    t: Vec<f64>,
+    players: usize,
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+}
+impl Clone for Table {
+    fn clone(&self) -> Self {
+        Table {
+            t: self.t.clone(),
+            players: self.players,
+            lo: self.lo.clone(),
+            hi: self.hi.clone(),
+        }
+    }
+}
+/// Adds `times` players of weight `wi` (to the ranges only when the table is empty: a
+/// dry run), counting the entries visited into `steps`.
+fn add(tab: &mut Table, wi: usize, times: usize, (q, rows): (usize, usize), steps: &mut f64) {
+    for _ in 0..times {
+        tab.players += 1;
+        if wi >= q {
+            continue; // joining such a player makes a coalition win: never counted
+        }
+        let t = &mut tab.t;
+        let dry = t.is_empty();
+        if rows == 1 {
+            let hi = (tab.hi[0] + wi).min(q - 1);
+            *steps += (hi + 1 - wi) as f64;
+            if !dry {
+                for x in (wi..=hi).rev() {
+                    t[x] += t[x - wi];
+                }
+            }
+            tab.hi[0] = tab.hi[0].max(hi);
+            continue;
+        }
+        for k in (1..=tab.players.min(rows - 1)).rev() {
+            *steps += 1.0;
+            let (plo, phi) = (tab.lo[k - 1], tab.hi[k - 1]);
+            if plo > phi || plo + wi >= q {
+                continue; // row k-1 is empty, or every coalition it adds reaches q
+            }
+            let (from, to) = (plo + wi, (phi + wi).min(q - 1));
+            *steps += (to + 1 - from) as f64;
+            if !dry {
+                let (lower, upper) = t.split_at_mut(k * q);
+                let prev = &lower[(k - 1) * q..];
+                for x in from..=to {
+                    upper[x] += prev[x - wi];
+                }
+            }
+            // An empty row has lo = MAX and hi = 0: min and max make it [from, to].
+            tab.lo[k] = tab.lo[k].min(from);
+            tab.hi[k] = tab.hi[k].max(to);
+        }
+    }
+}
+
+/// Divide and conquer over the weight classes `lo..hi`: `tab` counts every class outside them;
+/// each half gets the other half added, down to one class, whose table (less one of its players)
+/// goes to `evaluate`.
+#[allow(clippy::too_many_arguments)]
+fn leave_out_tables(
+    lo: usize,
+    hi: usize,
+    tab: Table,
+    classes: &[(usize, usize)],
+    shape: (usize, usize),
+    evaluate: &mut Option<Evaluate>,
+    steps: &mut f64,
+) {
+    if hi - lo == 1 {
+        let (wc, count) = classes[lo];
+        let mut tab = tab;
+        add(&mut tab, wc, count - 1, shape, steps);
+        if let Some(evaluate) = evaluate {
+            evaluate(wc, &tab.t);
+        }
+        return;
+    }
+    let mid = (lo + hi) / 2;
+    let mut left = tab.clone();
+    for &(wc, count) in &classes[mid..hi] {
+        add(&mut left, wc, count, shape, steps);
+    }
+    leave_out_tables(lo, mid, left, classes, shape, evaluate, steps);
+    let mut right = tab;
+    for &(wc, count) in &classes[lo..mid] {
+        add(&mut right, wc, count, shape, steps);
+    }
+    leave_out_tables(mid, hi, right, classes, shape, evaluate, steps);
 }
 
 impl Game for WeightedVoting {

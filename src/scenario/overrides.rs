@@ -7,7 +7,8 @@
 //! a string, so `--set population[0].strategy=partial(0.5)` needs no quotes. Missing tables are
 //! created; the result is validated exactly like the file itself.
 
-use crate::syntax::error::{InputError, KeyPath, Seg};
+use crate::syntax::error::{InputError, KeyPath};
+use crate::syntax::key_path::Seg;
 use crate::syntax::spec::suggest;
 
 /// Applies every override to `doc`, in order. Returns, per override, the canonical key path it

@@ -33,6 +33,7 @@ mod ranked;
 pub mod reach;
 pub mod record;
 pub mod resources;
+pub mod task_game;
 pub mod tasks;
 mod value;
 pub mod work;

@@ -111,8 +111,69 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
 
     // Start over, or check that what is on disk is this sweep's.
     let on_disk = store::read_plan(dir).map_err(SweepError::Input)?;
+    let kept_records = kept_or_cleared(on_disk.as_ref(), plan, opts, &planned)?;
+    std::fs::create_dir_all(&runs_dir)
+        .map_err(|e| SweepError::Io(format!("cannot create `{}`: {e}", runs_dir.display())))?;
+    store::clean_temps(dir);
+    let plan_bytes = serde_json::to_vec_pretty(plan).unwrap_or_default();
+    write_atomic(&store::plan_path(dir), &plan_bytes)
+        .map_err(|e| SweepError::Io(format!("cannot write the plan: {e}")))?;
+
+    let todo: Vec<RunId> = planned
+        .iter()
+        .copied()
+        .filter(|r| kept_records.binary_search_by_key(r, |k| k.run).is_err())
+        .collect();
+    let jobs = opts.jobs.max(1);
+    if !opts.quiet {
+        announce(plan, opts, planned.len(), todo.len(), kept_records.len());
+    }
+    run_all(exp, opts, &todo, &runs_dir)?;
+    compact_cassettes(&opts.models)?;
+
+    let records: Vec<RunRecord> = store::read_records(&runs_dir)
+        .map_err(SweepError::Io)?
+        .into_iter()
+        .filter(|r| planned.binary_search(&r.run).is_ok())
+        .collect();
+    let missing = missing_runs(&planned, &records);
+    let mut outcome = Outcome {
+        dir: dir.clone(),
+        planned: planned.len(),
+        ran: todo.len(),
+        kept: kept_records.len(),
+        failed: records
+            .iter()
+            .filter(|r| r.status == Status::Failed)
+            .cloned()
+            .collect(),
+        missing,
+        wall_seconds: 0.0,
+    };
+    outcome.wall_seconds = started.elapsed().as_secs_f64();
+    let extra = json!({
+        "kind": "sweep",
+        "shard": (opts.shard != Shard::ALL).then(|| opts.shard.to_string()),
+        "threads": jobs,
+        "resumed": opts.resume && on_disk.is_some(),
+        "llm": llm_manifest(&opts.models),
+    });
+    finish(dir, plan, &records, &outcome, extra)?;
+    Ok(outcome)
+}
+
+/// The records a resumed sweep keeps (this sweep's finished runs on disk), after checking that
+/// the folder holds this sweep; when starting over, none, and this shard's runs (or, for a whole
+/// sweep, every run and table) are removed first.
+fn kept_or_cleared(
+    on_disk: Option<&Plan>,
+    plan: &Plan,
+    opts: &Options,
+    planned: &[RunId],
+) -> Result<Vec<RunRecord>, SweepError> {
+    let (dir, runs_dir) = (&opts.dir, store::runs_dir(&opts.dir));
     let mut kept_records: Vec<RunRecord> = Vec::new();
-    match (&on_disk, opts.resume) {
+    match (on_disk, opts.resume) {
         (Some(old), true) if old.fingerprint() != plan.fingerprint() => {
             return Err(SweepError::Input(format!(
                 "`{}` holds results of a different sweep (its experiment, scenario or lamas \
@@ -138,43 +199,46 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
                 }
                 let _ = std::fs::remove_dir_all(dir.join("plots"));
             } else {
-                for run in &planned {
+                for run in planned {
                     let _ = std::fs::remove_file(store::record_path(&runs_dir, *run));
                     let _ = std::fs::remove_file(store::series_path(&runs_dir, *run));
                 }
             }
         }
     }
-    std::fs::create_dir_all(&runs_dir)
-        .map_err(|e| SweepError::Io(format!("cannot create `{}`: {e}", runs_dir.display())))?;
-    store::clean_temps(dir);
-    let plan_bytes = serde_json::to_vec_pretty(plan).unwrap_or_default();
-    write_atomic(&store::plan_path(dir), &plan_bytes)
-        .map_err(|e| SweepError::Io(format!("cannot write the plan: {e}")))?;
+    Ok(kept_records)
+}
 
-    let todo: Vec<RunId> = planned
-        .iter()
-        .copied()
-        .filter(|r| kept_records.binary_search_by_key(r, |k| k.run).is_err())
-        .collect();
+/// The line that says what the sweep will do.
+fn announce(plan: &Plan, opts: &Options, planned: usize, todo: usize, kept: usize) {
     let jobs = opts.jobs.max(1);
-    if !opts.quiet {
-        println!(
-            "lamas sweep `{}`: {} cells × {} replicates{}; {} runs to do ({} kept) on {} thread{}",
-            plan.id,
-            plan.cells.len(),
-            plan.replicates,
-            if opts.shard == Shard::ALL {
-                String::new()
-            } else {
-                format!(", shard {} ({} runs)", opts.shard, planned.len())
-            },
-            todo.len(),
-            kept_records.len(),
-            jobs,
-            if jobs == 1 { "" } else { "s" },
-        );
-    }
+    println!(
+        "lamas sweep `{}`: {} cells × {} replicates{}; {} runs to do ({} kept) on {} thread{}",
+        plan.id,
+        plan.cells.len(),
+        plan.replicates,
+        if opts.shard == Shard::ALL {
+            String::new()
+        } else {
+            format!(", shard {} ({planned} runs)", opts.shard)
+        },
+        todo,
+        kept,
+        jobs,
+        if jobs == 1 { "" } else { "s" },
+    );
+}
+
+/// Runs `todo` on a pool of `opts.jobs` threads, each run's panic caught and recorded, with a
+/// progress bar; stops taking runs at the first record that cannot be written.
+fn run_all(
+    exp: &Experiment,
+    opts: &Options,
+    todo: &[RunId],
+    runs_dir: &Path,
+) -> Result<(), SweepError> {
+    let plan = &exp.plan;
+    let jobs = opts.jobs.max(1);
     let progress = (!opts.quiet).then(|| Progress::new(todo.len() as u64, "runs", &plan.id));
     let io_error: Mutex<Option<String>> = Mutex::new(None);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -210,37 +274,7 @@ pub fn sweep(exp: &Experiment, opts: &Options) -> Result<Outcome, SweepError> {
     if let Some(e) = io_error.into_inner().ok().flatten() {
         return Err(SweepError::Io(e));
     }
-    compact_cassettes(&opts.models)?;
-
-    let records: Vec<RunRecord> = store::read_records(&runs_dir)
-        .map_err(SweepError::Io)?
-        .into_iter()
-        .filter(|r| planned.binary_search(&r.run).is_ok())
-        .collect();
-    let missing = missing_runs(&planned, &records);
-    let mut outcome = Outcome {
-        dir: dir.clone(),
-        planned: planned.len(),
-        ran: todo.len(),
-        kept: kept_records.len(),
-        failed: records
-            .iter()
-            .filter(|r| r.status == Status::Failed)
-            .cloned()
-            .collect(),
-        missing,
-        wall_seconds: 0.0,
-    };
-    outcome.wall_seconds = started.elapsed().as_secs_f64();
-    let extra = json!({
-        "kind": "sweep",
-        "shard": (opts.shard != Shard::ALL).then(|| opts.shard.to_string()),
-        "threads": jobs,
-        "resumed": opts.resume && on_disk.is_some(),
-        "llm": llm_manifest(&opts.models),
-    });
-    finish(dir, plan, &records, &outcome, extra)?;
-    Ok(outcome)
+    Ok(())
 }
 
 /// Executes one run and persists its record (and series); Err only if the files cannot be

@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod input;
+pub mod key_path;
 pub mod param;
 pub mod snippet;
 pub mod spec;

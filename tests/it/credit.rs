@@ -6,7 +6,7 @@ use lamas::rng::stream;
 use lamas::rules::Observation;
 use lamas::rules::consensus::ConsensusRule;
 use lamas::rules::value::ValueRule;
-use lamas::sim::credit::TaskGame;
+use lamas::sim::task_game::TaskGame;
 use lamas::sim::tasks::{Answer, Resolution, Slot, SlotState, Subtask, Task};
 
 use crate::support::{assert_bad_input, fixtures, lamas};

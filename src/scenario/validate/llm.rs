@@ -208,98 +208,10 @@ fn profile(
     earlier: &[Option<String>],
 ) -> Profile {
     use defaults as d;
-    let name = required(
-        c,
-        at,
-        "name",
-        &p.name,
-        "every profile needs a unique `name`, e.g. name = \"careful\"",
-    );
-    if !name
-        .chars()
-        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
-    {
-        c.problems.push(Problem::new(
-            at.key("name"),
-            format!("profile name `{name}` must use only letters, digits, `_` and `-`"),
-        ));
-    } else if earlier.iter().flatten().any(|e| *e == name) {
-        c.problems.push(Problem::new(
-            at.key("name"),
-            format!("a profile named `{name}` is already defined"),
-        ));
-    }
-    let base_url = required(
-        c,
-        at,
-        "base_url",
-        &p.base_url,
-        "give the endpoint, e.g. base_url = \"http://127.0.0.1:8080/v1\" (llama.cpp's server), \"http://127.0.0.1:11434/v1\" (Ollama)",
-    );
-    if !(base_url.is_empty() || base_url.starts_with("http://") || base_url.starts_with("https://"))
-    {
-        c.problems.push(
-            Problem::new(
-                at.key("base_url"),
-                format!("expected an http:// or https:// URL, found `{base_url}`"),
-            )
-            .help("e.g. base_url = \"http://127.0.0.1:8080/v1\""),
-        );
-    }
-    if p.api_key.is_some() {
-        c.problems.push(
-            Problem::new(at.key("api_key"), "an API key never goes in a scenario file")
-                .help("export it in an environment variable and name the variable: api_key_env = \"OPENAI_API_KEY\""),
-        );
-    }
-    let model = required(
-        c,
-        at,
-        "model",
-        &p.model,
-        "name the model as the endpoint knows it, e.g. model = \"smollm2-135m\"",
-    );
-    let template = p
-        .template
-        .get_or_insert_with(|| d::LLM_TEMPLATE.to_string())
-        .clone();
-    if !template.contains("{question}") {
-        c.problems.push(
-            Problem::new(
-                at.key("template"),
-                "the template has no `{question}`: the model would never see the item",
-            )
-            .help("e.g. template = \"{question}\\n{instruction}\""),
-        );
-    }
-    let seed_by = match p
-        .seed_by
-        .get_or_insert_with(|| d::LLM_SEED_BY.to_string())
-        .as_str()
-    {
-        "profile" => SeedBy::Profile,
-        "agent" => SeedBy::Agent,
-        other => {
-            c.problems.push(Problem::new(
-                at.key("seed_by"),
-                format!("expected `profile` or `agent`, found `{other}`"),
-            ));
-            SeedBy::Profile
-        }
-    };
-    let timeout = c.num(
-        at.key("timeout"),
-        &mut p.timeout,
-        d::LLM_TIMEOUT,
-        0.0,
-        3600.0,
-    );
-    if timeout == 0.0 {
-        c.problems.push(Problem::new(
-            at.key("timeout"),
-            "expected a number in (0, 3600], found 0",
-        ));
-    }
+    let name = profile_name(c, p, at, earlier);
+    let (base_url, model) = endpoint(c, p, at);
+    let (template, seed_by) = prompt(c, p, at);
+    let timeout = call_timeout(c, p, at);
     Profile {
         name,
         base_url,
@@ -347,4 +259,124 @@ fn profile(
             super::defaults::MAX_AMOUNT,
         ),
     }
+}
+
+/// The profile's `name`: given, of letters, digits, `_` and `-`, and not an earlier profile's.
+fn profile_name(
+    c: &mut Checker,
+    p: &RawProfile,
+    at: &KeyPath,
+    earlier: &[Option<String>],
+) -> String {
+    let name = required(
+        c,
+        at,
+        "name",
+        &p.name,
+        "every profile needs a unique `name`, e.g. name = \"careful\"",
+    );
+    if !name
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+    {
+        c.problems.push(Problem::new(
+            at.key("name"),
+            format!("profile name `{name}` must use only letters, digits, `_` and `-`"),
+        ));
+    } else if earlier.iter().flatten().any(|e| *e == name) {
+        c.problems.push(Problem::new(
+            at.key("name"),
+            format!("a profile named `{name}` is already defined"),
+        ));
+    }
+    name
+}
+
+/// The endpoint: `base_url` (an http or https URL), never an `api_key` in the file, and the
+/// `model` as the endpoint knows it.
+fn endpoint(c: &mut Checker, p: &RawProfile, at: &KeyPath) -> (String, String) {
+    let base_url = required(
+        c,
+        at,
+        "base_url",
+        &p.base_url,
+        "give the endpoint, e.g. base_url = \"http://127.0.0.1:8080/v1\" (llama.cpp's server), \"http://127.0.0.1:11434/v1\" (Ollama)",
+    );
+    if !(base_url.is_empty() || base_url.starts_with("http://") || base_url.starts_with("https://"))
+    {
+        c.problems.push(
+            Problem::new(
+                at.key("base_url"),
+                format!("expected an http:// or https:// URL, found `{base_url}`"),
+            )
+            .help("e.g. base_url = \"http://127.0.0.1:8080/v1\""),
+        );
+    }
+    if p.api_key.is_some() {
+        c.problems.push(
+            Problem::new(at.key("api_key"), "an API key never goes in a scenario file")
+                .help("export it in an environment variable and name the variable: api_key_env = \"OPENAI_API_KEY\""),
+        );
+    }
+    let model = required(
+        c,
+        at,
+        "model",
+        &p.model,
+        "name the model as the endpoint knows it, e.g. model = \"smollm2-135m\"",
+    );
+    (base_url, model)
+}
+
+/// The prompt: its `template` (which must show the item's `{question}`) and whose `seed_by`.
+fn prompt(c: &mut Checker, p: &mut RawProfile, at: &KeyPath) -> (String, SeedBy) {
+    use defaults as d;
+    let template = p
+        .template
+        .get_or_insert_with(|| d::LLM_TEMPLATE.to_string())
+        .clone();
+    if !template.contains("{question}") {
+        c.problems.push(
+            Problem::new(
+                at.key("template"),
+                "the template has no `{question}`: the model would never see the item",
+            )
+            .help("e.g. template = \"{question}\\n{instruction}\""),
+        );
+    }
+    let seed_by = match p
+        .seed_by
+        .get_or_insert_with(|| d::LLM_SEED_BY.to_string())
+        .as_str()
+    {
+        "profile" => SeedBy::Profile,
+        "agent" => SeedBy::Agent,
+        other => {
+            c.problems.push(Problem::new(
+                at.key("seed_by"),
+                format!("expected `profile` or `agent`, found `{other}`"),
+            ));
+            SeedBy::Profile
+        }
+    };
+    (template, seed_by)
+}
+
+/// The call's `timeout` in seconds, in (0, 3600].
+fn call_timeout(c: &mut Checker, p: &mut RawProfile, at: &KeyPath) -> f64 {
+    use defaults as d;
+    let timeout = c.num(
+        at.key("timeout"),
+        &mut p.timeout,
+        d::LLM_TIMEOUT,
+        0.0,
+        3600.0,
+    );
+    if timeout == 0.0 {
+        c.problems.push(Problem::new(
+            at.key("timeout"),
+            "expected a number in (0, 3600], found 0",
+        ));
+    }
+    timeout
 }

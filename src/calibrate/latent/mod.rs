@@ -22,7 +22,7 @@
 //! that a sampling profile may load less than greedy ones. Loadings are reported ≥ 0: the
 //! likelihood does not change when every λ, or one μ, changes sign.
 //!
-//! The marginal likelihood integrates z and each w by Gauss–Hermite quadrature ([`NODES`] nodes
+//! The marginal likelihood integrates z and each w by Gauss–Hermite quadrature ([`super::numeric::NODES`] nodes
 //! each; tested against a fine trapezoid rule to 1e-5); its exact gradient is the posterior
 //! expectation of the complete-data score (Fisher's identity), and it is maximised by BFGS from
 //! the profiles' independent fits, until it changes by less than 1e-10 of its size. The likelihood is penalised by weak normal priors on
@@ -31,10 +31,9 @@
 //! observed information, the Hessian of the penalised marginal log-likelihood by central
 //! differences of its exact gradient (Fisher's identity).
 
-use super::fit::Estimate;
+use super::fit::{Estimate, sigmoid};
+use super::numeric::{NODES, bfgs_update, inverse, quadrature};
 
-/// Quadrature nodes per latent effect.
-pub const NODES: usize = 20;
 /// Most BFGS iterations.
 const MAX_ITERATIONS: usize = 2000;
 /// The prior standard deviation τ of every loading: the fit maximises the log-likelihood minus
@@ -98,62 +97,6 @@ pub struct LatentFit {
     pub log_likelihood: f64,
     /// BFGS iterations used.
     pub iterations: usize,
-}
-
-/// The quadrature: Gauss–Hermite nodes and weights (summing to 1) for a standard normal, exact
-/// for polynomials of degree up to 2·NODES − 1 (the nodes of ∫ e^(−x²) f(x) dx by Newton's method
-/// on the Hermite recurrence, then z = √2·x).
-pub fn quadrature() -> ([f64; NODES], [f64; NODES]) {
-    static RULE: std::sync::OnceLock<([f64; NODES], [f64; NODES])> = std::sync::OnceLock::new();
-    *RULE.get_or_init(gauss_hermite)
-}
-
-fn gauss_hermite() -> ([f64; NODES], [f64; NODES]) {
-    let n = NODES;
-    let mut x = [0.0; NODES];
-    let mut w = [0.0; NODES];
-    let pim4 = std::f64::consts::PI.powf(-0.25);
-    let mut z = 0.0f64;
-    for i in 0..n.div_ceil(2) {
-        z = match i {
-            0 => (2.0 * n as f64 + 1.0).sqrt() - 1.85575 * (2.0 * n as f64 + 1.0).powf(-1.0 / 6.0),
-            1 => z - 1.14 * (n as f64).powf(0.426) / z,
-            2 => 1.86 * z - 0.86 * x[0],
-            3 => 1.91 * z - 0.91 * x[1],
-            _ => 2.0 * z - x[i - 2],
-        };
-        let mut pp = 0.0;
-        for _ in 0..100 {
-            let (mut p1, mut p2) = (pim4, 0.0);
-            for j in 0..n {
-                let p3 = p2;
-                p2 = p1;
-                p1 = z * (2.0 / (j + 1) as f64).sqrt() * p2
-                    - (j as f64 / (j + 1) as f64).sqrt() * p3;
-            }
-            pp = (2.0 * n as f64).sqrt() * p2;
-            let z1 = z;
-            z = z1 - p1 / pp;
-            if (z - z1).abs() <= 1e-15 {
-                break;
-            }
-        }
-        x[i] = z;
-        x[n - 1 - i] = -z;
-        w[i] = 2.0 / (pp * pp);
-        w[n - 1 - i] = w[i];
-    }
-    let total: f64 = w.iter().sum();
-    let mut nodes = [0.0; NODES];
-    for i in 0..n {
-        nodes[i] = x[n - 1 - i] * std::f64::consts::SQRT_2;
-        w[i] /= total;
-    }
-    (nodes, w)
-}
-
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
 }
 
 /// log σ(x) and log(1 − σ(x)), stably.
@@ -381,47 +324,6 @@ fn gradient(
     (ll, grad)
 }
 
-/// Solves `H s = g` for symmetric positive definite H (n × n) by Cholesky; `None` when H is not.
-fn solve(h: &[f64], g: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
-            if i == j {
-                let d = h[i * n + i] - s;
-                if d <= 1e-12 * h[i * n + i].abs().max(1e-300) {
-                    return None;
-                }
-                l[i * n + i] = d.sqrt();
-            } else {
-                l[i * n + j] = (h[i * n + j] - s) / l[j * n + j];
-            }
-        }
-    }
-    let mut y = vec![0.0; n];
-    for i in 0..n {
-        y[i] = (g[i] - (0..i).map(|k| l[i * n + k] * y[k]).sum::<f64>()) / l[i * n + i];
-    }
-    let mut s = vec![0.0; n];
-    for i in (0..n).rev() {
-        s[i] = (y[i] - (i + 1..n).map(|k| l[k * n + i] * s[k]).sum::<f64>()) / l[i * n + i];
-    }
-    Some(s)
-}
-
-/// The inverse of a symmetric positive definite matrix (the covariance from the information).
-fn inverse(h: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut inv = vec![0.0; n * n];
-    for c in 0..n {
-        let e: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i == c))).collect();
-        let col = solve(h, &e, n)?;
-        for i in 0..n {
-            inv[i * n + c] = col[i];
-        }
-    }
-    Some(inv)
-}
-
 /// Fits the latent model to `data` (items numbered `0..items`), starting from `start` (per
 /// profile: its intercepts and slope of the independent fit).
 pub fn fit(data: &[Answers], items: usize, start: &[(Vec<f64>, f64)]) -> Result<LatentFit, String> {
@@ -521,22 +423,6 @@ fn maximise(
         }
     }
     (x, fx, iterations)
-}
-
-/// The BFGS update of the inverse Hessian `h` (of the function minimised, here −f) with the
-/// step `s` and the change `y` of its gradient, `sᵀy > 0`.
-fn bfgs_update(h: &mut [f64], s: &[f64], y: &[f64], sy: f64, n: usize) {
-    let rho = 1.0 / sy;
-    let hy: Vec<f64> = (0..n)
-        .map(|i| (0..n).map(|j| h[i * n + j] * y[j]).sum())
-        .collect();
-    let yhy: f64 = y.iter().zip(&hy).map(|(a, b)| a * b).sum();
-    for i in 0..n {
-        for j in 0..n {
-            h[i * n + j] +=
-                -rho * (hy[i] * s[j] + s[i] * hy[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
-        }
-    }
 }
 
 /// The priors' penalty `Σ (λ² + μ²) / (2τ²) + Σ a² / (2τ_a²)`.
@@ -694,84 +580,4 @@ pub fn right(e: f64, l: (f64, f64)) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dist::unit;
-
-    #[test]
-    fn the_quadrature_integrates_a_logistic_against_a_normal() {
-        // E[σ(a + λ z)] by a fine trapezoid rule against the 21 nodes.
-        for (a, l) in [(0.3, 1.0), (-1.0, 2.0), (2.0, 0.5)] {
-            let fine: f64 = (0..=20_000)
-                .map(|i| {
-                    let z = -10.0 + i as f64 * 1e-3;
-                    let w = if i == 0 || i == 20_000 { 0.5 } else { 1.0 };
-                    w * sigmoid(a + l * z) * (-z * z / 2.0).exp()
-                })
-                .sum::<f64>()
-                * 1e-3
-                / (2.0 * std::f64::consts::PI).sqrt();
-            assert!((right(a, (l, 0.0)) - fine).abs() < 1e-5, "{a} {l}");
-            assert!((right(a, (0.0, l)) - fine).abs() < 1e-5, "{a} {l}");
-        }
-        // Without loadings, both right is the product.
-        let p = (sigmoid(0.4), sigmoid(-0.2));
-        assert!((both_right(0.4, (0.0, 0.0), -0.2, (0.0, 0.0), true) - p.0 * p.1).abs() < 1e-12);
-    }
-
-    /// Answers of six profiles to `n` items drawn from the model: profiles 2m and 2m + 1 of
-    /// model m (three models), with the models' loadings `l` and `m`; one source, no slope.
-    fn simulated(n: usize, a: &[f64], l: &[f64], m: &[f64], seed: u64) -> Vec<Answers> {
-        let mut rng = crate::rng::stream(seed, "test");
-        let normal = |rng: &mut crate::rng::SimRng| -> f64 {
-            rand_distr::Distribution::sample(&rand_distr::StandardNormal, rng)
-        };
-        let mut out: Vec<Answers> = (0..a.len())
-            .map(|g| Answers {
-                model: g / 2,
-                sources: 1,
-                slope: false,
-                obs: Vec::new(),
-            })
-            .collect();
-        for item in 0..n {
-            let z = normal(&mut rng);
-            let w = [normal(&mut rng), normal(&mut rng), normal(&mut rng)];
-            for g in 0..a.len() {
-                let t = a[g] + l[g / 2] * z + m[g / 2] * w[g / 2];
-                let right = unit(&mut rng) < sigmoid(t);
-                out[g].obs.push(Obs {
-                    item,
-                    source: 0,
-                    delta: 0.0,
-                    right,
-                });
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn known_loadings_are_recovered_within_their_intervals() {
-        let a = [0.5, 0.0, 1.0, -0.5, 0.8, 0.2];
-        let l = [1.2, 0.6, 1.0];
-        let m = [1.0, 1.4, 0.7];
-        let data = simulated(1500, &a, &l, &m, 7);
-        let start = vec![(vec![0.0], 0.0); 6];
-        let f = fit(&data, 1500, &start).unwrap();
-        for g in 0..6 {
-            let p = &f.profiles[g];
-            let check = |what: &str, e: &Estimate, truth: f64| {
-                let se = (e.hi - e.value) / 1.96;
-                assert!(se.is_finite() && se < 1.0, "{what}[{g}]: {e:?}");
-                assert!(
-                    (e.value - truth).abs() < 3.0 * se,
-                    "{what}[{g}] = {e:?}, truth {truth}"
-                );
-            };
-            check("a", &p.a[0], a[g]);
-            check("λ", &p.item_loading, l[g / 2]);
-            check("μ", &p.model_loading, m[g / 2]);
-        }
-    }
-}
+mod tests;
