@@ -9,8 +9,9 @@
 //! ground-truth Shapley value of every task for the fairness metrics, participation cost 0.01,
 //! learning 0.01 / decay 0.01, reputation 0.1, and one time-series row per tick.
 //!
-//! Built as the crate's example `handloop` (`cargo build --release --example handloop`), so it
-//! compiles with the tests; `side_by_side.py` here times it against lamas and Mesa.
+//! Built as the crate's example `handloop` (`cargo build --release --example handloop`), which
+//! `side_by_side.py` here times against lamas and Mesa; `tests/it/yardstick.rs` compiles it in
+//! and calls [`run`] to check that it gives lamas's statistics.
 //!
 //! Usage: handloop N TICKS SEED [OUT_DIR]   (arrival rate N/20; OUT_DIR default: no files)
 //! Writes OUT_DIR/timeseries.csv and OUT_DIR/summary.json; prints the summary.
@@ -192,7 +193,8 @@ struct Row {
     bytes: u64,
 }
 
-struct World {
+/// The whole state of a run: agents, tasks, the network, the streams, the ledger and the series.
+pub struct World {
     n: usize,
     lambda: f64,
     // agents (struct of arrays, index = id)
@@ -763,43 +765,13 @@ fn gini(xs: &[f64]) -> f64 {
     s / (n as f64 * n as f64 * mean)
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() == 3 && args[1] == "--poisson-check" {
-        // Mean, variance and the frequency of each value, for checking the sampler.
-        let lambda: f64 = args[2].parse().expect("lambda");
-        let mut r = stream(1, "poisson-check");
-        let draws = 2_000_000;
-        let mut counts = std::collections::BTreeMap::<u64, u64>::new();
-        let (mut s1, mut s2) = (0.0, 0.0);
-        for _ in 0..draws {
-            let k = poisson(&mut r, lambda);
-            *counts.entry(k).or_default() += 1;
-            s1 += k as f64;
-            s2 += (k as f64) * (k as f64);
-        }
-        let mean = s1 / draws as f64;
-        println!("mean {mean} var {}", s2 / draws as f64 - mean * mean);
-        for (k, c) in counts {
-            println!("{k} {c}");
-        }
-        return;
-    }
-    if args.len() < 4 {
-        eprintln!("usage: handloop N TICKS SEED [OUT_DIR]");
-        std::process::exit(2);
-    }
-    let n: usize = args[1].parse().expect("N");
-    let ticks: u32 = args[2].parse().expect("TICKS");
-    let seed: u64 = args[3].parse().expect("SEED");
-    let out = args.get(4);
-
-    let started = std::time::Instant::now();
+/// Runs `n` agents for `ticks` ticks from `seed`: the world at the end and the run's metrics
+/// (lamas's names), in the order `main` prints them. The integration tests call it in-process.
+pub fn run(n: usize, ticks: u32, seed: u64) -> (World, Vec<(&'static str, f64)>) {
     let mut w = World::new(n, seed);
     for t in 0..ticks {
         w.step(t);
     }
-    let wall = started.elapsed().as_secs_f64();
 
     let l = &w.ledger;
     let ratio = |a: f64, b: f64| if b == 0.0 { f64::NAN } else { a / b };
@@ -816,7 +788,7 @@ fn main() {
         .map(|(a, b)| (a - b).abs())
         .sum::<f64>();
     let mean_skill = w.skills.iter().map(|c| c[0]).sum::<f64>() / w.skills.len() as f64;
-    let metrics: Vec<(&str, f64)> = vec![
+    let metrics: Vec<(&'static str, f64)> = vec![
         ("tasks_arrived", l.arrived as f64),
         ("tasks_completed", l.completed as f64),
         ("tasks_succeeded", l.succeeded as f64),
@@ -863,6 +835,43 @@ fn main() {
         ),
         ("mean_skill_final", mean_skill),
     ];
+    (w, metrics)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() == 3 && args[1] == "--poisson-check" {
+        // Mean, variance and the frequency of each value, for checking the sampler.
+        let lambda: f64 = args[2].parse().expect("lambda");
+        let mut r = stream(1, "poisson-check");
+        let draws = 2_000_000;
+        let mut counts = std::collections::BTreeMap::<u64, u64>::new();
+        let (mut s1, mut s2) = (0.0, 0.0);
+        for _ in 0..draws {
+            let k = poisson(&mut r, lambda);
+            *counts.entry(k).or_default() += 1;
+            s1 += k as f64;
+            s2 += (k as f64) * (k as f64);
+        }
+        let mean = s1 / draws as f64;
+        println!("mean {mean} var {}", s2 / draws as f64 - mean * mean);
+        for (k, c) in counts {
+            println!("{k} {c}");
+        }
+        return;
+    }
+    if args.len() < 4 {
+        eprintln!("usage: handloop N TICKS SEED [OUT_DIR]");
+        std::process::exit(2);
+    }
+    let n: usize = args[1].parse().expect("N");
+    let ticks: u32 = args[2].parse().expect("TICKS");
+    let seed: u64 = args[3].parse().expect("SEED");
+    let out = args.get(4);
+
+    let started = std::time::Instant::now();
+    let (w, metrics) = run(n, ticks, seed);
+    let wall = started.elapsed().as_secs_f64();
     let mut json = String::from("{\n");
     let mut table = String::new();
     for (i, (k, v)) in metrics.iter().enumerate() {

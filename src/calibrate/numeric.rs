@@ -13,6 +13,7 @@ pub fn quadrature() -> ([f64; NODES], [f64; NODES]) {
     *RULE.get_or_init(gauss_hermite)
 }
 
+/// The Gauss–Hermite rule of [`NODES`] nodes, computed once by [`quadrature`].
 fn gauss_hermite() -> ([f64; NODES], [f64; NODES]) {
     let n = NODES;
     let mut x = [0.0; NODES];

@@ -6,13 +6,15 @@
 //! standard errors, which a loop that dropped or changed a rule (a cost, a learning step, a
 //! message) would miss by far.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use lamas::scenario;
 use lamas::sim;
 
 use crate::support::{metric, root};
+
+/// The plain loop itself, compiled into this test (its binary is the crate's example).
+#[allow(dead_code)]
+#[path = "../../benches/yardstick/handloop.rs"]
+mod handloop;
 
 const AGENTS: usize = 200;
 const TICKS: u32 = 300;
@@ -26,34 +28,17 @@ const STATS: [&str; 6] = [
     "payoff_mean_honest",
 ];
 
-/// The loop's binary: the crate's example `handloop`, built beside the test binary.
-fn handloop() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    profile.join("examples").join("handloop")
-}
-
-/// The loop's statistics for one seed (it prints `name value` lines).
+/// The loop's statistics for one seed, from its own `run` (the same function its binary calls).
 fn loop_run(seed: u64) -> Vec<f64> {
-    let out = Command::new(handloop())
-        .args([AGENTS.to_string(), TICKS.to_string(), seed.to_string()])
-        .output()
-        .expect(
-            "the example `handloop`: `cargo test --all-targets` (README's test command) builds it",
-        );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (_, metrics) = handloop::run(AGENTS, TICKS, seed);
     STATS
         .iter()
         .map(|s| {
-            text.lines()
-                .find_map(|l| l.strip_prefix(s).filter(|r| r.starts_with(' ')))
-                .and_then(|r| r.trim().parse().ok())
-                .unwrap_or_else(|| panic!("the loop prints no {s}"))
+            metrics
+                .iter()
+                .find(|(name, _)| name == s)
+                .map(|&(_, v)| v)
+                .unwrap_or_else(|| panic!("the loop reports no {s}"))
         })
         .collect()
 }

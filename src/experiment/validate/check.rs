@@ -27,6 +27,7 @@ pub(super) fn check(c: &mut Vec<Problem>, raw: &RawExperiment) -> Check {
     check
 }
 
+/// A tolerance ≥ 0 at `at`, else `default`.
 fn tolerance(c: &mut Vec<Problem>, at: KeyPath, v: Option<f64>, default: f64) -> f64 {
     match v {
         None => default,

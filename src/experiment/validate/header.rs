@@ -18,6 +18,7 @@ pub(super) struct Header {
     pub(super) seeds: SeedScheme,
 }
 
+/// The experiment's own keys, checked.
 pub(super) fn header(c: &mut Vec<Problem>, raw: &RawExperiment, path: &Path) -> Header {
     let root = KeyPath::root();
     let id = raw.id.clone().unwrap_or_else(|| default_id(path));
@@ -98,7 +99,8 @@ pub(super) fn default_id(path: &Path) -> String {
     stem
 }
 
-pub(super) fn count(c: &mut Vec<Problem>, at: KeyPath, v: Option<i64>, default: u32) -> u32 {
+/// A count from 1 to 1,000,000 at `at` (replicates), else `default`.
+fn count(c: &mut Vec<Problem>, at: KeyPath, v: Option<i64>, default: u32) -> u32 {
     match v {
         None => default,
         Some(n) if (1..=1_000_000).contains(&n) => n as u32,

@@ -45,6 +45,7 @@ pub(super) fn metrics(
     metrics
 }
 
+/// A metric name that no run reports, with the nearest known name.
 pub(super) fn unknown_metric(at: KeyPath, m: &str, known: &[String]) -> Problem {
     let hint = suggest(m, known.iter().map(String::as_str))
         .map(|s| format!("did you mean `{s}`? "))

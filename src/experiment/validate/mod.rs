@@ -32,6 +32,9 @@ use base::{Base, BaseError};
 /// key path it names, and its value.
 pub(super) type Entry = (KeyPath, String, toml::Value);
 
+/// The experiment in `text` (read from `path`; its `[quick]` version with `quick`), checked: the
+/// problems of its own keys first, then those of the base scenario, of each axis value or design
+/// point, of each cell, and of its metrics and plots, each stage reported whole before the next.
 pub(super) fn experiment(text: &str, path: &Path, quick: bool) -> Result<Experiment, InputError> {
     let doc: toml::Table = toml::from_str(text).map_err(|e| InputError::syntax(path, text, &e))?;
     let raw: RawExperiment = serde_path_to_error::deserialize(toml::Value::Table(doc))

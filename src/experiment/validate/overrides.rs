@@ -42,6 +42,7 @@ pub(super) fn flatten(t: &toml::Table, at: &KeyPath, prefix: &str, out: &mut Vec
     }
 }
 
+/// The seed set as an override or swept: it is the experiment's `seed`.
 pub(super) fn seed_problem(at: KeyPath) -> Problem {
     Problem::new(at, "the scenario's `seed` cannot be set by an experiment").help(
         "each run's seed is derived from the experiment's own `seed`, the cell and the replicate; \

@@ -33,7 +33,8 @@ pub(super) struct Context<'a> {
     pub replicates: u32,
 }
 
-pub(super) fn at() -> KeyPath {
+/// Where the design is in the experiment file.
+fn at() -> KeyPath {
     KeyPath::root().key("design")
 }
 
@@ -79,7 +80,7 @@ pub(super) fn sampled(c: &mut Vec<Problem>, raw: &RawExperiment, cx: &Context) -
     })
 }
 
-pub(super) fn kind(c: &mut Vec<Problem>, rd: &RawDesign) -> Option<Kind> {
+fn kind(c: &mut Vec<Problem>, rd: &RawDesign) -> Option<Kind> {
     let names = Kind::ALL.map(|(n, _)| n);
     let Some(name) = rd.kind.as_deref() else {
         c.push(Problem::new(at(), "missing key `kind`").help(format!(
