@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -73,7 +74,9 @@ def statistics_of(name, argv, out, ticks):
     """The statistics a run reports: lamas's summary.json, or the `name value` lines printed."""
     text = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     if name == "lamas":
-        m = json.load(open(os.path.join(out, "summary.json")))
+        with open(os.path.join(out, "summary.json")) as f:
+            m = json.load(f)
+        shutil.rmtree(out, ignore_errors=True)
         m = m.get("metrics", m)
         m["tasks_completed_per_tick"] = m["tasks_completed"] / ticks
         return {k: v for k, v in m.items() if isinstance(v, (int, float))}
@@ -120,13 +123,17 @@ def equivalence(n, ticks, seeds, python):
     return table, bad
 
 
-def cpu_seconds(argv):
+def cpu_seconds(argv, out=None):
+    """The whole process's CPU seconds (user + system, from wait4) and wall seconds."""
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    if out:
+        shutil.rmtree(out, ignore_errors=True)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(argv)}")
-    return ru.ru_utime + ru.ru_stime, time.monotonic() - t0
+    return ru.ru_utime + ru.ru_stime, wall
 
 
 def pace(n, pairs, python):
@@ -135,8 +142,8 @@ def pace(n, pairs, python):
              "mesa": max(10, 1_500_000 // n)}
     rates = {}
     for _ in range(pairs + 1):  # the first round warms the caches and is not counted
-        long = {k: cpu_seconds(c[0]) for k, c in commands_for(n, ticks, python).items()}
-        short = {k: cpu_seconds(c[0]) for k, c in commands_for(n, None, python).items()}
+        long = {k: cpu_seconds(*c) for k, c in commands_for(n, ticks, python).items()}
+        short = {k: cpu_seconds(*c) for k, c in commands_for(n, None, python).items()}
         for k in long:
             rates.setdefault(k, []).append(n * (ticks[k] - 1) / max(long[k][0] - short[k][0], 1e-9))
     return {k: statistics.median(v[1:]) for k, v in rates.items()}, ticks

@@ -497,16 +497,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
                 d.display()
             )));
         }
-        let manifest = std::fs::read_to_string(d.join("manifest.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-        sources.push(json!({
-            "dir": d.display().to_string(),
-            "shard": manifest.as_ref().and_then(|m| m.get("shard").cloned()),
-            "threads": manifest.as_ref().and_then(|m| m.get("threads").cloned()),
-            "machine": manifest.as_ref().and_then(|m| m.get("machine").cloned()),
-            "wall_seconds": manifest.as_ref().and_then(|m| m.get("wall_seconds").cloned()),
-        }));
+        sources.push(shard_source(d));
         for r in store::read_records(&store::runs_dir(d)).map_err(SweepError::Io)? {
             records.push(r);
         }
@@ -527,26 +518,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
     let plan_bytes = serde_json::to_vec_pretty(&plan).unwrap_or_default();
     write_atomic(&store::plan_path(out), &plan_bytes)
         .map_err(|e| SweepError::Io(format!("cannot write the plan: {e}")))?;
-    for r in &records {
-        store::write_record(&runs_dir, r)
-            .map_err(|e| SweepError::Io(format!("cannot copy run {}: {e}", r.run.stem())))?;
-        if plan.timeseries && r.status == Status::Ok {
-            let from = dirs
-                .iter()
-                .map(|d| store::series_path(&store::runs_dir(d), r.run))
-                .find(|p| p.exists())
-                .ok_or_else(|| {
-                    SweepError::Io(format!(
-                        "the time series of run {} is missing",
-                        r.run.stem()
-                    ))
-                })?;
-            let bytes = std::fs::read(&from)
-                .map_err(|e| SweepError::Io(format!("cannot read `{}`: {e}", from.display())))?;
-            write_atomic(&store::series_path(&runs_dir, r.run), &bytes)
-                .map_err(|e| SweepError::Io(format!("cannot copy `{}`: {e}", from.display())))?;
-        }
-    }
+    copy_runs(dirs, &plan, &records, &runs_dir)?;
     let planned = grid::runs(plan.cells.len(), plan.replicates, Shard::ALL);
     let outcome = Outcome {
         dir: out.to_path_buf(),
@@ -564,4 +536,50 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
     let extra = json!({ "kind": "merge", "shard": null, "merged_from": sources });
     finish(out, &plan, &records, &outcome, extra)?;
     Ok(outcome)
+}
+
+/// What the merge's manifest records of a shard: its folder, and its manifest's shard, threads,
+/// machine and wall time.
+fn shard_source(d: &Path) -> serde_json::Value {
+    let manifest = std::fs::read_to_string(d.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    json!({
+        "dir": d.display().to_string(),
+        "shard": manifest.as_ref().and_then(|m| m.get("shard").cloned()),
+        "threads": manifest.as_ref().and_then(|m| m.get("threads").cloned()),
+        "machine": manifest.as_ref().and_then(|m| m.get("machine").cloned()),
+        "wall_seconds": manifest.as_ref().and_then(|m| m.get("wall_seconds").cloned()),
+    })
+}
+
+/// Copies each run's record (and, when the plan keeps them, its series from the first shard that
+/// has it) into the merged `runs_dir`.
+fn copy_runs(
+    dirs: &[PathBuf],
+    plan: &Plan,
+    records: &[RunRecord],
+    runs_dir: &Path,
+) -> Result<(), SweepError> {
+    for r in records {
+        store::write_record(runs_dir, r)
+            .map_err(|e| SweepError::Io(format!("cannot copy run {}: {e}", r.run.stem())))?;
+        if plan.timeseries && r.status == Status::Ok {
+            let from = dirs
+                .iter()
+                .map(|d| store::series_path(&store::runs_dir(d), r.run))
+                .find(|p| p.exists())
+                .ok_or_else(|| {
+                    SweepError::Io(format!(
+                        "the time series of run {} is missing",
+                        r.run.stem()
+                    ))
+                })?;
+            let bytes = std::fs::read(&from)
+                .map_err(|e| SweepError::Io(format!("cannot read `{}`: {e}", from.display())))?;
+            write_atomic(&store::series_path(runs_dir, r.run), &bytes)
+                .map_err(|e| SweepError::Io(format!("cannot copy `{}`: {e}", from.display())))?;
+        }
+    }
+    Ok(())
 }
