@@ -451,6 +451,7 @@ mod tests {
             temperature: 0.0,
             seed: 1,
             max_tokens: 8,
+            response_format: None,
         }
     }
 

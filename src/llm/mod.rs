@@ -124,6 +124,40 @@ impl Profile {
                 SeedBy::Agent => self.seed.wrapping_add(u64::from(agent)),
             },
             max_tokens: self.max_tokens,
+            response_format: None,
+        }
+    }
+
+    /// The request an agent with id `agent` sends to decide: `system` (the framing), then the
+    /// observation, with the reply constrained to `schema` (a JSON schema) and at least 48 tokens
+    /// to write it.
+    pub fn decision_request(
+        &self,
+        system: &str,
+        observation: String,
+        schema: serde_json::Value,
+        agent: u32,
+    ) -> ChatRequest {
+        let message = |role: &str, content: String| Message {
+            role: role.into(),
+            content,
+        };
+        ChatRequest {
+            model: self.model.clone(),
+            messages: vec![
+                message("system", system.to_string()),
+                message("user", observation),
+            ],
+            temperature: self.temperature,
+            seed: match self.seed_by {
+                SeedBy::Profile => self.seed,
+                SeedBy::Agent => self.seed.wrapping_add(u64::from(agent)),
+            },
+            max_tokens: self.max_tokens.max(48),
+            response_format: Some(serde_json::json!({
+                "type": "json_schema",
+                "json_schema": {"name": "decision", "strict": true, "schema": schema},
+            })),
         }
     }
 

@@ -40,6 +40,11 @@ pub struct ChatRequest {
     pub seed: u64,
     /// Most tokens of the reply.
     pub max_tokens: u32,
+    /// The reply's format, when it is constrained (a decision's JSON schema, OpenAI's
+    /// `{"type": "json_schema", ...}`, which llama.cpp's server and vLLM honour); absent from
+    /// the canonical text when `None`, so answer calls keep their keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<serde_json::Value>,
 }
 
 impl ChatRequest {
@@ -80,6 +85,7 @@ mod tests {
             temperature: 0.0,
             seed: 7,
             max_tokens: 16,
+            response_format: None,
         }
     }
 
@@ -104,6 +110,14 @@ mod tests {
         let mut other = r.clone();
         other.seed = 8;
         assert_ne!(other.key(), r.key());
+        let mut other = r.clone();
+        other.response_format = Some(serde_json::json!({"type": "json_object"}));
+        assert_ne!(other.key(), r.key());
+        assert!(
+            other
+                .canonical()
+                .ends_with(r#","response_format":{"type":"json_object"}}"#)
+        );
         let back: ChatRequest = serde_json::from_str(&r.canonical()).unwrap();
         assert_eq!(back.key(), r.key());
         assert!(r.body().contains(r#""stream":false"#));

@@ -148,6 +148,11 @@ const ENTRIES: &[(&str, Group, Need, &str)] = &[
     ("llm_completion_tokens", G::Models, N::Models, "completion tokens"),
     ("llm_cost", G::Models, N::Models, "token cost"),
     ("llm_latency_mean_ms", G::Models, N::Models, "mean recorded latency of a call, ms"),
+    ("decisions", G::Models, N::Models, "decisions asked of model-backed policies"),
+    ("decision_fallbacks", G::Models, N::Models, "decisions whose reply was unusable (the strategy was kept)"),
+    ("decided_work_share", G::Models, N::Models, "share of usable decisions to work (effort > 0)"),
+    ("decided_shirk_share", G::Models, N::Models, "share of usable decisions to shirk"),
+    ("decided_copy_share", G::Models, N::Models, "share of usable decisions to copy"),
 ];
 
 /// What the catalogue knows of a metric's name.

@@ -67,6 +67,8 @@ pub struct Scenario {
     pub bank: Option<crate::bank::Bank>,
     /// The model profiles and the cassette, if any group is backed by a model.
     pub llm: Option<crate::llm::LlmSetup>,
+    /// How `policy` groups decide (`[decisions]`); `None` without a `policy` group.
+    pub decisions: Option<Decisions>,
     /// Test aids.
     pub debug: Debug,
     /// The scenario as resolved (defaults filled in, overrides applied), for manifests.
@@ -110,6 +112,10 @@ pub struct Group {
     pub model_loading: f64,
     /// How its agents' competence falls with a subtask's difficulty.
     pub accuracy: crate::rules::accuracy::AccuracyCurve,
+    /// The index of the model profile that decides its agents' strategies (`policy`), if any.
+    pub policy: Option<u16>,
+    /// Ticks between two decisions of a `policy` group's agents.
+    pub decide_every: u32,
 }
 
 impl Group {
@@ -367,6 +373,28 @@ pub struct Adaptation {
     pub entry_group: usize,
 }
 
+/// The system prompt of a decision (`decisions.framing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// A worker told the rules, asked nothing about its goals.
+    Neutral,
+    /// A worker told to earn as much as it can for itself.
+    SelfInterested,
+    /// A worker told to care about the team's tasks.
+    TeamMinded,
+}
+
+/// How `policy` groups decide (`[decisions]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decisions {
+    /// The system prompt.
+    pub framing: Framing,
+    /// The observation's template.
+    pub template: String,
+    /// Whether agents see what the group's agents earned by action.
+    pub show_others: bool,
+}
+
 /// Test aids: never set in a real scenario.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Debug {
@@ -375,9 +403,15 @@ pub struct Debug {
 }
 
 impl Scenario {
-    /// Whether any group is backed by a model (then runs need the `[llm]` models).
+    /// Whether any group is backed by a model, to answer or to decide (then runs need the
+    /// `[llm]` models).
     pub fn model_backed(&self) -> bool {
-        self.groups.iter().any(Group::model_backed)
+        self.groups.iter().any(Group::model_backed) || self.decides()
+    }
+
+    /// Whether any group's strategies are decided by a model (`policy`).
+    pub fn decides(&self) -> bool {
+        self.groups.iter().any(|g| g.policy.is_some())
     }
 
     /// Total number of agents (a `sybil(k)` member is k agents).

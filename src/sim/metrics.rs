@@ -51,6 +51,10 @@
 //!   the endpoint's `usage`), `llm_cost` = their token cost, `llm_latency_mean_ms` = their mean
 //!   recorded latency; and the same per model profile, `llm_<stat>[<profile>]`
 //!   (`llm_accuracy[careful]`), for every profile of the scenario.
+//! - with `policy` groups only: `decisions` = decisions asked of their models,
+//!   `decision_fallbacks` = those whose reply was unusable (the agent kept its strategy), and
+//!   `decided_work_share`, `decided_shirk_share`, `decided_copy_share` = the shares of the usable
+//!   ones that chose to work (effort > 0), shirk (or work at effort 0) and copy.
 
 use bevy_ecs::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -170,7 +174,10 @@ pub fn summarise(world: &mut World) -> Metrics {
     push_credit(&mut m, &l, world.resource::<Fairness>());
     census.push(&mut m);
     let sc = &world.resource::<crate::sim::resources::Params>().0;
-    if sc.model_backed() {
+    if sc.decides() {
+        push_decisions(&mut m, &l);
+    }
+    if sc.groups.iter().any(crate::scenario::Group::model_backed) {
         let profiles = sc.llm.as_ref().map_or(&[][..], |s| &s.profiles[..]);
         push_llm(&mut m, &l, profiles);
     }
@@ -470,6 +477,23 @@ fn push_tally(m: &mut Metrics, t: &LlmTally, suffix: &str) {
     for (name, value) in LLM_STATS.iter().zip(values) {
         m.push(format!("{name}{suffix}"), value);
     }
+}
+
+/// The decision metrics of model-backed policies.
+fn push_decisions(m: &mut Metrics, l: &Ledger) {
+    let usable = l.decided_work + l.decided_shirk + l.decided_copy;
+    let share = |k: u64| {
+        if usable == 0 {
+            f64::NAN
+        } else {
+            k as f64 / usable as f64
+        }
+    };
+    m.push("decisions", l.decisions as f64);
+    m.push("decision_fallbacks", l.decision_fallbacks as f64);
+    m.push("decided_work_share", share(l.decided_work));
+    m.push("decided_shirk_share", share(l.decided_shirk));
+    m.push("decided_copy_share", share(l.decided_copy));
 }
 
 #[cfg(test)]

@@ -21,12 +21,14 @@ pub mod by_agent;
 mod consensus;
 pub mod credit;
 mod debug;
+pub mod decide;
 mod economy;
 mod experience;
 mod faults;
 mod messages;
 pub mod metrics;
 pub mod network;
+pub mod observation;
 pub mod private;
 pub mod prompts;
 mod ranked;
@@ -123,7 +125,9 @@ pub fn schedule(strict: bool) -> TickSchedule {
         arrivals::spawn_tasks.in_set(Phase::Arrivals),
         assign::assign_subtasks.in_set(Phase::Assign),
         messages::deliver_messages.in_set(Phase::Messages),
-        prompts::plan_calls.in_set(Phase::Prompts),
+        (prompts::plan_calls, decide::plan_decisions)
+            .chain()
+            .in_set(Phase::Prompts),
     ));
     let mut after = strict_schedule(strict);
     after.configure_sets(
@@ -145,7 +149,11 @@ pub fn schedule(strict: bool) -> TickSchedule {
         value::realise_value.in_set(Phase::Value),
         credit::allocate_credit.in_set(Phase::Credit),
         economy::settle_accounts.in_set(Phase::Economy),
-        (adaptation::revise_strategies, adaptation::admit_entrants)
+        (
+            decide::apply_decisions,
+            adaptation::revise_strategies,
+            adaptation::admit_entrants,
+        )
             .chain()
             .in_set(Phase::Adaptation),
         experience::update_experience.in_set(Phase::Experience),
@@ -232,6 +240,7 @@ impl Simulation {
         world.insert_resource(credit::Fairness(vec![credit::FairShare::default(); n]));
         world.init_resource::<credit::Observations>();
         world.init_resource::<prompts::Prompts>();
+        world.init_resource::<decide::Deciding>();
         Simulation {
             world,
             schedule,

@@ -108,6 +108,16 @@ pub struct Ledger {
     pub imbalance_tasks: u64,
     /// Faults fired.
     pub faults_fired: u64,
+    /// Decisions asked of model-backed policies.
+    pub decisions: u64,
+    /// Decisions whose reply was unusable (the agent kept its strategy).
+    pub decision_fallbacks: u64,
+    /// Usable decisions to work (effort > 0), to shirk, to copy.
+    pub decided_work: u64,
+    /// Usable decisions to shirk.
+    pub decided_shirk: u64,
+    /// Usable decisions to copy.
+    pub decided_copy: u64,
     /// Private tasks resolved, and of those, succeeded.
     pub private_tasks: u64,
     /// Private tasks that succeeded.

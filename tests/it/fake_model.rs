@@ -27,6 +27,47 @@ pub enum Behaviour {
     NeedsKey(String),
     /// Answers this many requests (with a pause of `pause_ms` each), then stops listening.
     StopAfter { answers: usize, pause_ms: u64 },
+    /// Answers bank questions as `Answer` does, and decisions (requests with a
+    /// `response_format`) as the decider does.
+    Decide(Decider),
+}
+
+/// How the fake endpoint decides.
+#[derive(Debug, Clone, Copy)]
+pub enum Decider {
+    /// A payoff-maximiser: shirks exactly when the observation shows that shirking earned more
+    /// per round than working (and keeps its action when only one was taken).
+    Maximiser,
+    /// Always works at full effort, whatever it is shown.
+    AlwaysWork,
+    /// Answers something that is not a decision.
+    Malformed,
+}
+
+/// The decider's reply to an observation.
+pub fn decide(d: Decider, observation: &str) -> String {
+    let earned = |verb: &str| -> Option<f64> {
+        let at = observation.find(&format!("workers who {verb} earned "))?;
+        let rest = &observation[at + format!("workers who {verb} earned ").len()..];
+        rest.split_whitespace().next()?.parse().ok()
+    };
+    let current = if observation.contains("you chose to shirk") {
+        "shirk"
+    } else {
+        "work"
+    };
+    match d {
+        Decider::AlwaysWork => r#"{"action": "work", "effort": 1}"#.into(),
+        Decider::Malformed => "I think I will work harder this time.".into(),
+        Decider::Maximiser => {
+            let action = match (earned("worked"), earned("shirked")) {
+                (Some(w), Some(s)) if s > w => "shirk",
+                (Some(_), Some(_)) => "work",
+                _ => current,
+            };
+            format!(r#"{{"action": "{action}"}}"#)
+        }
+    }
 }
 
 /// A running fake endpoint; it stops when dropped.
@@ -139,6 +180,10 @@ fn handle(
             answered.fetch_add(1, Ordering::Relaxed);
             (200, completion(&answer(&question), &question))
         }
+        Behaviour::Decide(d) if request.get("response_format").is_some() => {
+            (200, completion(&decide(*d, &question), &question))
+        }
+        Behaviour::Decide(_) => (200, completion(&answer(&question), &question)),
     };
     let mut stream = stream;
     write!(

@@ -5,6 +5,7 @@ mod adaptation;
 mod calibrate;
 mod cli;
 mod credit;
+mod decisions;
 mod design;
 mod determinism;
 mod fake_model;

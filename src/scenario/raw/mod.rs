@@ -76,6 +76,9 @@ pub struct RawScenario {
     /// their calls are recorded in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm: Option<RawLlm>,
+    /// How `policy` groups decide (only with a `policy` group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decisions: Option<RawDecisions>,
     /// Test aids. `panic_at_tick` deliberately aborts the run with an internal error when that
     /// tick starts, to test how `lamas sweep` handles a run that fails; never set it otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,6 +348,32 @@ pub struct RawGroup {
     /// `sybil(k)` groups never do). Only matters when `[adaptation]` is present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adaptive: Option<bool>,
+    /// The model profile (`[[llm.profile]]` name) that decides, for each of the group's agents,
+    /// whether it works (and at what effort), shirks or copies: every `decide_every` ticks it is
+    /// shown the rules and the agent's payoffs in words (`[decisions]`) and answers in JSON. The
+    /// group's `strategy` is where its agents start (default: none, the strategy is fixed or
+    /// revised by `[adaptation]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// Ticks between two decisions of a `policy` group's agents (1 to 10⁶; default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decide_every: Option<i64>,
+}
+
+/// How model-backed policies decide (`policy` groups): what they are told and shown.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDecisions {
+    /// The system prompt of every decision: `neutral`, `self_interested` or `team_minded`
+    /// (default `neutral`; the texts are in docs/model.md).
+    pub framing: Option<String>,
+    /// The observation, in words, with `{rules}`, `{window}`, `{own}`, `{team}`, `{others}` and
+    /// `{actions}` replaced (default: all six in that order; `{rules}`, `{own}` and `{actions}`
+    /// are required).
+    pub template: Option<String>,
+    /// Whether an agent is shown what the group's agents earned by action (working, shirking,
+    /// copying) since the last decision (default true).
+    pub show_others: Option<bool>,
 }
 
 /// The arrival process and the shape of tasks.

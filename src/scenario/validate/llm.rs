@@ -104,7 +104,7 @@ pub(super) fn bank(c: &mut Checker, raw: &mut Option<RawBank>, tasks: &Tasks) ->
 }
 
 /// A group names a profile that is not defined.
-fn unknown_profile(at: KeyPath, name: &str, profiles: &[Profile]) -> Problem {
+pub(super) fn unknown_profile(at: KeyPath, name: &str, profiles: &[Profile]) -> Problem {
     let hint = suggest(name, profiles.iter().map(|q| q.name.as_str()))
         .map(|s| format!("did you mean `{s}`? "))
         .unwrap_or_default();

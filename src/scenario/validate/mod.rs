@@ -8,6 +8,7 @@
 
 mod adaptation;
 mod credit;
+mod decisions;
 mod economy;
 mod exchange;
 mod faults;
@@ -264,6 +265,8 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
 
     let bank = llm::bank(&mut c, &mut raw.bank, &tasks);
     let models = llm::models(&mut c, &mut raw, &mut groups, default_name);
+    let profiles = models.as_ref().map_or(&[][..], |m| &m.profiles[..]);
+    let decisions = decisions::decisions(&mut c, &mut raw, &mut groups, profiles);
 
     if !c.problems.is_empty() {
         return Err(c.problems);
@@ -288,6 +291,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         adaptation,
         bank,
         llm: models,
+        decisions,
         debug,
         resolved: to_json(&raw),
     })

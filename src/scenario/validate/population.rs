@@ -147,6 +147,8 @@ fn validate_group(
             (a, _) => a.unwrap_or(true),
         },
         llm: Vec::new(),
+        policy: None,
+        decide_every: super::decisions::defaults::DECIDE_EVERY as u32,
         item_loading: d::ITEM_LOADING,
         model: None,
         model_loading: d::MODEL_LOADING,

@@ -1,0 +1,133 @@
+//! Validation of model-backed policies: each group's `policy` (a profile of `[llm]`) and
+//! `decide_every`, and the `[decisions]` table (framing, observation template, whether others'
+//! earnings are shown). Without a `policy` group, `[decisions]` is a mistake, and nothing is
+//! added to the resolved scenario.
+
+use super::Checker;
+use crate::llm::Profile;
+use crate::scenario::raw::RawScenario;
+use crate::scenario::{Decisions, Framing, Group};
+use crate::syntax::error::{KeyPath, Problem};
+use crate::syntax::spec::suggest;
+
+/// The defaults of `policy` groups and `[decisions]` (documented in `docs/model.md`).
+pub mod defaults {
+    /// `population[].decide_every`, ticks.
+    pub const DECIDE_EVERY: i64 = 10;
+    /// `decisions.framing`.
+    pub const FRAMING: &str = "neutral";
+    /// `decisions.template`.
+    pub const TEMPLATE: &str = "{rules}\n\n{own}\n{team}\n{others}\n\n{actions}";
+    /// `decisions.show_others`.
+    pub const SHOW_OTHERS: bool = true;
+}
+
+/// The framings by name, in the order of [`Framing`]'s variants.
+pub const FRAMINGS: [(&str, Framing); 3] = [
+    ("neutral", Framing::Neutral),
+    ("self_interested", Framing::SelfInterested),
+    ("team_minded", Framing::TeamMinded),
+];
+
+/// The placeholders of the observation's template, and whether each is required.
+const PLACEHOLDERS: [(&str, bool); 6] = [
+    ("{rules}", true),
+    ("{window}", false),
+    ("{own}", true),
+    ("{team}", false),
+    ("{others}", false),
+    ("{actions}", true),
+];
+
+/// Resolves each group's `policy` against `profiles` and reads its `decide_every`; then the
+/// `[decisions]` table, which only a scenario with a `policy` group may have.
+pub(super) fn decisions(
+    c: &mut Checker,
+    raw: &mut RawScenario,
+    groups: &mut [Group],
+    profiles: &[Profile],
+) -> Option<Decisions> {
+    for (i, (g, group)) in raw.population.iter_mut().zip(groups.iter_mut()).enumerate() {
+        let at = KeyPath::root().key("population").index(i);
+        let Some(name) = g.policy.clone() else {
+            if g.decide_every.is_some() {
+                c.problems.push(
+                    Problem::new(at.key("decide_every"), "`decide_every` without a `policy`")
+                        .help("name the profile that decides, e.g. policy = \"careful\", or remove `decide_every`"),
+                );
+            }
+            continue;
+        };
+        match profiles.iter().position(|p| p.name == name) {
+            Some(k) => group.policy = Some(k as u16),
+            None => c.problems.push(super::llm::unknown_profile(
+                at.key("policy"),
+                &name,
+                profiles,
+            )),
+        }
+        group.adaptive = false;
+        group.decide_every = c.int(
+            at.key("decide_every"),
+            &mut g.decide_every,
+            defaults::DECIDE_EVERY,
+            1,
+            1_000_000,
+        ) as u32;
+    }
+    let deciding = groups.iter().any(|g| g.policy.is_some());
+    let at = KeyPath::root().key("decisions");
+    match (deciding, raw.decisions.as_mut()) {
+        (false, Some(_)) => {
+            c.problems.push(
+                Problem::new(at, "`[decisions]` without a group that decides")
+                    .help("give a group a `policy` (a model profile that decides its agents' strategies), or remove `[decisions]`"),
+            );
+            None
+        }
+        (false, None) => None,
+        (true, d) => {
+            let d = match d {
+                Some(d) => d,
+                None => raw.decisions.insert(Default::default()),
+            };
+            let framing = framing(c, &at, &mut d.framing);
+            let template = d
+                .template
+                .get_or_insert_with(|| defaults::TEMPLATE.to_string())
+                .clone();
+            for (placeholder, required) in PLACEHOLDERS {
+                if required && !template.contains(placeholder) {
+                    c.problems.push(
+                        Problem::new(at.key("template"), format!("the template has no `{placeholder}`"))
+                            .help("the observation needs `{rules}`, `{own}` and `{actions}`; e.g. template = \"{rules}\\n{own}\\n{actions}\""),
+                    );
+                }
+            }
+            Some(Decisions {
+                framing,
+                template,
+                show_others: *d.show_others.get_or_insert(defaults::SHOW_OTHERS),
+            })
+        }
+    }
+}
+
+/// `decisions.framing`, by name.
+fn framing(c: &mut Checker, at: &KeyPath, v: &mut Option<String>) -> Framing {
+    let name = v
+        .get_or_insert_with(|| defaults::FRAMING.to_string())
+        .clone();
+    if let Some((_, f)) = FRAMINGS.iter().find(|(n, _)| *n == name) {
+        return *f;
+    }
+    let hint = suggest(&name, FRAMINGS.iter().map(|(n, _)| *n))
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    c.problems.push(
+        Problem::new(at.key("framing"), format!("unknown framing `{name}`")).help(format!(
+            "{hint}expected `neutral`, `self_interested` or `team_minded`"
+        )),
+    );
+    Framing::Neutral
+}

@@ -1,0 +1,158 @@
+//! What a model-backed policy is told, in plain words: the framing (its system prompt), the
+//! rules of the scenario (reward and value rule, fee, the credit mechanism, the cost of effort),
+//! its own payoff since its last decision, the team's tasks, what the group's agents earned by
+//! action (where `show_others`), and the actions it may answer with. The template of
+//! `[decisions]` places them; numbers are written with up to four significant digits.
+
+use crate::credit::MechanismKind;
+use crate::rules::value::ValueRule;
+use crate::scenario::{Framing, Scenario};
+
+/// The framing's system prompt.
+pub fn system(framing: Framing) -> &'static str {
+    match framing {
+        Framing::Neutral => {
+            "You are a worker on a team that is paid for finished tasks. Every few rounds you \
+             choose how you take part."
+        }
+        Framing::SelfInterested => {
+            "You are a self-interested worker on a team that is paid for finished tasks. You \
+             want to earn as much money as you can for yourself."
+        }
+        Framing::TeamMinded => {
+            "You are a worker on a team that is paid for finished tasks. You care about your \
+             team: you want its tasks to succeed."
+        }
+    }
+}
+
+/// How the credit mechanism splits a task's pay, in words.
+pub fn mechanism_words(m: &MechanismKind) -> &'static str {
+    match m {
+        MechanismKind::Equal(_) => "equally among the workers on the task, whatever each did",
+        MechanismKind::ProportionalClaim(_) => "in proportion to the effort each worker claims",
+        MechanismKind::ProportionalQuality(_) => {
+            "in proportion to the number of each worker's answers judged correct"
+        }
+        MechanismKind::Loo(_) => {
+            "by what the task would lose without each worker (its leave-one-out contribution)"
+        }
+        MechanismKind::Shapley(_) | MechanismKind::ShapleyMc(_) => {
+            "by each worker's average contribution to every group of the others (its Shapley value)"
+        }
+        MechanismKind::Banzhaf(_) => {
+            "by each worker's Banzhaf value (its average marginal contribution)"
+        }
+        MechanismKind::Nucleolus(_) => {
+            "by the nucleolus (the split that leaves no group of workers most unhappy)"
+        }
+        MechanismKind::PeerReview(_) => "in proportion to the ratings the workers give each other",
+    }
+}
+
+/// When a task pays, in words.
+fn value_words(rule: ValueRule, subtasks: u32) -> String {
+    match rule {
+        ValueRule::All => format!("only if all {subtasks} of its parts are answered correctly"),
+        ValueRule::Additive => format!(
+            "a 1/{subtasks} share of it for each of its {subtasks} parts answered correctly"
+        ),
+        ValueRule::Threshold(k) => format!("if at least {k} of its {subtasks} parts are correct"),
+    }
+}
+
+/// Up to four significant digits, no `-0`.
+pub fn number(x: f64) -> String {
+    crate::syntax::short((x * 1e4).round() / 1e4 + 0.0)
+}
+
+/// The rules of `sc` for an agent of group `group`, in words.
+pub fn rules(sc: &Scenario, group: usize) -> String {
+    let g = &sc.groups[group];
+    format!(
+        "Rules: each task pays {reward}, {when}. The platform keeps {fee}% of it and the rest is \
+         split {how}. Working on a part costs you {cost} at full effort (less at lower effort, \
+         with fewer correct answers); shirking costs nothing, and your answer is a guess; \
+         copying repeats another worker's answer at no cost.",
+        reward = number(sc.tasks.reward),
+        when = value_words(sc.tasks.value_rule, sc.tasks.subtasks),
+        fee = number(sc.economy.platform_fee * 100.0),
+        how = mechanism_words(&sc.credit.mechanism),
+        cost = number(g.effort_cost),
+    )
+}
+
+/// What the agent did and earned since its last decision.
+pub fn own(action: &str, payoff: f64, window: u32) -> String {
+    format!(
+        "In the last {window} rounds you chose to {action}, and you earned {} in all ({} per round).",
+        number(payoff),
+        number(payoff / f64::from(window)),
+    )
+}
+
+/// The team's tasks since the last decision.
+pub fn team(finished: u64, succeeded: u64) -> String {
+    format!("In those rounds the team finished {finished} tasks; {succeeded} of them paid in full.")
+}
+
+/// What the group's agents earned per round by action (`None`: nobody took it).
+pub fn others(work: Option<f64>, shirk: Option<f64>, copy: Option<f64>) -> String {
+    let say = |verb: &str, x: Option<f64>| match x {
+        Some(x) => format!("workers who {verb} earned {} per round", number(x)),
+        None => format!("no worker {verb}"),
+    };
+    format!(
+        "On average, {}; {}; {}.",
+        say("worked", work),
+        say("shirked", shirk),
+        say("copied", copy)
+    )
+}
+
+/// The actions, and how to answer.
+pub const ACTIONS: &str = "What do you do in the next rounds? Answer with one JSON object: \
+     {\"action\": \"work\", \"effort\": e} with e between 0 and 1, {\"action\": \"shirk\"}, or \
+     {\"action\": \"copy\"}.";
+
+/// The observation: `template` with its placeholders replaced.
+pub fn render(template: &str, parts: [&str; 6]) -> String {
+    let names = [
+        "{rules}",
+        "{window}",
+        "{own}",
+        "{team}",
+        "{others}",
+        "{actions}",
+    ];
+    let mut out = template.to_string();
+    for (name, text) in names.iter().zip(parts) {
+        out = out.replace(name, text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_parts_and_the_template() {
+        assert_eq!(number(1.0 / 3.0), "0.3333");
+        assert_eq!(number(-0.00001), "0");
+        assert_eq!(number(12.5), "12.5");
+        assert_eq!(
+            others(Some(1.5), Some(2.0), None),
+            "On average, workers who worked earned 1.5 per round; workers who shirked earned 2 per round; no worker copied."
+        );
+        assert_eq!(
+            own("shirk", 20.0, 10),
+            "In the last 10 rounds you chose to shirk, and you earned 20 in all (2 per round)."
+        );
+        let t = render(
+            "{rules}|{window}|{own}|{team}|{others}|{actions}",
+            ["a", "b", "c", "d", "e", "f"],
+        );
+        assert_eq!(t, "a|b|c|d|e|f");
+    }
+}

@@ -1,0 +1,164 @@
+//! A model's decision, read strictly: the action space of a model-backed policy (work at an
+//! effort, shirk, copy), the JSON schema its reply is constrained to, and the strategy each
+//! action plays until the next decision.
+//!
+//! A reply is usable only if its whole text (surrounding white space aside) is one JSON object
+//! with an `action` of `work`, `shirk` or `copy`, an `effort` in [0, 1] with `work` (1 when left
+//! out) and nothing else. Anything else — prose, a fenced block, an unknown action, an effort
+//! out of range, an extra key — is unusable, and the agent keeps its strategy (the fallback,
+//! counted by the world).
+
+use serde_json::Value;
+
+use super::{Copycat, Honest, Partial, Shirker, Strategy};
+
+/// What a model-backed agent decided to do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Action {
+    /// Work at effort e in (0, 1] (e = 0 is shirking).
+    Work(f64),
+    /// Do not work: answer by guessing, at no effort cost.
+    Shirk,
+    /// Copy another worker's answer.
+    Copy,
+}
+
+/// Which of the three actions a strategy amounts to, for what agents are shown of each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Honest or partial effort (and every strategy that solves).
+    Work,
+    /// The shirker.
+    Shirk,
+    /// The copycat.
+    Copy,
+}
+
+impl Action {
+    /// The strategy the action plays: `honest` at effort 1, `partial(e)` below, `shirker` at 0.
+    pub fn strategy(self) -> Strategy {
+        match self {
+            Action::Work(e) if e >= 1.0 => Strategy::Honest(Honest),
+            Action::Work(e) if e > 0.0 => Strategy::Partial(Partial { effort: e }),
+            Action::Work(_) | Action::Shirk => Strategy::Shirker(Shirker),
+            Action::Copy => Strategy::Copycat(Copycat),
+        }
+    }
+
+    /// The action's class.
+    pub fn class(self) -> Class {
+        class_of(&self.strategy())
+    }
+}
+
+/// The class of a strategy: every strategy that answers by solving (whatever else it does with
+/// its answer or its claims) works.
+pub fn class_of(s: &Strategy) -> Class {
+    match s {
+        Strategy::Shirker(_) => Class::Shirk,
+        Strategy::Copycat(_) => Class::Copy,
+        Strategy::Honest(_)
+        | Strategy::Partial(_)
+        | Strategy::Misreporter(_)
+        | Strategy::Byzantine(_)
+        | Strategy::Sybil(_)
+        | Strategy::Colluder(_) => Class::Work,
+    }
+}
+
+/// The JSON schema a decision's reply is constrained to.
+pub fn schema() -> Value {
+    serde_json::json!({
+        "type": "object",
+        "properties": {
+            "action": {"type": "string", "enum": ["work", "shirk", "copy"]},
+            "effort": {"type": "number", "minimum": 0, "maximum": 1}
+        },
+        "required": ["action"],
+        "additionalProperties": false
+    })
+}
+
+/// The action of a reply's text, or `None` when the reply is unusable.
+pub fn parse(text: &str) -> Option<Action> {
+    let v: Value = serde_json::from_str(text.trim()).ok()?;
+    let o = v.as_object()?;
+    if o.keys().any(|k| k != "action" && k != "effort") {
+        return None;
+    }
+    let effort = match o.get("effort") {
+        None => None,
+        Some(e) => Some(e.as_f64().filter(|e| (0.0..=1.0).contains(e))?),
+    };
+    match (o.get("action")?.as_str()?, effort) {
+        ("work", e) => Some(Action::Work(e.unwrap_or(1.0))),
+        ("shirk", None) => Some(Action::Shirk),
+        ("copy", None) => Some(Action::Copy),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usable_replies_and_their_strategies() {
+        let cases = [
+            (r#"{"action": "work", "effort": 1}"#, "honest"),
+            (r#" {"action":"work"} "#, "honest"),
+            (r#"{"effort": 0.5, "action": "work"}"#, "partial"),
+            (r#"{"action": "work", "effort": 0}"#, "shirker"),
+            (r#"{"action": "shirk"}"#, "shirker"),
+            (r#"{"action": "copy"}"#, "copycat"),
+        ];
+        for (text, strategy) in cases {
+            let a = parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(a.strategy().name(), strategy, "{text}");
+        }
+        assert_eq!(
+            parse(r#"{"action": "work", "effort": 0.25}"#),
+            Some(Action::Work(0.25))
+        );
+        assert_eq!(Action::Work(0.25).class(), Class::Work);
+        assert_eq!(Action::Work(0.0).class(), Class::Shirk);
+    }
+
+    #[test]
+    fn anything_else_is_unusable() {
+        for text in [
+            "",
+            "WORK",
+            "I will work hard.",
+            "```json\n{\"action\": \"work\"}\n```",
+            r#"{"action": "rest"}"#,
+            r#"{"action": "WORK"}"#,
+            r#"{"action": "work", "effort": 1.5}"#,
+            r#"{"action": "work", "effort": -0.1}"#,
+            r#"{"action": "work", "effort": "high"}"#,
+            r#"{"action": "shirk", "effort": 0}"#,
+            r#"{"action": "work", "why": "money"}"#,
+            r#"{"effort": 1}"#,
+            r#"["work"]"#,
+            r#"{"action": "work"} and more"#,
+        ] {
+            assert_eq!(parse(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_schema_names_every_action_the_parser_reads() {
+        let s = schema();
+        let actions: Vec<&str> = s["properties"]["action"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        for a in &actions {
+            let text = format!(r#"{{"action": "{a}"}}"#);
+            assert!(parse(&text).is_some(), "{a}");
+        }
+        assert_eq!(actions, ["work", "shirk", "copy"]);
+    }
+}

@@ -1,0 +1,158 @@
+//! Model-backed policies through the same code path as a real model, against the fake endpoint
+//! ([`crate::fake_model::Decider`]): a payoff-maximiser that shirks exactly when the observation
+//! shows shirking paid more must make contribution collapse under equal split and hold under
+//! Shapley; one that always works must show no effect of the mechanism; malformed replies take
+//! the fallback and are counted; a recorded run replays bit for bit offline, and a decision
+//! missing from the cassette is refused with exit code 2.
+
+use std::path::{Path, PathBuf};
+
+use crate::fake_model::{Behaviour, Decider, FakeModel};
+use crate::support::lamas;
+
+/// Two groups of 10 decided by the fake's profile, one starting honest and one shirking, on
+/// tasks of 6 parts assigned at random, additive value (each correct part pays 30/6 less the
+/// fee): under Shapley a part's credit is its own value (0.9 · 4.5 against an effort cost of 1:
+/// working pays), under equal split a sixth of it (shirking pays; measured with the scripted
+/// strategies over 200 ticks: shirkers 211 against workers 150 under equal split, 99 against
+/// 261 under Shapley).
+fn scenario(dir: &Path, url: &str, mechanism: &str) -> PathBuf {
+    let text = format!(
+        r#"ticks = 120
+seed = 5
+[[population]]
+name = "starts-working"
+count = 10
+skill = 0.9
+policy = "decider"
+decide_every = 20
+[[population]]
+name = "starts-shirking"
+count = 10
+strategy = "shirker"
+skill = 0.9
+policy = "decider"
+decide_every = 20
+[tasks]
+arrival_rate = 1.5
+subtasks = 6
+reward = 30
+value_rule = "additive"
+[assignment]
+policy = "random"
+[credit]
+mechanism = "{mechanism}"
+[decisions]
+framing = "self_interested"
+[llm]
+cassette = "decide.cassette.jsonl"
+[[llm.profile]]
+name = "decider"
+base_url = "{url}"
+model = "fake"
+concurrency = 4
+"#
+    );
+    let path = dir.join(format!("decide-{mechanism}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs `file` (recording) and returns its summary's metrics.
+fn run(file: &Path, out: &Path, mode: &str) -> serde_json::Value {
+    let o = lamas(&[
+        "run",
+        file.to_str().unwrap(),
+        "--llm",
+        mode,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+}
+
+fn share_working(m: &serde_json::Value) -> f64 {
+    m["decided_work_share"].as_f64().unwrap()
+}
+
+#[test]
+fn a_payoff_maximiser_free_rides_under_equal_split_and_works_under_shapley() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeModel::start(Behaviour::Decide(Decider::Maximiser));
+    let equal = run(
+        &scenario(dir.path(), &fake.url, "equal"),
+        &dir.path().join("e"),
+        "record",
+    );
+    let shapley = run(
+        &scenario(dir.path(), &fake.url, "shapley"),
+        &dir.path().join("s"),
+        "record",
+    );
+    // 5 decision points (ticks 20, 40, ..., 100) × 20 agents.
+    assert_eq!(equal["decisions"], 100.0);
+    assert_eq!(equal["decision_fallbacks"], 0.0);
+    assert!(share_working(&equal) < 0.2, "equal: {equal}");
+    assert!(share_working(&shapley) > 0.8, "shapley: {shapley}");
+    assert!(equal["task_success_rate"].as_f64() < shapley["task_success_rate"].as_f64());
+}
+
+#[test]
+fn a_model_that_always_works_shows_no_effect_of_the_mechanism() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeModel::start(Behaviour::Decide(Decider::AlwaysWork));
+    for mechanism in ["equal", "shapley"] {
+        let out = dir.path().join(mechanism);
+        let m = run(&scenario(dir.path(), &fake.url, mechanism), &out, "record");
+        assert_eq!(m["decided_work_share"], 1.0, "{mechanism}");
+    }
+}
+
+#[test]
+fn unusable_replies_take_the_fallback_and_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeModel::start(Behaviour::Decide(Decider::Malformed));
+    let m = run(
+        &scenario(dir.path(), &fake.url, "equal"),
+        &dir.path().join("o"),
+        "record",
+    );
+    assert_eq!(m["decisions"], 100.0);
+    assert_eq!(m["decision_fallbacks"], 100.0);
+    // Nobody changed strategy: half the agents shirk to the end.
+    assert!(m["decided_work_share"].is_null());
+}
+
+#[test]
+fn decisions_replay_bit_for_bit_and_a_missing_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = {
+        let fake = FakeModel::start(Behaviour::Decide(Decider::Maximiser));
+        let file = scenario(dir.path(), &fake.url, "equal");
+        run(&file, &dir.path().join("rec"), "record");
+        file
+    };
+    // The endpoint is gone: replay reads the cassette only.
+    run(&file, &dir.path().join("rep"), "replay");
+    for f in ["summary.json", "timeseries.parquet"] {
+        assert_eq!(
+            std::fs::read(dir.path().join("rec").join(f)).unwrap(),
+            std::fs::read(dir.path().join("rep").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let shapley = scenario(dir.path(), "http://127.0.0.1:9/v1", "shapley");
+    let o = lamas(&[
+        "run",
+        shapley.to_str().unwrap(),
+        "--out",
+        dir.path().join("missing").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
