@@ -150,7 +150,7 @@ const ENTRIES: &[(&str, Group, Need, &str)] = &[
     ("llm_latency_mean_ms", G::Models, N::Models, "mean recorded latency of a call, ms"),
     ("decisions", G::Models, N::Models, "decisions asked of model-backed policies"),
     ("decision_fallbacks", G::Models, N::Models, "decisions whose reply was unusable (the strategy was kept)"),
-    ("decided_work_share", G::Models, N::Models, "share of usable decisions to work (effort > 0)"),
+    ("decided_work_share", G::Models, N::Models, "share of usable decisions to work (at any effort)"),
     ("decided_shirk_share", G::Models, N::Models, "share of usable decisions to shirk"),
     ("decided_copy_share", G::Models, N::Models, "share of usable decisions to copy"),
 ];

@@ -54,7 +54,7 @@
 //! - with `policy` groups only: `decisions` = decisions asked of their models,
 //!   `decision_fallbacks` = those whose reply was unusable (the agent kept its strategy), and
 //!   `decided_work_share`, `decided_shirk_share`, `decided_copy_share` = the shares of the usable
-//!   ones that chose to work (effort > 0), shirk (or work at effort 0) and copy.
+//!   ones that chose to work (at any effort), shirk and copy.
 
 use bevy_ecs::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};

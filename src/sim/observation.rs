@@ -112,8 +112,8 @@ pub fn others(work: Option<f64>, shirk: Option<f64>, copy: Option<f64>) -> Strin
 
 /// The actions, and how to answer.
 pub const ACTIONS: &str = "What do you do in the next rounds? Answer with one JSON object: \
-     {\"action\": \"work\", \"effort\": e} with e between 0 and 1, {\"action\": \"shirk\"}, or \
-     {\"action\": \"copy\"}.";
+     {\"action\": \"work\", \"effort\": e} with e one of 0.25, 0.5, 0.75 or 1 (your share \
+     of full effort), {\"action\": \"shirk\"}, or {\"action\": \"copy\"}.";
 
 /// The observation: `template` with its placeholders replaced.
 pub fn render(template: &str, parts: [&str; 6]) -> String {

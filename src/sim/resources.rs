@@ -112,7 +112,7 @@ pub struct Ledger {
     pub decisions: u64,
     /// Decisions whose reply was unusable (the agent kept its strategy).
     pub decision_fallbacks: u64,
-    /// Usable decisions to work (effort > 0), to shirk, to copy.
+    /// Usable decisions to work (at any effort).
     pub decided_work: u64,
     /// Usable decisions to shirk.
     pub decided_shirk: u64,

@@ -3,19 +3,24 @@
 //! action plays until the next decision.
 //!
 //! A reply is usable only if its whole text (surrounding white space aside) is one JSON object
-//! with an `action` of `work`, `shirk` or `copy`, an `effort` in [0, 1] with `work` (1 when left
-//! out) and nothing else. Anything else — prose, a fenced block, an unknown action, an effort
-//! out of range, an extra key — is unusable, and the agent keeps its strategy (the fallback,
-//! counted by the world).
+//! with an `action` of `work`, `shirk` or `copy`, with `work` an `effort` of 0.25, 0.5, 0.75 or
+//! 1 ([`EFFORTS`]; 1 when left out), and nothing else. The efforts are a list, not a range,
+//! because the grammars endpoints build from a schema (llama.cpp's) enforce a list of values but
+//! not a number's bounds: asked for an effort in [0, 1], SmolLM2-135M answered 1.142. Anything
+//! else — prose, a fenced block, an unknown action, another effort, an extra key — is unusable,
+//! and the agent keeps its strategy (the fallback, counted by the world).
 
 use serde_json::Value;
 
 use super::{Copycat, Honest, Partial, Shirker, Strategy};
 
+/// The effort levels a decision to work may name.
+pub const EFFORTS: [f64; 4] = [0.25, 0.5, 0.75, 1.0];
+
 /// What a model-backed agent decided to do.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
-    /// Work at effort e in (0, 1] (e = 0 is shirking).
+    /// Work at effort e, one of [`EFFORTS`].
     Work(f64),
     /// Do not work: answer by guessing, at no effort cost.
     Shirk,
@@ -66,17 +71,28 @@ pub fn class_of(s: &Strategy) -> Class {
     }
 }
 
-/// The JSON schema a decision's reply is constrained to.
+/// The JSON schema a decision's reply is constrained to: one of three objects, `work` with one
+/// of [`EFFORTS`], `shirk` and `copy` alone (so a grammar built from it cannot give a shirker an
+/// effort).
 pub fn schema() -> Value {
-    serde_json::json!({
-        "type": "object",
-        "properties": {
-            "action": {"type": "string", "enum": ["work", "shirk", "copy"]},
-            "effort": {"type": "number", "minimum": 0, "maximum": 1}
+    let alone = |action: &str| {
+        serde_json::json!({
+            "type": "object",
+            "properties": {"action": {"const": action}},
+            "required": ["action"],
+            "additionalProperties": false
+        })
+    };
+    serde_json::json!({"anyOf": [
+        {
+            "type": "object",
+            "properties": {"action": {"const": "work"}, "effort": {"enum": EFFORTS}},
+            "required": ["action", "effort"],
+            "additionalProperties": false
         },
-        "required": ["action"],
-        "additionalProperties": false
-    })
+        alone("shirk"),
+        alone("copy"),
+    ]})
 }
 
 /// The action of a reply's text, or `None` when the reply is unusable.
@@ -88,7 +104,7 @@ pub fn parse(text: &str) -> Option<Action> {
     }
     let effort = match o.get("effort") {
         None => None,
-        Some(e) => Some(e.as_f64().filter(|e| (0.0..=1.0).contains(e))?),
+        Some(e) => Some(e.as_f64().filter(|e| EFFORTS.contains(e))?),
     };
     match (o.get("action")?.as_str()?, effort) {
         ("work", e) => Some(Action::Work(e.unwrap_or(1.0))),
@@ -108,7 +124,6 @@ mod tests {
             (r#"{"action": "work", "effort": 1}"#, "honest"),
             (r#" {"action":"work"} "#, "honest"),
             (r#"{"effort": 0.5, "action": "work"}"#, "partial"),
-            (r#"{"action": "work", "effort": 0}"#, "shirker"),
             (r#"{"action": "shirk"}"#, "shirker"),
             (r#"{"action": "copy"}"#, "copycat"),
         ];
@@ -121,7 +136,10 @@ mod tests {
             Some(Action::Work(0.25))
         );
         assert_eq!(Action::Work(0.25).class(), Class::Work);
-        assert_eq!(Action::Work(0.0).class(), Class::Shirk);
+        assert_eq!(
+            parse(r#"{"action": "work", "effort": 1.0}"#),
+            Some(Action::Work(1.0))
+        );
     }
 
     #[test]
@@ -134,6 +152,9 @@ mod tests {
             r#"{"action": "rest"}"#,
             r#"{"action": "WORK"}"#,
             r#"{"action": "work", "effort": 1.5}"#,
+            r#"{"action": "work", "effort": 1.142}"#,
+            r#"{"action": "work", "effort": 0.3}"#,
+            r#"{"action": "work", "effort": 0}"#,
             r#"{"action": "work", "effort": -0.1}"#,
             r#"{"action": "work", "effort": "high"}"#,
             r#"{"action": "shirk", "effort": 0}"#,
@@ -149,15 +170,27 @@ mod tests {
     #[test]
     fn the_schema_names_every_action_the_parser_reads() {
         let s = schema();
-        let actions: Vec<&str> = s["properties"]["action"]["enum"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a.as_str().unwrap())
-            .collect();
-        for a in &actions {
-            let text = format!(r#"{{"action": "{a}"}}"#);
-            assert!(parse(&text).is_some(), "{a}");
+        let mut actions = Vec::new();
+        for branch in s["anyOf"].as_array().unwrap() {
+            let a = branch["properties"]["action"]["const"].as_str().unwrap();
+            actions.push(a.to_string());
+            let text = match branch["properties"].get("effort") {
+                Some(e) => {
+                    let levels = e["enum"].as_array().unwrap();
+                    assert_eq!(levels.len(), EFFORTS.len());
+                    for level in levels {
+                        let text = format!(r#"{{"action": "{a}", "effort": {level}}}"#);
+                        assert!(parse(&text).is_some(), "{text}");
+                    }
+                    format!(r#"{{"action": "{a}", "effort": 0.3}}"#)
+                }
+                None => format!(r#"{{"action": "{a}"}}"#),
+            };
+            assert_eq!(
+                parse(&text).is_some(),
+                branch["properties"].get("effort").is_none(),
+                "{text}"
+            );
         }
         assert_eq!(actions, ["work", "shirk", "copy"]);
     }

@@ -156,3 +156,40 @@ fn decisions_replay_bit_for_bit_and_a_missing_one_is_refused() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// The bundled `llm-deciders` scenario replays offline in every variant its cassette holds:
+/// three models × three framings × equal and Shapley credit, at its own seed.
+#[test]
+fn every_recorded_variant_of_the_bundled_deciders_replays_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    for model in ["smollm2", "qwen-05b", "qwen-15b"] {
+        for framing in ["self_interested", "neutral", "team_minded"] {
+            for mechanism in ["equal", "shapley"] {
+                let out = dir.path().join(format!("{model}-{framing}-{mechanism}"));
+                let o = lamas(&[
+                    "run",
+                    "scenarios/llm-deciders.toml",
+                    "--set",
+                    &format!("population[0].policy={model}"),
+                    "--set",
+                    &format!("population[1].policy={model}"),
+                    "--set",
+                    &format!("decisions.framing={framing}"),
+                    "--set",
+                    &format!("credit.mechanism={mechanism}"),
+                    "--out",
+                    out.to_str().unwrap(),
+                ]);
+                assert!(
+                    o.status.success(),
+                    "{model} {framing} {mechanism}: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+                let m: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap())
+                        .unwrap();
+                assert_eq!(m["decisions"], 40.0, "{model} {framing} {mechanism}");
+            }
+        }
+    }
+}

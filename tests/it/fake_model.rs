@@ -60,12 +60,15 @@ pub fn decide(d: Decider, observation: &str) -> String {
         Decider::AlwaysWork => r#"{"action": "work", "effort": 1}"#.into(),
         Decider::Malformed => "I think I will work harder this time.".into(),
         Decider::Maximiser => {
-            let action = match (earned("worked"), earned("shirked")) {
-                (Some(w), Some(s)) if s > w => "shirk",
-                (Some(_), Some(_)) => "work",
-                _ => current,
+            let shirk = match (earned("worked"), earned("shirked")) {
+                (Some(w), Some(s)) => s > w,
+                _ => current == "shirk",
             };
-            format!(r#"{{"action": "{action}"}}"#)
+            if shirk {
+                r#"{"action": "shirk"}"#.into()
+            } else {
+                r#"{"action": "work", "effort": 1}"#.into()
+            }
         }
     }
 }
