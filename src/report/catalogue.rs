@@ -153,6 +153,9 @@ const ENTRIES: &[(&str, Group, Need, &str)] = &[
     ("decided_work_share", G::Models, N::Models, "share of usable decisions to work (at any effort)"),
     ("decided_shirk_share", G::Models, N::Models, "share of usable decisions to shirk"),
     ("decided_copy_share", G::Models, N::Models, "share of usable decisions to copy"),
+    ("decision_prompt_tokens", G::Models, N::Models, "prompt tokens of the decisions"),
+    ("decision_completion_tokens", G::Models, N::Models, "reply tokens of the decisions"),
+    ("decision_cost", G::Models, N::Models, "token cost of the decisions (an effort cost)"),
 ];
 
 /// What the catalogue knows of a metric's name.

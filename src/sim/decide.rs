@@ -13,7 +13,8 @@
 //! (recorded, replayed, keyed the same way). At the tick's adaptation phase (10,
 //! [`apply_decisions`], before imitation) each usable reply sets the agent's strategy —
 //! `honest`, `partial(e)`, `shirker` or `copycat` — from tick t + 1's work on; an unusable reply
-//! leaves the strategy as it was (the fallback), counted in `decision_fallbacks`. Nothing is
+//! leaves the strategy as it was (the fallback), counted in `decision_fallbacks`. Every deciding
+//! agent pays its call's token cost (the profile's prices) as effort cost. Nothing is
 //! drawn from any stream.
 
 use bevy_ecs::prelude::*;
@@ -136,22 +137,33 @@ fn action_word(class: Class) -> &'static str {
     }
 }
 
-/// Applies this tick's decisions (before imitation): a usable reply sets the agent's strategy;
-/// an unusable one leaves it, counted as a fallback.
+/// Applies this tick's decisions (before imitation): each deciding agent pays its call's token
+/// cost as effort cost; a usable reply sets its strategy, an unusable one leaves it, counted as
+/// a fallback.
 pub fn apply_decisions(
+    params: Res<Params>,
     roster: Res<Roster>,
     prompts: Res<Prompts>,
     mut deciding: ResMut<Deciding>,
     mut ledger: ResMut<Ledger>,
-    mut agents: Query<&mut Agent>,
+    mut agents: Query<(&mut Agent, &mut Wallet)>,
 ) {
+    let profiles = params.0.llm.as_ref().map_or(&[][..], |l| &l.profiles[..]);
     for (id, call) in std::mem::take(&mut deciding.asked) {
         ledger.decisions += 1;
-        let action = prompts
-            .replies
-            .get(call)
-            .and_then(|r| decision::parse(&r.text));
-        let Some(action) = action else {
+        let mut agent = agents.get_mut(roster.entities[id as usize]).ok();
+        let reply = prompts.replies.get(call);
+        if let (Some(r), Some(c)) = (reply, prompts.calls.get(call)) {
+            let cost = profiles.get(c.profile as usize).map_or(0.0, |p| p.cost(r));
+            ledger.decision_prompt_tokens += r.prompt_tokens;
+            ledger.decision_completion_tokens += r.completion_tokens;
+            ledger.decision_cost += cost;
+            ledger.effort_costs += cost;
+            if let Some((_, wallet)) = agent.as_mut() {
+                wallet.effort_costs += cost;
+            }
+        }
+        let Some(action) = reply.and_then(|r| decision::parse(&r.text)) else {
             ledger.decision_fallbacks += 1;
             continue;
         };
@@ -160,7 +172,7 @@ pub fn apply_decisions(
             Class::Shirk => ledger.decided_shirk += 1,
             Class::Copy => ledger.decided_copy += 1,
         }
-        if let Ok(mut agent) = agents.get_mut(roster.entities[id as usize]) {
+        if let Some((agent, _)) = agent.as_mut() {
             agent.strategy = Action::strategy(action);
         }
     }

@@ -54,7 +54,9 @@
 //! - with `policy` groups only: `decisions` = decisions asked of their models,
 //!   `decision_fallbacks` = those whose reply was unusable (the agent kept its strategy), and
 //!   `decided_work_share`, `decided_shirk_share`, `decided_copy_share` = the shares of the usable
-//!   ones that chose to work (at any effort), shirk and copy.
+//!   ones that chose to work (at any effort), shirk and copy; `decision_prompt_tokens`,
+//!   `decision_completion_tokens`, `decision_cost` = their tokens and token cost (paid by the
+//!   deciding agents as effort cost).
 
 use bevy_ecs::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -494,6 +496,12 @@ fn push_decisions(m: &mut Metrics, l: &Ledger) {
     m.push("decided_work_share", share(l.decided_work));
     m.push("decided_shirk_share", share(l.decided_shirk));
     m.push("decided_copy_share", share(l.decided_copy));
+    m.push("decision_prompt_tokens", l.decision_prompt_tokens as f64);
+    m.push(
+        "decision_completion_tokens",
+        l.decision_completion_tokens as f64,
+    );
+    m.push("decision_cost", l.decision_cost);
 }
 
 #[cfg(test)]

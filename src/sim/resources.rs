@@ -118,6 +118,12 @@ pub struct Ledger {
     pub decided_shirk: u64,
     /// Usable decisions to copy.
     pub decided_copy: u64,
+    /// Prompt tokens of the decisions (each agent's, even when identical requests were one call).
+    pub decision_prompt_tokens: u64,
+    /// Reply tokens of the decisions.
+    pub decision_completion_tokens: u64,
+    /// Their token cost (paid by the deciding agents as effort cost).
+    pub decision_cost: f64,
     /// Private tasks resolved, and of those, succeeded.
     pub private_tasks: u64,
     /// Private tasks that succeeded.

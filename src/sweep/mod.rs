@@ -256,7 +256,7 @@ fn run_all(
                 return;
             }
             let models = opts.models.get(run.cell as usize).cloned().flatten();
-            let result = execute(exp, run, &runs_dir, models);
+            let result = execute(exp, run, runs_dir, models);
             if let Err(e) = result
                 && let Ok(mut slot) = io_error.lock()
             {

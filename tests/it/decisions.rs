@@ -193,3 +193,38 @@ fn every_recorded_variant_of_the_bundled_deciders_replays_offline() {
         }
     }
 }
+
+/// Every deciding agent pays its call's tokens at the profile's prices, as effort cost: with a
+/// model whose decisions ignore what it is shown, the run with prices differs from the run
+/// without by exactly the decisions' cost.
+#[test]
+fn decisions_cost_their_tokens_as_effort() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeModel::start(Behaviour::Decide(Decider::AlwaysWork));
+    let file = scenario(dir.path(), &fake.url, "equal");
+    let free = run(&file, &dir.path().join("free"), "record");
+    let o = lamas(&[
+        "run",
+        file.to_str().unwrap(),
+        "--llm",
+        "record",
+        "--set",
+        "llm.profile[0].cost_per_input_token=0.01",
+        "--set",
+        "llm.profile[0].cost_per_output_token=0.1",
+        "--out",
+        dir.path().join("priced").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let priced: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("priced/summary.json")).unwrap())
+            .unwrap();
+    let f = |m: &serde_json::Value, k: &str| m[k].as_f64().unwrap();
+    let cost = 0.01 * f(&priced, "decision_prompt_tokens")
+        + 0.1 * f(&priced, "decision_completion_tokens");
+    assert!(f(&priced, "decision_prompt_tokens") > 0.0);
+    assert_eq!(f(&free, "decision_cost"), 0.0);
+    assert!((f(&priced, "decision_cost") - cost).abs() < 1e-9);
+    let extra = f(&priced, "effort_costs") - f(&free, "effort_costs");
+    assert!((extra - cost).abs() < 1e-6, "{extra} against {cost}");
+}
