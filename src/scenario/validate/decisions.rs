@@ -7,6 +7,7 @@ use super::Checker;
 use crate::llm::Profile;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::{Decisions, Framing, Group};
+use crate::strategy::Strategy;
 use crate::syntax::error::{KeyPath, Problem};
 use crate::syntax::spec::suggest;
 
@@ -65,6 +66,12 @@ pub(super) fn decisions(
                 &name,
                 profiles,
             )),
+        }
+        if matches!(group.strategy, Strategy::Sybil(_)) {
+            c.problems.push(
+                Problem::new(at.key("policy"), "a `sybil(k)` group cannot have a `policy`")
+                    .help("an owner of several identities plays them all; decide for a group of single agents, or remove `policy`"),
+            );
         }
         group.adaptive = false;
         group.decide_every = c.int(
