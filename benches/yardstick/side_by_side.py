@@ -57,14 +57,18 @@ def mesa_python():
     return python
 
 
-def commands(n, ticks, seed, python):
-    """The three implementations' command lines for N agents, TICKS ticks and SEED."""
-    out = tempfile.mkdtemp(prefix="yardstick-lamas-")
-    lamas = [LAMAS, "run", TEAM, "--set", f"population[0].count={n}",
-             "--set", f"tasks.arrival_rate={n / 20}", "--set", f"ticks={ticks}",
-             "--seed", str(seed), "--out", out]
-    cmds = {"lamas": (lamas, out), "loop": ([LOOP, str(n), str(ticks), str(seed)], None)}
-    if python:
+def commands(n, ticks, seed, python, names=("lamas", "loop", "mesa")):
+    """The command lines of the implementations in `names` for N agents, TICKS ticks and SEED,
+    each with its output folder (lamas's, a new temporary one the caller removes)."""
+    cmds = {}
+    if "lamas" in names:
+        out = tempfile.mkdtemp(prefix="yardstick-lamas-")
+        cmds["lamas"] = ([LAMAS, "run", TEAM, "--set", f"population[0].count={n}",
+                          "--set", f"tasks.arrival_rate={n / 20}", "--set", f"ticks={ticks}",
+                          "--seed", str(seed), "--out", out], out)
+    if "loop" in names:
+        cmds["loop"] = ([LOOP, str(n), str(ticks), str(seed)], None)
+    if python and "mesa" in names:
         cmds["mesa"] = ([python, os.path.join(HERE, "mesa_team.py"), str(n), str(ticks),
                          str(seed)], None)
     return cmds
@@ -150,10 +154,11 @@ def pace(n, pairs, python):
 
 
 def commands_for(n, ticks, python):
+    """Each implementation's command for its own number of ticks (one tick with `ticks` None)."""
     out = {}
     for k in ["lamas", "loop"] + (["mesa"] if python else []):
         t = 1 if ticks is None else ticks[k]
-        out[k] = commands(n, t, 1, python)[k]
+        out.update(commands(n, t, 1, python, names=(k,)))
     return out
 
 

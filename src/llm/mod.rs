@@ -101,31 +101,11 @@ pub struct Profile {
 impl Profile {
     /// The request a worker with id `agent` sends for `item`.
     pub fn request(&self, item: &Item, agent: u32) -> ChatRequest {
-        let mut messages = Vec::with_capacity(2);
-        if !self.system.is_empty() {
-            messages.push(Message {
-                role: "system".into(),
-                content: self.system.clone(),
-            });
-        }
-        messages.push(Message {
-            role: "user".into(),
-            content: self
-                .template
-                .replace("{question}", &item.prompt)
-                .replace("{instruction}", item.instruction()),
-        });
-        ChatRequest {
-            model: self.model.clone(),
-            messages,
-            temperature: self.temperature,
-            seed: match self.seed_by {
-                SeedBy::Profile => self.seed,
-                SeedBy::Agent => self.seed.wrapping_add(u64::from(agent)),
-            },
-            max_tokens: self.max_tokens,
-            response_format: None,
-        }
+        let question = self
+            .template
+            .replace("{question}", &item.prompt)
+            .replace("{instruction}", item.instruction());
+        self.chat(&self.system, question, agent)
     }
 
     /// The request an agent with id `agent` sends to decide: `system` (the framing), then the
@@ -138,26 +118,37 @@ impl Profile {
         schema: serde_json::Value,
         agent: u32,
     ) -> ChatRequest {
+        let mut request = self.chat(system, observation, agent);
+        request.max_tokens = request.max_tokens.max(48);
+        request.response_format = Some(serde_json::json!({
+            "type": "json_schema",
+            "json_schema": {"name": "decision", "strict": true, "schema": schema},
+        }));
+        request
+    }
+
+    /// The profile's request of `user` after the system prompt `system` (none when empty), with
+    /// its sampling parameters and the seed of agent `agent`.
+    fn chat(&self, system: &str, user: String, agent: u32) -> ChatRequest {
         let message = |role: &str, content: String| Message {
             role: role.into(),
             content,
         };
+        let mut messages = Vec::with_capacity(2);
+        if !system.is_empty() {
+            messages.push(message("system", system.to_string()));
+        }
+        messages.push(message("user", user));
         ChatRequest {
             model: self.model.clone(),
-            messages: vec![
-                message("system", system.to_string()),
-                message("user", observation),
-            ],
+            messages,
             temperature: self.temperature,
             seed: match self.seed_by {
                 SeedBy::Profile => self.seed,
                 SeedBy::Agent => self.seed.wrapping_add(u64::from(agent)),
             },
-            max_tokens: self.max_tokens.max(48),
-            response_format: Some(serde_json::json!({
-                "type": "json_schema",
-                "json_schema": {"name": "decision", "strict": true, "schema": schema},
-            })),
+            max_tokens: self.max_tokens,
+            response_format: None,
         }
     }
 

@@ -61,7 +61,7 @@ fn value_words(rule: ValueRule, subtasks: u32) -> String {
     }
 }
 
-/// Up to four significant digits, no `-0`.
+/// Rounded to four decimals, no `-0`, in the messages' notation ([`crate::syntax::short`]).
 pub fn number(x: f64) -> String {
     crate::syntax::short((x * 1e4).round() / 1e4 + 0.0)
 }

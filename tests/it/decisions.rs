@@ -122,6 +122,8 @@ fn unusable_replies_take_the_fallback_and_are_counted() {
     assert_eq!(m["decision_fallbacks"], 100.0);
     // Nobody changed strategy: half the agents shirk to the end.
     assert!(m["decided_work_share"].is_null());
+    assert_eq!(m["share_final_shirker"], 0.5);
+    assert_eq!(m["share_final_honest"], 0.5);
 }
 
 #[test]

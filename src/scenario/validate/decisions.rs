@@ -73,6 +73,12 @@ pub(super) fn decisions(
                     .help("an owner of several identities plays them all; decide for a group of single agents, or remove `policy`"),
             );
         }
+        if g.adaptive == Some(true) {
+            c.problems.push(
+                Problem::new(at.key("adaptive"), "a group with a `policy` cannot be adaptive")
+                    .help("its model decides its agents' strategies, so they do not imitate; remove `adaptive`"),
+            );
+        }
         group.adaptive = false;
         group.decide_every = c.int(
             at.key("decide_every"),
