@@ -86,6 +86,8 @@ enum Need {
     Adaptation,
     /// Model-backed workers.
     Models,
+    /// Strategies that change during the run: `[adaptation]` or `policy` groups.
+    Conduct,
 }
 
 use Group as G;
@@ -119,6 +121,10 @@ const ENTRIES: &[(&str, Group, Need, &str)] = &[
     ("credit_failures", G::Credit, N::Always, "tasks the mechanism could not credit"),
     ("effort_mean_final", G::Payoffs, N::Always, "mean effort per subtask of the final agents (1 honest, 0 shirker)"),
     ("agents_final", G::Payoffs, N::Always, "agents present at the end"),
+    ("payoff_rate_work", G::Payoffs, N::Conduct, "mean payoff per tick of an agent while it worked"),
+    ("payoff_rate_shirk", G::Payoffs, N::Conduct, "mean payoff per tick of an agent while it shirked"),
+    ("payoff_rate_copy", G::Payoffs, N::Conduct, "mean payoff per tick of an agent while it copied"),
+    ("work_ticks_share", G::Payoffs, N::Conduct, "share of the agent-ticks played working"),
     ("retention_rate", G::Population, N::Adaptation, "share of the initial agents still present"),
     ("agents_entered", G::Population, N::Adaptation, "agents that entered during the run"),
     ("agents_left", G::Population, N::Adaptation, "agents that left during the run"),
@@ -333,6 +339,7 @@ fn needs_met(need: Need, r: &Value) -> bool {
         Need::Privacy => present("privacy"),
         Need::Adaptation => present("adaptation"),
         Need::Models => present("llm"),
+        Need::Conduct => present("adaptation") || present("decisions"),
         Need::Traffic => number("economy", "traffic_revenue").is_some_and(|v| v > 0.0),
         Need::Audit => {
             number("consensus", "audit_cost").is_some_and(|v| v > 0.0)

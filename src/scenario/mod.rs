@@ -414,6 +414,12 @@ impl Scenario {
         self.groups.iter().any(|g| g.policy.is_some())
     }
 
+    /// Whether agents' strategies can change during a run (`policy` groups or `[adaptation]`),
+    /// so that what each played, and what it paid, is kept ([`crate::sim::conduct`]).
+    pub fn tracks_conduct(&self) -> bool {
+        self.decides() || self.adaptation.is_some()
+    }
+
     /// Total number of agents (a `sybil(k)` member is k agents).
     pub fn population(&self) -> u32 {
         self.groups.iter().map(Group::agents).sum()

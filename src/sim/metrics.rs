@@ -51,6 +51,11 @@
 //!   the endpoint's `usage`), `llm_cost` = their token cost, `llm_latency_mean_ms` = their mean
 //!   recorded latency; and the same per model profile, `llm_<stat>[<profile>]`
 //!   (`llm_accuracy[careful]`), for every profile of the scenario.
+//! - where strategies change during a run (`[adaptation]` or `policy` groups): `payoff_rate_work`,
+//!   `payoff_rate_shirk`, `payoff_rate_copy` = the payoff an agent earned per tick while it
+//!   played a strategy of that class (the sum over present agents and ticks of the tick's payoff
+//!   change, by the class played in the tick, over the agent-ticks of the class), and
+//!   `work_ticks_share` = the share of agent-ticks played working ([`super::conduct`]);
 //! - with `policy` groups only: `decisions` = decisions asked of their models,
 //!   `decision_fallbacks` = those whose reply was unusable (the agent kept its strategy), and
 //!   `decided_work_share`, `decided_shirk_share`, `decided_copy_share` = the shares of the usable
@@ -176,6 +181,9 @@ pub fn summarise(world: &mut World) -> Metrics {
     push_credit(&mut m, &l, world.resource::<Fairness>());
     census.push(&mut m);
     let sc = &world.resource::<crate::sim::resources::Params>().0;
+    if sc.tracks_conduct() {
+        push_conduct(&mut m, world.resource::<super::conduct::Conduct>());
+    }
     if sc.decides() {
         push_decisions(&mut m, &l);
     }
@@ -325,6 +333,19 @@ impl Census {
         m.push("agents_entered", self.entered as f64);
         m.push("agents_left", self.left as f64);
     }
+}
+
+/// What agents earned per tick while they worked, shirked and copied, and the share of
+/// agent-ticks spent working ([`super::conduct`]).
+fn push_conduct(m: &mut Metrics, c: &super::conduct::Conduct) {
+    for (i, (_, name)) in super::conduct::CLASSES.iter().enumerate() {
+        m.push(
+            format!("payoff_rate_{name}"),
+            ratio(c.payoff[i], c.ticks[i] as f64),
+        );
+    }
+    let all: u64 = c.ticks.iter().sum();
+    m.push("work_ticks_share", ratio(c.ticks[0] as f64, all as f64));
 }
 
 /// Tasks, messages, value, welfare and the platform's revenue.

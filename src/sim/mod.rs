@@ -18,6 +18,7 @@ mod announce;
 mod arrivals;
 mod assign;
 pub mod by_agent;
+pub mod conduct;
 mod consensus;
 pub mod credit;
 mod debug;
@@ -157,7 +158,9 @@ pub fn schedule(strict: bool) -> TickSchedule {
             .chain()
             .in_set(Phase::Adaptation),
         experience::update_experience.in_set(Phase::Experience),
-        record::record_tick.in_set(Phase::Record),
+        (record::record_tick, conduct::record_conduct)
+            .chain()
+            .in_set(Phase::Record),
     ));
     TickSchedule { before, after }
 }
@@ -241,6 +244,7 @@ impl Simulation {
         world.init_resource::<credit::Observations>();
         world.init_resource::<prompts::Prompts>();
         world.init_resource::<decide::Deciding>();
+        world.init_resource::<conduct::Conduct>();
         Simulation {
             world,
             schedule,

@@ -38,6 +38,20 @@ pub struct Series {
     /// Per strategy: mean payoff so far of its owners (agents; a `sybil(k)` owner counts once
     /// with all its identities' payoffs), NaN when it has none.
     pub payoff_mean: Vec<Vec<f64>>,
+    /// Columns only some scenarios have, by name, in the order they were first pushed (one
+    /// entry per tick each): `work_share` and `effort_mean` ([`super::conduct`]), the shares of
+    /// institutions.
+    pub extra: Vec<(String, Vec<f64>)>,
+}
+
+impl Series {
+    /// Appends this tick's value of the extra column `name` (created on first use).
+    pub fn push_extra(&mut self, name: &str, value: f64) {
+        match self.extra.iter_mut().find(|(n, _)| n == name) {
+            Some((_, column)) => column.push(value),
+            None => self.extra.push((name.to_string(), vec![value])),
+        }
+    }
 }
 
 /// Appends this tick's row and resets the tick's counters.

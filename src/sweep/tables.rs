@@ -188,6 +188,9 @@ pub fn series_frame(s: &Series) -> PolarsResult<DataFrame> {
             s.payoff_mean.get(i).unwrap_or(&empty),
         ));
     }
+    for (name, column) in &s.extra {
+        cols.push(Column::new(name.as_str().into(), column));
+    }
     DataFrame::new(s.tick.len(), cols)
 }
 

@@ -249,3 +249,88 @@ fn entrants_arrive_at_the_stated_rate() {
     // Entrants are honest, so the shirkers' share is diluted (and imitation removes them).
     assert!(metric(&out, "share_final_shirker") < 5.0 / 20.0);
 }
+
+/// The evolving population of [`evolve`] at 600 ticks, or, with `rounds` false, with rounds
+/// too rare to happen.
+fn conduct_run(rounds: bool) -> sim::RunOutput {
+    let every = if rounds { 50 } else { 10_000 };
+    let text = format!(
+        r#"
+ticks = 600
+seed = 4
+[[population]]
+name = "honest"
+count = 15
+skill = "uniform(0.7, 1.0)"
+effort_cost = 0.5
+capacity = 2
+[[population]]
+name = "shirkers"
+count = 5
+strategy = "shirker"
+skill = "uniform(0.7, 1.0)"
+effort_cost = 0.5
+capacity = 2
+[tasks]
+arrival_rate = 1.0
+subtasks = 3
+reward = 20.0
+[assignment]
+policy = "random"
+redundancy = 3
+[adaptation]
+every = {every}
+beta = 1.0
+"#
+    );
+    sim::run(&scenario(&text), 4)
+}
+
+#[test]
+fn payoff_rates_are_each_strategys_payoff_per_tick_when_nobody_switches() {
+    // With no round, every agent plays its first strategy for all 600 ticks: the payoff per
+    // tick while working is the honest agents' mean payoff over 600, and so for shirking.
+    let out = conduct_run(false);
+    let m = |name: &str| metric(&out, name);
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    assert!(close(
+        m("payoff_rate_work"),
+        m("payoff_mean_honest") / 600.0
+    ));
+    assert!(close(
+        m("payoff_rate_shirk"),
+        m("payoff_mean_shirker") / 600.0
+    ));
+    assert!(m("payoff_rate_copy").is_nan());
+    assert_eq!(m("work_ticks_share"), 0.75);
+    let work = out.series.extra.iter().find(|(n, _)| n == "work_share");
+    assert!(work.is_some_and(|(_, xs)| xs.len() == 600 && xs.iter().all(|&x| x == 0.75)));
+}
+
+#[test]
+fn payoff_rates_add_up_to_everyones_payoff_when_agents_switch() {
+    // Summed over the ticks, each agent's payoff changes telescope to its final payoff, however
+    // often it switched: rate_work · work ticks + rate_shirk · shirk ticks = Σ payoffs.
+    let out = conduct_run(true);
+    let m = |name: &str| metric(&out, name);
+    let ticks = 20.0 * 600.0;
+    let work = m("work_ticks_share") * ticks;
+    let booked = m("payoff_rate_work") * work + m("payoff_rate_shirk") * (ticks - work);
+    // The owners of a strategy nobody plays at the end have no mean: they add nothing.
+    let owned = |s: &str| {
+        let share = m(&format!("share_final_{s}"));
+        if share > 0.0 {
+            m(&format!("payoff_mean_{s}")) * share * 20.0
+        } else {
+            0.0
+        }
+    };
+    let finals = owned("honest") + owned("shirker");
+    assert!(m("work_ticks_share") > 0.0 && m("work_ticks_share") < 1.0);
+    assert!(
+        (booked - finals).abs() < 1e-6 * finals.abs().max(1.0),
+        "{booked} vs {finals}"
+    );
+    let effort = out.series.extra.iter().find(|(n, _)| n == "effort_mean");
+    assert!(effort.is_some_and(|(_, xs)| xs.len() == 600));
+}
