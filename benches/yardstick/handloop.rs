@@ -387,8 +387,8 @@ impl World {
                 if self.held[id] < CAPACITY {
                     self.free[id] = CAPACITY - self.held[id];
                     available += 1;
-                    for d in 0..D {
-                        if demand[d] > 0 {
+                    for (d, &want) in demand.iter().enumerate() {
+                        if want > 0 {
                             self.ranked[d].push((self.skills[id * D + d][0], id as u32));
                         }
                     }

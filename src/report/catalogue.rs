@@ -88,6 +88,8 @@ enum Need {
     Models,
     /// Strategies that change during the run: `[adaptation]` or `policy` groups.
     Conduct,
+    /// Institutions (`[[institution]]`).
+    Institutions,
 }
 
 use Group as G;
@@ -125,6 +127,10 @@ const ENTRIES: &[(&str, Group, Need, &str)] = &[
     ("payoff_rate_shirk", G::Payoffs, N::Conduct, "mean payoff per tick of an agent while it shirked"),
     ("payoff_rate_copy", G::Payoffs, N::Conduct, "mean payoff per tick of an agent while it copied"),
     ("work_ticks_share", G::Payoffs, N::Conduct, "share of the agent-ticks played working"),
+    ("share_final_institution", G::Population, N::Institutions, "share of the present agents in it at the end"),
+    ("share_mean_institution", G::Population, N::Institutions, "mean over ticks of its share of the present agents"),
+    ("payoff_rate_institution", G::Population, N::Institutions, "what an agent earned per tick in it"),
+    ("institution_switches", G::Population, N::Institutions, "moves of agents between institutions"),
     ("retention_rate", G::Population, N::Adaptation, "share of the initial agents still present"),
     ("agents_entered", G::Population, N::Adaptation, "agents that entered during the run"),
     ("agents_left", G::Population, N::Adaptation, "agents that left during the run"),
@@ -174,6 +180,9 @@ enum Known {
     Strategy { payoff: bool, strategy: usize },
     /// `llm_<stat>[<profile>]`: the entry at this position of [`ENTRIES`], for one profile.
     Profile(usize),
+    /// `<stat>_<name>` of an institution: the entry at this position of [`ENTRIES`] and where
+    /// the name starts.
+    Institution(usize, usize),
     /// A name the catalogue does not know.
     Unknown,
 }
@@ -184,6 +193,14 @@ fn known(name: &str) -> Known {
     }
     if let Some(entry) = profile_stat(name) {
         return Known::Profile(entry);
+    }
+    for stat in INSTITUTION_STATS {
+        if let Some(rest) = name.strip_prefix(stat).and_then(|r| r.strip_prefix('_'))
+            && !rest.is_empty()
+            && let Some(i) = ENTRIES.iter().position(|e| e.0 == stat)
+        {
+            return Known::Institution(i, name.len() - rest.len());
+        }
     }
     let strategy = |prefix: &str| {
         let s = name.strip_prefix(prefix)?;
@@ -201,6 +218,13 @@ fn known(name: &str) -> Known {
         _ => Known::Unknown,
     }
 }
+
+/// The per-institution metrics, `<stat>_<name>`.
+const INSTITUTION_STATS: [&str; 3] = [
+    "share_final_institution",
+    "share_mean_institution",
+    "payoff_rate_institution",
+];
 
 /// The entry of a per-profile model metric `llm_<stat>[<profile>]`.
 fn profile_stat(name: &str) -> Option<usize> {
@@ -230,6 +254,10 @@ fn describe_known(k: Known, name: &str) -> (Group, String) {
         Known::Profile(i) => (
             G::Models,
             format!("{}, profile `{}`", ENTRIES[i].3, profile_of(name)),
+        ),
+        Known::Institution(i, at) => (
+            ENTRIES[i].1,
+            format!("{}, institution `{}`", ENTRIES[i].3, &name[at..]),
         ),
         Known::Strategy { payoff, strategy } => {
             let s = STRATEGIES[strategy].name;
@@ -303,6 +331,7 @@ fn rank(k: Known) -> usize {
             strategy,
         } => ENTRIES.len() + STRATEGIES.len() + strategy,
         Known::Profile(_) => ENTRIES.len() + 2 * STRATEGIES.len(),
+        Known::Institution(i, _) => i,
         Known::Unknown => ENTRIES.len() + 2 * STRATEGIES.len() + 1,
     }
 }
@@ -326,6 +355,7 @@ fn used(k: Known, name: &str, metrics: &Metrics, resolved: &Value) -> bool {
             let answers = format!("llm_answers[{}]", profile_of(name));
             needs_met(Need::Models, resolved) && metrics.get(&answers).is_some_and(|v| v > 0.0)
         }
+        Known::Institution(i, _) => needs_met(ENTRIES[i].2, resolved),
         Known::Unknown => true,
     }
 }
@@ -340,6 +370,7 @@ fn needs_met(need: Need, r: &Value) -> bool {
         Need::Adaptation => present("adaptation"),
         Need::Models => present("llm"),
         Need::Conduct => present("adaptation") || present("decisions"),
+        Need::Institutions => present("institution"),
         Need::Traffic => number("economy", "traffic_revenue").is_some_and(|v| v > 0.0),
         Need::Audit => {
             number("consensus", "audit_cost").is_some_and(|v| v > 0.0)

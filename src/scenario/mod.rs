@@ -69,6 +69,10 @@ pub struct Scenario {
     pub llm: Option<crate::llm::LlmSetup>,
     /// How `policy` groups decide (`[decisions]`); `None` without a `policy` group.
     pub decisions: Option<Decisions>,
+    /// The institutions agents choose between (empty: one team, under `credit` and `economy`).
+    pub institutions: Vec<Institution>,
+    /// How agents without a `policy` choose their institution; `Some` exactly with institutions.
+    pub choice: Option<Choice>,
     /// Test aids.
     pub debug: Debug,
     /// The scenario as resolved (defaults filled in, overrides applied), for manifests.
@@ -116,6 +120,30 @@ pub struct Group {
     pub policy: Option<u16>,
     /// Ticks between two decisions of a `policy` group's agents.
     pub decide_every: u32,
+    /// The institution its agents start in (0 without institutions).
+    pub institution: u8,
+}
+
+/// One institution of a world with several: its name, credit mechanism and fee.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Institution {
+    /// Its name.
+    pub name: String,
+    /// The mechanism that splits its tasks' value.
+    pub mechanism: crate::credit::MechanismKind,
+    /// The share of each of its tasks' value its platform keeps.
+    pub fee: f64,
+}
+
+/// How agents without a `policy` choose their institution (logit choice every `every` ticks).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Choice {
+    /// Ticks between rounds.
+    pub every: u32,
+    /// Choice strength β.
+    pub beta: f64,
+    /// Probability of keeping one's institution without looking.
+    pub inertia: f64,
 }
 
 impl Group {
@@ -417,7 +445,16 @@ impl Scenario {
     /// Whether agents' strategies can change during a run (`policy` groups or `[adaptation]`),
     /// so that what each played, and what it paid, is kept ([`crate::sim::conduct`]).
     pub fn tracks_conduct(&self) -> bool {
-        self.decides() || self.adaptation.is_some()
+        self.decides() || self.adaptation.is_some() || self.choice.is_some()
+    }
+
+    /// The credit mechanism and fee of the tasks of institution `k` (the scenario's own without
+    /// institutions).
+    pub fn terms(&self, k: u8) -> (&crate::credit::MechanismKind, f64) {
+        match self.institutions.get(k as usize) {
+            Some(i) => (&i.mechanism, i.fee),
+            None => (&self.credit.mechanism, self.economy.platform_fee),
+        }
     }
 
     /// Total number of agents (a `sybil(k)` member is k agents).

@@ -161,6 +161,7 @@ pub fn admit_entrants(world: &mut World) {
                 Member {
                     joined: tick + 1,
                     left: None,
+                    institution: sc.groups[g].institution,
                 },
             ))
             .id();

@@ -154,6 +154,8 @@ pub struct Member {
     pub joined: u32,
     /// Tick it left, if it has.
     pub left: Option<u32>,
+    /// The institution it works in (0 without institutions).
+    pub institution: u8,
 }
 
 impl Member {
@@ -247,7 +249,10 @@ pub fn spawn_population(world: &mut World, scenario: &Scenario, rng: &mut SimRng
                 agent,
                 Skills::new(&skill),
                 Wallet::default(),
-                Member::default(),
+                Member {
+                    institution: group.institution,
+                    ..Member::default()
+                },
             ))
             .id();
         roster.entities.push(e);

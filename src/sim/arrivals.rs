@@ -8,11 +8,14 @@
 //! same stream): one subtask (domain 0, difficulty 0) for `privacy.participants` data holders.
 //! With a `[bank]`, each task instead draws a source of the bank and its items (same stream):
 //! every subtask asks an item, whose difficulty and true answer are the subtask's, and its
-//! domain is the source's index.
+//! domain is the source's index. With institutions, each task then goes to institution k with
+//! probability `n_k / n`, n_k its present members (stream `choice`; to the first when nobody is
+//! present).
 
 use bevy_ecs::prelude::*;
 use rand_distr::{Distribution, Poisson};
 
+use super::agents::Member;
 use super::resources::{Clock, Ledger, Params, Streams, TickCounters};
 use super::tasks::{Board, Subtask, Task};
 use crate::dist::{below, chance};
@@ -25,8 +28,11 @@ pub fn spawn_tasks(
     mut board: ResMut<Board>,
     mut ledger: ResMut<Ledger>,
     mut counters: ResMut<TickCounters>,
+    members: Query<&Member>,
 ) {
     let t = &params.0.tasks;
+    let sizes = institution_sizes(params.0.institutions.len(), &members);
+    let streams = &mut *streams;
     let rng = &mut streams.arrivals;
     let arrivals = match Poisson::new(t.arrival_rate) {
         Ok(p) if t.arrival_rate > 0.0 => p.sample(rng) as u64,
@@ -65,8 +71,38 @@ pub fn spawn_tasks(
         for s in 0..t.subtasks {
             board.pending.push_back((id, s as u8));
         }
-        board.insert(Task::new(id, clock.tick, deadline, subtasks, false));
+        let mut task = Task::new(id, clock.tick, deadline, subtasks, false);
+        task.institution = draw_institution(&mut streams.choice, &sizes);
+        board.insert(task);
     }
     ledger.tasks_arrived += arrivals;
     counters.arrived += arrivals;
+}
+
+/// Present members per institution (empty without institutions).
+pub fn institution_sizes(institutions: usize, members: &Query<&Member>) -> Vec<u64> {
+    let mut sizes = vec![0u64; institutions];
+    if institutions > 0 {
+        for m in members.iter().filter(|m| m.present()) {
+            sizes[m.institution as usize] += 1;
+        }
+    }
+    sizes
+}
+
+/// Institution k with probability `sizes[k] / Σ sizes` (nothing drawn without institutions; the
+/// first when nobody is present).
+fn draw_institution(rng: &mut crate::rng::SimRng, sizes: &[u64]) -> u8 {
+    let total: u64 = sizes.iter().sum();
+    if sizes.len() < 2 || total == 0 {
+        return 0;
+    }
+    let mut u = below(rng, total);
+    for (k, &n) in sizes.iter().enumerate() {
+        if u < n {
+            return k as u8;
+        }
+        u -= n;
+    }
+    0
 }

@@ -66,7 +66,7 @@ pub fn assign_subtasks(
     mut cursor: ResMut<RoundRobin>,
     reach: Res<Reach>,
     mut loads: ResMut<Loads>,
-    mut scratch: Local<Scratch>,
+    mut scratch: Local<Vec<Scratch>>,
     agents: Workers,
 ) {
     if board.pending.is_empty() {
@@ -94,16 +94,77 @@ pub fn assign_subtasks(
     if reach.root_down(&sc.topology, n) {
         return;
     }
+    let mut ctx = Pass {
+        sc,
+        now: clock.tick,
+        roster: &roster,
+        streams: &mut streams,
+        network: &mut network,
+        inbox: &mut inbox,
+        ledger: &mut ledger,
+        counters: &mut counters,
+        cursor: &mut cursor.0,
+        reach: &reach,
+        loads: &mut loads,
+        agents: &agents,
+    };
+    let pending = std::mem::take(&mut board.pending);
+    let kinds = sc.institutions.len().max(1);
+    scratch.resize_with(kinds, Scratch::default);
+    if kinds == 1 {
+        board.pending = assign_pass(&mut ctx, &mut board, pending, None, &mut scratch[0]);
+        return;
+    }
+    // Each institution's subtasks go to its own members, in the order they came.
+    let mut split: Vec<VecDeque<SubRef>> = vec![VecDeque::new(); kinds];
+    for sub in pending {
+        let k = board.get(sub.0).map_or(0, |t| t.institution as usize);
+        split[k].push_back(sub);
+    }
+    for (k, mine) in split.into_iter().enumerate() {
+        let waiting = assign_pass(&mut ctx, &mut board, mine, Some(k as u8), &mut scratch[k]);
+        board.pending.extend(waiting);
+    }
+}
+
+/// What one assignment pass reads and changes.
+struct Pass<'a, 'w, 's, 'q> {
+    sc: &'a crate::scenario::Scenario,
+    now: u32,
+    roster: &'a Roster,
+    streams: &'a mut Streams,
+    network: &'a mut Network,
+    inbox: &'a mut Inbox,
+    ledger: &'a mut Ledger,
+    counters: &'a mut TickCounters,
+    cursor: &'a mut u32,
+    reach: &'a Reach,
+    loads: &'a mut Loads,
+    agents: &'a Workers<'w, 's, 'q>,
+}
+
+/// Assigns the subtasks of `pending` (of institution `only`, to its members; of anyone's
+/// without institutions) in order; returns those that wait again.
+fn assign_pass(
+    ctx: &mut Pass,
+    board: &mut Board,
+    mut pending: VecDeque<SubRef>,
+    only: Option<u8>,
+    scratch: &mut Scratch,
+) -> VecDeque<SubRef> {
+    let sc = ctx.sc;
+    let n = ctx.roster.entities.len();
     let r = sc.assignment.redundancy as usize;
     let policy = sc.assignment.policy;
-
-    let demand = demand(&board, sc.tasks.domains as usize);
-    let scratch = &mut *scratch;
-    let (mut by_domain, mut by_reputation, mut available) =
-        candidates(sc, (&reach, &loads), &agents, (&demand, n), scratch);
+    let demand = demand(board, &pending, sc.tasks.domains as usize);
+    let (mut by_domain, mut by_reputation, mut available) = candidates(
+        sc,
+        (ctx.reach, ctx.loads, only),
+        ctx.agents,
+        (&demand, n),
+        scratch,
+    );
     let (free, pool) = (&mut scratch.free, &mut scratch.pool);
-
-    let mut pending = std::mem::take(&mut board.pending);
     let mut waiting_again = std::mem::take(&mut scratch.waiting_again);
     let mut chosen: Vec<u32> = Vec::with_capacity(r);
     for sub in pending.drain(..) {
@@ -124,9 +185,9 @@ pub fn assign_subtasks(
             policy,
             ranked,
             (st.domain, r),
-            (free, &agents, &roster),
-            &mut streams,
-            &mut cursor.0,
+            (free, ctx.agents, ctx.roster),
+            ctx.streams,
+            ctx.cursor,
             &mut chosen,
         );
         if chosen.is_empty() {
@@ -138,7 +199,7 @@ pub fn assign_subtasks(
             if free[id as usize] == 0 {
                 available -= 1;
             }
-            loads.take(id);
+            ctx.loads.take(id);
             st.slots.push(Slot {
                 agent: id,
                 state: SlotState::Sent,
@@ -158,15 +219,15 @@ pub fn assign_subtasks(
             let id = st.slots[slot].agent;
             send_assignment(
                 sc,
-                clock.tick,
+                ctx.now,
                 (sub, slot as u8),
-                &reach.links(&sc.messages, id, clock.tick),
+                &ctx.reach.links(&sc.messages, id, ctx.now),
                 n,
-                &mut network,
-                &mut inbox,
-                &mut streams,
-                &mut ledger,
-                &mut counters,
+                ctx.network,
+                ctx.inbox,
+                ctx.streams,
+                ctx.ledger,
+                ctx.counters,
             );
         }
     }
@@ -177,7 +238,7 @@ pub fn assign_subtasks(
     scratch.by_domain = by_domain.into_iter().map(Ranked::into_items).collect();
     scratch.by_reputation = by_reputation.into_items();
     scratch.waiting_again = pending;
-    board.pending = waiting_again;
+    waiting_again
 }
 
 /// One pass over the agents, into `scratch`: room per agent id (0 when down or unreachable),
@@ -186,7 +247,7 @@ pub fn assign_subtasks(
 /// rankings and how many agents have room.
 fn candidates(
     sc: &crate::scenario::Scenario,
-    (reach, loads): (&Reach, &Loads),
+    (reach, loads, only): (&Reach, &Loads, Option<u8>),
     agents: &Workers,
     (demand, n): (&[usize], usize),
     scratch: &mut Scratch,
@@ -199,9 +260,12 @@ fn candidates(
     let mut available = 0usize;
     let policy = sc.assignment.policy;
     let everyone = reach.everyone_reachable();
-    for (a, skills, _) in agents.iter() {
+    for (a, skills, member) in agents.iter() {
         let room = loads.room(a);
         if !(a.up && room > 0 && (everyone || reach.reachable(&sc.topology, a.id, n))) {
+            continue;
+        }
+        if only.is_some_and(|k| k != member.institution) {
             continue;
         }
         scratch.free[a.id as usize] = room;
@@ -258,11 +322,11 @@ impl Tiers {
     }
 }
 
-/// Demand per domain: the workers the pending subtasks want, i.e. how deep each domain's
+/// Demand per domain: the workers the `pending` subtasks want, i.e. how deep each domain's
 /// ranking must go.
-fn demand(board: &Board, domains: usize) -> Vec<usize> {
+fn demand(board: &Board, pending: &VecDeque<SubRef>, domains: usize) -> Vec<usize> {
     let mut demand = vec![0usize; domains];
-    for &sub in &board.pending {
+    for &sub in pending {
         if let Some(st) = board.subtask(sub).filter(|st| st.resolution.is_none()) {
             demand[st.domain as usize] += st.want as usize;
         }

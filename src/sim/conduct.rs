@@ -11,7 +11,10 @@
 //! its task finishes, so a payoff earned just before a switch can be booked just after it.
 //! The series gains `work_share` (share of present agents whose strategy works) and
 //! `effort_mean` (their mean effort, 1 for `honest`, e for `partial(e)`, 0 for `shirker`) at
-//! the end of each tick.
+//! the end of each tick. With institutions, the same booking by the institution the agent was
+//! in gives `payoff_rate_institution_<name>`, and the series gains `share_institution_<name>`,
+//! the share of present agents in each at the end of each tick (whose mean over the ticks is
+//! `share_mean_institution_<name>`).
 //!
 //! [`Scenario::tracks_conduct`]: crate::scenario::Scenario::tracks_conduct
 
@@ -34,12 +37,17 @@ pub const CLASSES: [(Class, &str); 3] = [
 /// and the agent-ticks played.
 #[derive(Resource, Debug, Default)]
 pub struct Conduct {
-    last: Vec<Option<(f64, Class)>>,
+    last: Vec<Option<(f64, Class, u8)>>,
     started: bool,
     /// Per class of [`CLASSES`]: payoff earned while playing it.
     pub payoff: [f64; 3],
     /// Per class: agent-ticks played.
     pub ticks: [u64; 3],
+    /// Per institution: payoff earned in it, agent-ticks spent in it, and the sum over ticks
+    /// of its share of the present agents (empty without institutions).
+    pub institutions: Vec<(f64, u64, f64)>,
+    /// Ticks recorded.
+    pub recorded: u64,
 }
 
 /// The position of a class in [`CLASSES`].
@@ -62,6 +70,9 @@ pub fn record_conduct(
     let c = &mut *conduct;
     let first = !c.started;
     c.started = true;
+    c.recorded += 1;
+    c.institutions.resize(sc.institutions.len(), (0.0, 0, 0.0));
+    let mut members = vec![0u64; sc.institutions.len()];
     let (mut present, mut working, mut effort) = (0u64, 0u64, 0.0);
     for (a, w, m) in &agents {
         let id = a.id as usize;
@@ -70,20 +81,28 @@ pub fn record_conduct(
         }
         let now = w.payoff(fairness.0[id].credit);
         let played = if first {
-            Some((0.0, class_of(&sc.groups[a.group as usize].strategy)))
+            let g = &sc.groups[a.group as usize];
+            Some((0.0, class_of(&g.strategy), g.institution))
         } else {
             c.last[id]
         };
-        if let Some((before, class)) = played.filter(|_| m.present()) {
+        if let Some((before, class, k)) = played.filter(|_| m.present()) {
             c.payoff[slot(class)] += now - before;
             c.ticks[slot(class)] += 1;
+            if let Some(at) = c.institutions.get_mut(k as usize) {
+                at.0 += now - before;
+                at.1 += 1;
+            }
         }
         let class = class_of(&a.strategy);
-        c.last[id] = Some((now, class));
+        c.last[id] = Some((now, class, m.institution));
         if m.present() {
             present += 1;
             working += u64::from(class == Class::Work);
             effort += a.strategy.behaviour().work().effort;
+            if let Some(k) = members.get_mut(m.institution as usize) {
+                *k += 1;
+            }
         }
     }
     let share = |x: f64| {
@@ -95,4 +114,14 @@ pub fn record_conduct(
     };
     series.push_extra("work_share", share(working as f64));
     series.push_extra("effort_mean", share(effort));
+    for ((inst, &k), at) in sc
+        .institutions
+        .iter()
+        .zip(&members)
+        .zip(&mut c.institutions)
+    {
+        let x = share(k as f64);
+        at.2 += x;
+        series.push_extra(&format!("share_institution_{}", inst.name), x);
+    }
 }

@@ -1,5 +1,6 @@
 //! Phase 8, credit (credit allocation): each finished task's value, less the platform fee, is
-//! split among its participants by the scenario's mechanism, and compared with the truth.
+//! split among its participants by the scenario's mechanism, and compared with the truth. With
+//! institutions, a task's mechanism and fee are those of the institution it went to.
 //!
 //! The participants are the agents assigned to any of the task's subtasks. The mechanism sees
 //! the task's game [`TaskGame`] ([`super::task_game`]): `v(S) = R (1 - fee) f(c_S)`, where `c_S` counts the subtasks whose
@@ -127,10 +128,14 @@ pub fn allocate_credit(
         return;
     }
     let sc = &params.0;
-    let fee = sc.economy.platform_fee;
-    let mechanism = sc.credit.mechanism.mechanism();
+    // One mechanism per institution (the scenario's own without institutions).
+    let mechanisms: Vec<_> = (0..sc.institutions.len().max(1))
+        .map(|k| sc.terms(k as u8).0.mechanism())
+        .collect();
     let streams = &mut *streams;
     for f in &finished.0 {
+        let (kind, fee) = sc.terms(f.task.institution);
+        let mechanism = &mechanisms[f.task.institution as usize];
         let game = TaskGame::new(
             &f.task,
             sc.consensus.rule,
@@ -166,7 +171,13 @@ pub fn allocate_credit(
         let started = Instant::now();
         let allocation = mechanism.allocate(&game, &facts, &mut streams.credit);
         time.0 += started.elapsed().as_secs_f64();
-        let truth = truth(sc, f.task.private, &game, &allocation, &mut streams.truth);
+        let truth = truth(
+            sc,
+            (kind, f.task.private),
+            &game,
+            &allocation,
+            &mut streams.truth,
+        );
         ledger.tasks_credited += 1;
         if let Ok(t) = &truth {
             ledger.credit_evaluations += t.evaluations;
@@ -248,14 +259,14 @@ fn ratings(task: &Task, game: &TaskGame, strategies: &Query<&Agent>, roster: &Ro
 /// whatever the observation mode.
 fn truth(
     sc: &crate::scenario::Scenario,
-    private: bool,
+    (mechanism, private): (&MechanismKind, bool),
     game: &TaskGame,
     allocation: &Result<Allocation, crate::credit::CreditError>,
     rng: &mut SimRng,
 ) -> Result<Allocation, crate::credit::CreditError> {
     let ground_truth = sc.credit.observation.is_ground_truth() && !private;
     let reusable = ground_truth
-        && matches!(sc.credit.mechanism, MechanismKind::Shapley(_))
+        && matches!(mechanism, MechanismKind::Shapley(_))
         && allocation.as_ref().is_ok_and(|a| a.samples == 0);
     if reusable {
         return allocation.clone().map(|a| Allocation {

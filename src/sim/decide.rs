@@ -14,17 +14,20 @@
 //! [`apply_decisions`], before imitation) each usable reply sets the agent's strategy —
 //! `honest`, `partial(e)`, `shirker` or `copycat` — from tick t + 1's work on; an unusable reply
 //! leaves the strategy as it was (the fallback), counted in `decision_fallbacks`. Every deciding
-//! agent pays its call's token cost (the profile's prices) as effort cost. Nothing is
+//! agent pays its call's token cost (the profile's prices) as effort cost. With institutions,
+//! the observation describes each one ("team") and what its members earned, the reply also
+//! names the team the agent works in next, and a usable reply moves it there. Nothing is
 //! drawn from any stream.
 
 use bevy_ecs::prelude::*;
 
-use super::agents::{Agent, Roster, Wallet};
+use super::agents::{Agent, Member, Roster, Wallet};
 use super::credit::Fairness;
 use super::observation;
 use super::prompts::Prompts;
 use super::resources::{Clock, Ledger, Params};
 use crate::llm::Call;
+use crate::scenario::Scenario;
 use crate::strategy::decision::{self, Action, Class, class_of};
 
 /// The state decisions are measured from, and this tick's decision calls.
@@ -53,7 +56,7 @@ pub fn plan_decisions(
     roster: Res<Roster>,
     ledger: Res<Ledger>,
     fairness: Res<Fairness>,
-    agents: Query<(&Agent, &Wallet)>,
+    agents: Query<(&Agent, &Wallet, &Member)>,
     mut deciding: ResMut<Deciding>,
     mut prompts: ResMut<Prompts>,
 ) {
@@ -73,59 +76,154 @@ pub fn plan_decisions(
     }
     let n = roster.entities.len();
     deciding.last_payoff.resize(n, 0.0);
-    // Every present agent: its group, action and payoff since the last decision point.
-    let everyone: Vec<(usize, u16, Class, f64)> = (0..n)
+    // Every agent that is up: what it played and earned since the last decision point.
+    let everyone: Vec<Seen> = (0..n)
         .filter_map(|id| {
-            let (a, w) = agents.get(roster.entities[id]).ok()?;
+            let (a, w, m) = agents.get(roster.entities[id]).ok()?;
             let earned = w.payoff(fairness.0[id].credit) - deciding.last_payoff[id];
-            a.up.then_some((id, a.group, class_of(&a.strategy), earned))
+            a.up.then_some(Seen {
+                id,
+                group: a.group,
+                class: class_of(&a.strategy),
+                earned,
+                institution: m.institution,
+            })
         })
         .collect();
     let window = tick - deciding.last_point;
-    let mean = |c: Class| {
-        let xs: Vec<f64> = everyone.iter().filter(|m| m.2 == c).map(|m| m.3).collect();
-        (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64 / f64::from(window))
-    };
-    let others = if d.show_others {
-        observation::others(mean(Class::Work), mean(Class::Shirk), mean(Class::Copy))
-    } else {
-        String::new()
-    };
     let (done, paid) = (ledger.tasks_completed, ledger.tasks_succeeded);
     let team = observation::team(done - deciding.last_tasks.0, paid - deciding.last_tasks.1);
+    let shared = Shared::new(sc, d.show_others, &everyone, window, team);
     for (gi, p) in deciders {
-        let rules = observation::rules(sc, gi);
-        for &(id, _, class, earned) in everyone.iter().filter(|m| m.1 as usize == gi) {
-            let own = observation::own(action_word(class), earned, window);
+        let rules = match sc.institutions.is_empty() {
+            true => observation::rules(sc, gi),
+            false => observation::rules_with_institutions(sc, gi),
+        };
+        for seen in everyone.iter().filter(|m| m.group as usize == gi) {
             let text = observation::render(
                 &d.template,
                 [
                     &rules,
                     &window.to_string(),
-                    &own,
-                    &team,
-                    &others,
-                    observation::ACTIONS,
+                    &shared.own(sc, seen),
+                    &shared.team,
+                    &shared.others,
+                    &shared.actions,
                 ],
             );
             let request = llm.profiles[p as usize].decision_request(
                 observation::system(d.framing),
                 text,
-                decision::schema(),
-                id as u32,
+                shared.schema.clone(),
+                seen.id as u32,
             );
             prompts.calls.push(Call {
                 profile: p,
                 request,
             });
-            deciding.asked.push((id as u32, prompts.calls.len() - 1));
+            deciding
+                .asked
+                .push((seen.id as u32, prompts.calls.len() - 1));
         }
     }
-    for &(id, _, _, earned) in &everyone {
-        deciding.last_payoff[id] += earned;
+    for seen in &everyone {
+        deciding.last_payoff[seen.id] += seen.earned;
     }
     deciding.last_tasks = (done, paid);
     deciding.last_point = tick;
+}
+
+/// An agent as observations see it.
+struct Seen {
+    id: usize,
+    group: u16,
+    /// The class of the strategy it played.
+    class: Class,
+    /// Its payoff since the last decision point.
+    earned: f64,
+    institution: u8,
+}
+
+/// What every observation of a decision point shares: the window, the team's tasks (and,
+/// with institutions, their members), what others earned, the actions and the reply's schema.
+struct Shared {
+    window: u32,
+    team: String,
+    others: String,
+    actions: String,
+    schema: serde_json::Value,
+}
+
+impl Shared {
+    fn new(sc: &Scenario, show_others: bool, everyone: &[Seen], window: u32, team: String) -> Self {
+        let mean = |c: Class, k: Option<u8>| {
+            let xs: Vec<f64> = (everyone.iter())
+                .filter(|m| m.class == c && k.is_none_or(|k| m.institution == k))
+                .map(|m| m.earned)
+                .collect();
+            (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64 / f64::from(window))
+        };
+        let by_action = |k: Option<u8>| {
+            [
+                mean(Class::Work, k),
+                mean(Class::Shirk, k),
+                mean(Class::Copy, k),
+            ]
+        };
+        if sc.institutions.is_empty() {
+            let [w, s, c] = by_action(None);
+            return Shared {
+                window,
+                team,
+                others: if show_others {
+                    observation::others(w, s, c)
+                } else {
+                    String::new()
+                },
+                actions: observation::ACTIONS.to_string(),
+                schema: decision::schema(),
+            };
+        }
+        let names: Vec<&str> = sc.institutions.iter().map(|i| i.name.as_str()).collect();
+        let size = |k: usize| {
+            everyone
+                .iter()
+                .filter(|m| m.institution as usize == k)
+                .count() as u64
+        };
+        let sizes: Vec<(&str, u64)> = names
+            .iter()
+            .enumerate()
+            .map(|(k, &n)| (n, size(k)))
+            .collect();
+        let each: Vec<(&str, [Option<f64>; 3])> = names
+            .iter()
+            .enumerate()
+            .map(|(k, &n)| (n, by_action(Some(k as u8))))
+            .collect();
+        Shared {
+            window,
+            team: format!("{team} {}", observation::members(&sizes)),
+            others: if show_others {
+                observation::others_in(&each)
+            } else {
+                String::new()
+            },
+            actions: observation::actions_with_teams(&names),
+            schema: decision::schema_with_teams(&names),
+        }
+    }
+
+    /// What `seen` did and earned (and where, with institutions).
+    fn own(&self, sc: &Scenario, seen: &Seen) -> String {
+        let action = action_word(seen.class);
+        match sc.institutions.get(seen.institution as usize) {
+            Some(inst) if sc.institutions.len() > 1 => {
+                observation::own_in(&inst.name, action, seen.earned, self.window)
+            }
+            _ => observation::own(action, seen.earned, self.window),
+        }
+    }
 }
 
 /// How an observation names an action class.
@@ -146,9 +244,11 @@ pub fn apply_decisions(
     prompts: Res<Prompts>,
     mut deciding: ResMut<Deciding>,
     mut ledger: ResMut<Ledger>,
-    mut agents: Query<(&mut Agent, &mut Wallet)>,
+    mut agents: Query<(&mut Agent, &mut Wallet, &mut Member)>,
 ) {
-    let profiles = params.0.llm.as_ref().map_or(&[][..], |l| &l.profiles[..]);
+    let sc = &params.0;
+    let profiles = sc.llm.as_ref().map_or(&[][..], |l| &l.profiles[..]);
+    let teams: Vec<&str> = sc.institutions.iter().map(|i| i.name.as_str()).collect();
     for (id, call) in std::mem::take(&mut deciding.asked) {
         ledger.decisions += 1;
         let mut agent = agents.get_mut(roster.entities[id as usize]).ok();
@@ -159,11 +259,12 @@ pub fn apply_decisions(
             ledger.decision_completion_tokens += r.completion_tokens;
             ledger.decision_cost += cost;
             ledger.effort_costs += cost;
-            if let Some((_, wallet)) = agent.as_mut() {
+            if let Some((_, wallet, _)) = agent.as_mut() {
                 wallet.effort_costs += cost;
             }
         }
-        let Some(action) = reply.and_then(|r| decision::parse(&r.text)) else {
+        let Some((action, team)) = reply.and_then(|r| decision::parse_with_teams(&r.text, &teams))
+        else {
             ledger.decision_fallbacks += 1;
             continue;
         };
@@ -172,8 +273,12 @@ pub fn apply_decisions(
             Class::Shirk => ledger.decided_shirk += 1,
             Class::Copy => ledger.decided_copy += 1,
         }
-        if let Some((agent, _)) = agent.as_mut() {
+        if let Some((agent, _, member)) = agent.as_mut() {
             agent.strategy = Action::strategy(action);
+            if let Some(k) = team.map(|k| k as u8).filter(|&k| k != member.institution) {
+                member.institution = k;
+                ledger.institution_switches += 1;
+            }
         }
     }
 }

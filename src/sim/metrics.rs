@@ -56,6 +56,10 @@
 //!   played a strategy of that class (the sum over present agents and ticks of the tick's payoff
 //!   change, by the class played in the tick, over the agent-ticks of the class), and
 //!   `work_ticks_share` = the share of agent-ticks played working ([`super::conduct`]);
+//! - with institutions: `share_final_institution_<name>` = the share of the present agents in
+//!   it at the end; `share_mean_institution_<name>` = the mean over ticks of its share at the end
+//!   of each; `payoff_rate_institution_<name>` = what an agent earned per tick in it (booked as
+//!   `payoff_rate_<class>`); `institution_switches` = moves from one institution to another;
 //! - with `policy` groups only: `decisions` = decisions asked of their models,
 //!   `decision_fallbacks` = those whose reply was unusable (the agent kept its strategy), and
 //!   `decided_work_share`, `decided_shirk_share`, `decided_copy_share` = the shares of the usable
@@ -174,6 +178,7 @@ pub fn summarise(world: &mut World) -> Metrics {
     let l = world.resource::<Ledger>().clone();
     let ticks = world.resource::<Clock>().tick;
     let census = Census::of(world);
+    let members = institution_members(world);
     let mut m = Metrics::default();
     push_tasks(&mut m, &l);
     push_privacy(&mut m, &l, world);
@@ -183,6 +188,9 @@ pub fn summarise(world: &mut World) -> Metrics {
     let sc = &world.resource::<crate::sim::resources::Params>().0;
     if sc.tracks_conduct() {
         push_conduct(&mut m, world.resource::<super::conduct::Conduct>());
+    }
+    if !sc.institutions.is_empty() {
+        push_institutions(&mut m, sc, world.resource(), &members, &l);
     }
     if sc.decides() {
         push_decisions(&mut m, &l);
@@ -346,6 +354,50 @@ fn push_conduct(m: &mut Metrics, c: &super::conduct::Conduct) {
     }
     let all: u64 = c.ticks.iter().sum();
     m.push("work_ticks_share", ratio(c.ticks[0] as f64, all as f64));
+}
+
+/// Present agents per institution at the end (by index; as many as the highest index seen).
+fn institution_members(world: &mut World) -> Vec<u64> {
+    let mut end: Vec<u64> = Vec::new();
+    let mut q = world.query::<&Member>();
+    for member in q.iter(world).filter(|m| m.present()) {
+        let k = member.institution as usize;
+        if end.len() <= k {
+            end.resize(k + 1, 0);
+        }
+        end[k] += 1;
+    }
+    end
+}
+
+/// Per institution: the share of the present agents in it at the end and over the run, and
+/// what an agent earned per tick in it; and how often agents moved.
+fn push_institutions(
+    m: &mut Metrics,
+    sc: &crate::scenario::Scenario,
+    c: &super::conduct::Conduct,
+    end: &[u64],
+    l: &Ledger,
+) {
+    let present: u64 = end.iter().sum();
+    for (i, inst) in sc.institutions.iter().enumerate() {
+        let (payoff, ticks, shares) = c.institutions.get(i).copied().unwrap_or_default();
+        let name = &inst.name;
+        let at_end = end.get(i).copied().unwrap_or(0);
+        m.push(
+            format!("share_final_institution_{name}"),
+            ratio(at_end as f64, present as f64),
+        );
+        m.push(
+            format!("share_mean_institution_{name}"),
+            ratio(shares, c.recorded as f64),
+        );
+        m.push(
+            format!("payoff_rate_institution_{name}"),
+            ratio(payoff, ticks as f64),
+        );
+    }
+    m.push("institution_switches", l.institution_switches as f64);
 }
 
 /// Tasks, messages, value, welfare and the platform's revenue.

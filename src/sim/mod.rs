@@ -18,6 +18,7 @@ mod announce;
 mod arrivals;
 mod assign;
 pub mod by_agent;
+pub mod choice;
 pub mod conduct;
 mod consensus;
 pub mod credit;
@@ -154,6 +155,7 @@ pub fn schedule(strict: bool) -> TickSchedule {
             decide::apply_decisions,
             adaptation::revise_strategies,
             adaptation::admit_entrants,
+            choice::choose_institutions,
         )
             .chain()
             .in_set(Phase::Adaptation),
@@ -245,6 +247,7 @@ impl Simulation {
         world.init_resource::<prompts::Prompts>();
         world.init_resource::<decide::Deciding>();
         world.init_resource::<conduct::Conduct>();
+        world.init_resource::<choice::Choosing>();
         Simulation {
             world,
             schedule,

@@ -82,6 +82,76 @@ pub fn rules(sc: &Scenario, group: usize) -> String {
     )
 }
 
+/// The rules of `sc`, which has institutions, for an agent of group `group`, in words: what
+/// tasks pay and what work costs, then each institution ("team") by name with its fee and
+/// mechanism.
+pub fn rules_with_institutions(sc: &Scenario, group: usize) -> String {
+    let g = &sc.groups[group];
+    let mut text = format!(
+        "Rules: you work in one of {n} teams, and you may move to another. Each task pays \
+         {reward}, {when}; tasks go to the teams in proportion to their members. Working on a \
+         part costs you {cost} at full effort (less at lower effort, with fewer correct \
+         answers); shirking costs nothing, and your answer is a guess; copying repeats another \
+         worker's answer at no cost.",
+        n = sc.institutions.len(),
+        reward = number(sc.tasks.reward),
+        when = value_words(sc.tasks.value_rule, sc.tasks.subtasks),
+        cost = number(g.effort_cost),
+    );
+    for inst in &sc.institutions {
+        text.push_str(&format!(
+            " In team \"{name}\" the platform keeps {fee}% of a task's pay and the rest is split {how}.",
+            name = inst.name,
+            fee = number(inst.fee * 100.0),
+            how = mechanism_words(&inst.mechanism),
+        ));
+    }
+    text
+}
+
+/// What the agent did and earned since its last decision, and in which team.
+pub fn own_in(team: &str, action: &str, payoff: f64, window: u32) -> String {
+    format!(
+        "In the last {window} rounds you worked in team \"{team}\" and chose to {action}, and you earned {} in all ({} per round).",
+        number(payoff),
+        number(payoff / f64::from(window)),
+    )
+}
+
+/// The teams' members now.
+pub fn members(teams: &[(&str, u64)]) -> String {
+    let each: Vec<String> = teams
+        .iter()
+        .map(|(name, n)| format!("team \"{name}\" has {n}"))
+        .collect();
+    format!("Members now: {}.", each.join(", "))
+}
+
+/// What each team's agents earned per round by action.
+pub fn others_in(teams: &[(&str, [Option<f64>; 3])]) -> String {
+    let each: Vec<String> = teams
+        .iter()
+        .map(|(name, [w, s, c])| {
+            let text = others(*w, *s, *c);
+            let rest = text.strip_prefix("On average, ").unwrap_or(&text);
+            format!("In team \"{name}\", on average, {rest}")
+        })
+        .collect();
+    each.join(" ")
+}
+
+/// The actions with a choice of team, and how to answer.
+pub fn actions_with_teams(teams: &[&str]) -> String {
+    let names: Vec<String> = teams.iter().map(|t| format!("\"{t}\"")).collect();
+    format!(
+        "What do you do in the next rounds, and in which team? Answer with one JSON object: \
+         {{\"action\": \"work\", \"effort\": e, \"team\": t}} with e one of 0.25, 0.5, 0.75 \
+         or 1 (your share of full effort), {{\"action\": \"shirk\", \"team\": t}}, or \
+         {{\"action\": \"copy\", \"team\": t}}, with t the team you work in next: {}.",
+        names.join(" or ")
+    )
+}
+
 /// What the agent did and earned since its last decision.
 pub fn own(action: &str, payoff: f64, window: u32) -> String {
     format!(
@@ -154,5 +224,29 @@ mod tests {
             ["a", "b", "c", "d", "e", "f"],
         );
         assert_eq!(t, "a|b|c|d|e|f");
+    }
+
+    #[test]
+    fn the_institutions_texts() {
+        assert_eq!(
+            own_in("free", "work", 20.0, 10),
+            "In the last 10 rounds you worked in team \"free\" and chose to work, and you earned 20 in all (2 per round)."
+        );
+        assert_eq!(
+            members(&[("free", 3), ("fair", 7)]),
+            "Members now: team \"free\" has 3, team \"fair\" has 7."
+        );
+        assert_eq!(
+            others_in(&[
+                ("free", [Some(1.0), None, None]),
+                ("fair", [None, Some(0.5), None])
+            ]),
+            "In team \"free\", on average, workers who worked earned 1 per round; no worker shirked; no worker copied. \
+             In team \"fair\", on average, no worker worked; workers who shirked earned 0.5 per round; no worker copied."
+        );
+        assert!(
+            actions_with_teams(&["free", "fair"])
+                .ends_with("the team you work in next: \"free\" or \"fair\".")
+        );
     }
 }

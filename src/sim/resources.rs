@@ -41,6 +41,8 @@ pub struct Streams {
     pub privacy: SimRng,
     /// Whether a model-backed worker of effort e < 1 asks its model (`"llm"`).
     pub llm: SimRng,
+    /// Each task's institution and the agents' choice of one (`"choice"`).
+    pub choice: SimRng,
 }
 
 impl Streams {
@@ -57,6 +59,7 @@ impl Streams {
             links: stream(seed, "links"),
             privacy: stream(seed, "privacy"),
             llm: stream(seed, "llm"),
+            choice: stream(seed, "choice"),
         }
     }
 }
@@ -124,6 +127,8 @@ pub struct Ledger {
     pub decision_completion_tokens: u64,
     /// Their token cost (paid by the deciding agents as effort cost).
     pub decision_cost: f64,
+    /// Moves of agents from one institution to another (by choice or by decision).
+    pub institution_switches: u64,
     /// Private tasks resolved, and of those, succeeded.
     pub private_tasks: u64,
     /// Private tasks that succeeded.

@@ -202,6 +202,8 @@ pub struct Task {
     pub open: u32,
     /// Whether it is a private aggregation task (one subtask whose participants hold data).
     pub private: bool,
+    /// The institution it is worked and credited in (0 without institutions).
+    pub institution: u8,
 }
 
 /// Open tasks and the queue of subtasks waiting for workers.
@@ -233,6 +235,7 @@ impl Task {
             open: subtasks.len() as u32,
             subtasks,
             private,
+            institution: 0,
         }
     }
 }

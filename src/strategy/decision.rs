@@ -75,43 +75,65 @@ pub fn class_of(s: &Strategy) -> Class {
 /// of [`EFFORTS`], `shirk` and `copy` alone (so a grammar built from it cannot give a shirker an
 /// effort).
 pub fn schema() -> Value {
-    let alone = |action: &str| {
+    schema_with_teams(&[])
+}
+
+/// [`schema`] where agents also choose between institutions: with `teams` not empty, every
+/// object also has a required `team`, one of `teams`.
+pub fn schema_with_teams(teams: &[&str]) -> Value {
+    let object = |action: &str, effort: bool| {
+        let mut properties = serde_json::json!({"action": {"const": action}});
+        let mut required = vec!["action"];
+        if effort {
+            properties["effort"] = serde_json::json!({"enum": EFFORTS});
+            required.push("effort");
+        }
+        if !teams.is_empty() {
+            properties["team"] = serde_json::json!({"enum": teams});
+            required.push("team");
+        }
         serde_json::json!({
             "type": "object",
-            "properties": {"action": {"const": action}},
-            "required": ["action"],
+            "properties": properties,
+            "required": required,
             "additionalProperties": false
         })
     };
-    serde_json::json!({"anyOf": [
-        {
-            "type": "object",
-            "properties": {"action": {"const": "work"}, "effort": {"enum": EFFORTS}},
-            "required": ["action", "effort"],
-            "additionalProperties": false
-        },
-        alone("shirk"),
-        alone("copy"),
-    ]})
+    serde_json::json!({"anyOf": [object("work", true), object("shirk", false), object("copy", false)]})
 }
 
 /// The action of a reply's text, or `None` when the reply is unusable.
 pub fn parse(text: &str) -> Option<Action> {
+    parse_with_teams(text, &[]).map(|(a, _)| a)
+}
+
+/// The action of a reply's text and, with `teams` not empty, the index of the team it names
+/// (required, one of `teams`); `None` when the reply is unusable.
+pub fn parse_with_teams(text: &str, teams: &[&str]) -> Option<(Action, Option<usize>)> {
     let v: Value = serde_json::from_str(text.trim()).ok()?;
     let o = v.as_object()?;
-    if o.keys().any(|k| k != "action" && k != "effort") {
+    let known = |k: &str| k == "action" || k == "effort" || (k == "team" && !teams.is_empty());
+    if o.keys().any(|k| !known(k)) {
         return None;
     }
+    let team = match teams.is_empty() {
+        true => None,
+        false => {
+            let name = o.get("team")?.as_str()?;
+            Some(teams.iter().position(|t| *t == name)?)
+        }
+    };
     let effort = match o.get("effort") {
         None => None,
         Some(e) => Some(e.as_f64().filter(|e| EFFORTS.contains(e))?),
     };
-    match (o.get("action")?.as_str()?, effort) {
-        ("work", e) => Some(Action::Work(e.unwrap_or(1.0))),
-        ("shirk", None) => Some(Action::Shirk),
-        ("copy", None) => Some(Action::Copy),
-        _ => None,
-    }
+    let action = match (o.get("action")?.as_str()?, effort) {
+        ("work", e) => Action::Work(e.unwrap_or(1.0)),
+        ("shirk", None) => Action::Shirk,
+        ("copy", None) => Action::Copy,
+        _ => return None,
+    };
+    Some((action, team))
 }
 
 #[cfg(test)]
@@ -193,5 +215,47 @@ mod tests {
             );
         }
         assert_eq!(actions, ["work", "shirk", "copy"]);
+    }
+
+    #[test]
+    fn with_teams_a_known_team_is_required() {
+        let teams = ["free", "sanctioning"];
+        assert_eq!(
+            parse_with_teams(
+                r#"{"action": "work", "effort": 0.5, "team": "sanctioning"}"#,
+                &teams
+            ),
+            Some((Action::Work(0.5), Some(1)))
+        );
+        assert_eq!(
+            parse_with_teams(r#"{"action": "shirk", "team": "free"}"#, &teams),
+            Some((Action::Shirk, Some(0)))
+        );
+        for text in [
+            r#"{"action": "shirk"}"#,
+            r#"{"action": "shirk", "team": "other"}"#,
+            r#"{"action": "shirk", "team": 1}"#,
+            r#"{"action": "copy", "team": "free", "why": "x"}"#,
+        ] {
+            assert_eq!(parse_with_teams(text, &teams), None, "{text}");
+        }
+        // Without institutions a team is an extra key.
+        assert_eq!(parse(r#"{"action": "shirk", "team": "free"}"#), None);
+        let s = schema_with_teams(&teams);
+        for branch in s["anyOf"].as_array().unwrap() {
+            assert_eq!(
+                branch["properties"]["team"]["enum"],
+                serde_json::json!(teams)
+            );
+            assert!(
+                branch["required"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&serde_json::json!("team"))
+            );
+        }
+        // The schema without teams is the one recorded cassettes were asked with.
+        assert_eq!(schema(), schema_with_teams(&[]));
+        assert!(schema().to_string().find("team").is_none());
     }
 }

@@ -42,6 +42,10 @@ pub enum Decider {
     AlwaysWork,
     /// Answers something that is not a decision.
     Malformed,
+    /// A payoff-maximiser across institutions: moves to the team whose workers or shirkers
+    /// earned the most per round (by the observation's "In team ..." lines; a team where nobody
+    /// worked or shirked is never chosen), and there shirks when shirking earned more.
+    Mover,
 }
 
 /// The decider's reply to an observation.
@@ -59,6 +63,7 @@ pub fn decide(d: Decider, observation: &str) -> String {
     match d {
         Decider::AlwaysWork => r#"{"action": "work", "effort": 1}"#.into(),
         Decider::Malformed => "I think I will work harder this time.".into(),
+        Decider::Mover => mover(observation),
         Decider::Maximiser => {
             let shirk = match (earned("worked"), earned("shirked")) {
                 (Some(w), Some(s)) => s > w,
@@ -70,6 +75,35 @@ pub fn decide(d: Decider, observation: &str) -> String {
                 r#"{"action": "work", "effort": 1}"#.into()
             }
         }
+    }
+}
+
+/// The [`Decider::Mover`]'s reply: the team and action that earned the most per round.
+fn mover(observation: &str) -> String {
+    let mut best: Option<(f64, String, &str)> = None;
+    for part in observation.split("In team \"").skip(1) {
+        let Some((team, rest)) = part.split_once('"') else {
+            continue;
+        };
+        let earned = |verb: &str| -> Option<f64> {
+            let at = rest.find(&format!("workers who {verb} earned "))?;
+            let tail = &rest[at + format!("workers who {verb} earned ").len()..];
+            tail.split_whitespace().next()?.parse().ok()
+        };
+        for (verb, action) in [("worked", "work"), ("shirked", "shirk")] {
+            if let Some(x) = earned(verb)
+                && best.as_ref().is_none_or(|b| x > b.0)
+            {
+                best = Some((x, team.to_string(), action));
+            }
+        }
+    }
+    match best {
+        Some((_, team, "work")) => {
+            format!(r#"{{"action": "work", "effort": 1, "team": "{team}"}}"#)
+        }
+        Some((_, team, action)) => format!(r#"{{"action": "{action}", "team": "{team}"}}"#),
+        None => "no team to choose".into(),
     }
 }
 

@@ -12,6 +12,7 @@ mod fake_model;
 mod faults;
 mod floors;
 mod fuzz;
+mod institutions;
 mod llm;
 mod llm_live;
 mod llm_models;

@@ -79,6 +79,13 @@ pub struct RawScenario {
     /// How `policy` groups decide (only with a `policy` group).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decisions: Option<RawDecisions>,
+    /// Institutions: two or more teams in one world, each with its own credit mechanism and
+    /// fee, between which agents choose (`[[institution]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub institution: Vec<RawInstitution>,
+    /// How agents choose their institution (only with institutions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<RawChoice>,
     /// Test aids. `panic_at_tick` deliberately aborts the run with an internal error when that
     /// tick starts, to test how `lamas sweep` handles a run that fails; never set it otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -358,6 +365,41 @@ pub struct RawGroup {
     /// Ticks between two decisions of a `policy` group's agents (1 to 10⁶; default 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decide_every: Option<i64>,
+    /// The institution (`[[institution]]` name) the group's agents start in (default: the
+    /// first; only with institutions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<String>,
+}
+
+/// One of two or more institutions in one world: a team with its own credit mechanism and
+/// fee. Each arriving task goes to one institution, with probability proportional to its
+/// present members, and is worked and credited there; agents choose where to work (`[choice]`,
+/// or their `policy` model).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstitution {
+    /// Its name (letters, digits, `-` and `_`; unique).
+    pub name: Option<String>,
+    /// The credit mechanism that splits its tasks' value (default: `credit.mechanism`).
+    pub mechanism: Option<String>,
+    /// The share in [0, 1] of each task's value its platform keeps (default:
+    /// `economy.platform_fee`).
+    pub fee: Option<f64>,
+}
+
+/// How agents without a `policy` choose their institution: every `every` ticks each present
+/// agent picks institution k with probability proportional to `exp(beta · p_k)`, p_k the mean
+/// payoff per tick of k's present members since the last round (logit choice).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawChoice {
+    /// Ticks between choice rounds (1 to 10⁶; default 10).
+    pub every: Option<i64>,
+    /// Choice strength beta ≥ 0 (default 1): 0 picks uniformly, a large beta the best-paid.
+    pub beta: Option<f64>,
+    /// Probability in [0, 1] that an agent keeps its institution without looking in a round
+    /// (default 0).
+    pub inertia: Option<f64>,
 }
 
 /// How model-backed policies decide (`policy` groups): what they are told and shown.

@@ -8,6 +8,18 @@ use crate::scenario::Credit;
 use crate::scenario::raw::RawCredit;
 use crate::syntax::error::KeyPath;
 
+/// A mechanism a world can run on every task: any but the nucleolus.
+pub(super) fn mechanism(text: &str) -> Result<MechanismKind, String> {
+    match MechanismKind::parse(text)? {
+        MechanismKind::Nucleolus(_) => Err(
+            "`nucleolus` solves a sequence of linear programmes over all \
+             coalitions: it is for `lamas credit`, too slow to run on every task of a simulation"
+                .to_string(),
+        ),
+        m => Ok(m),
+    }
+}
+
 /// The validated `[credit]`.
 pub(super) fn credit(c: &mut Checker, raw: &mut RawCredit) -> Credit {
     let crp = KeyPath::root().key("credit");
@@ -15,12 +27,7 @@ pub(super) fn credit(c: &mut Checker, raw: &mut RawCredit) -> Credit {
         crp.key("mechanism"),
         &mut raw.mechanism,
         d::MECHANISM,
-        |t| match MechanismKind::parse(t)? {
-            MechanismKind::Nucleolus(_) => Err("`nucleolus` solves a sequence of linear programmes over all \
-                 coalitions: it is for `lamas credit`, too slow to run on every task of a simulation"
-                .to_string()),
-            m => Ok(m),
-        },
+        mechanism,
     );
     let observation = c.choice(
         crp.key("observation"),

@@ -12,6 +12,7 @@ mod decisions;
 mod economy;
 mod exchange;
 mod faults;
+mod institutions;
 mod llm;
 mod population;
 mod privacy;
@@ -267,6 +268,8 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
     let models = llm::models(&mut c, &mut raw, &mut groups, default_name);
     let profiles = models.as_ref().map_or(&[][..], |m| &m.profiles[..]);
     let decisions = decisions::decisions(&mut c, &mut raw, &mut groups, profiles);
+    let (institutions, choice) =
+        institutions::institutions(&mut c, &mut raw, &mut groups, topology);
 
     if !c.problems.is_empty() {
         return Err(c.problems);
@@ -292,6 +295,8 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         bank,
         llm: models,
         decisions,
+        institutions,
+        choice,
         debug,
         resolved: to_json(&raw),
     })

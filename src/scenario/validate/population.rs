@@ -149,6 +149,7 @@ fn validate_group(
         llm: Vec::new(),
         policy: None,
         decide_every: super::decisions::defaults::DECIDE_EVERY as u32,
+        institution: 0,
         item_loading: d::ITEM_LOADING,
         model: None,
         model_loading: d::MODEL_LOADING,
