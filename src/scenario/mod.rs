@@ -116,12 +116,31 @@ pub struct Group {
     pub model_loading: f64,
     /// How its agents' competence falls with a subtask's difficulty.
     pub accuracy: crate::rules::accuracy::AccuracyCurve,
-    /// The index of the model profile that decides its agents' strategies (`policy`), if any.
-    pub policy: Option<u16>,
+    /// What decides its agents' strategies (`policy`), if anything.
+    pub policy: Option<DecidedBy>,
     /// Ticks between two decisions of a `policy` group's agents.
     pub decide_every: u32,
     /// The institution its agents start in (0 without institutions).
     pub institution: u8,
+}
+
+/// What decides a `policy` group's strategies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DecidedBy {
+    /// The model profile at this index.
+    Model(u16),
+    /// A simulated decider.
+    Rule(crate::strategy::decider::Decider),
+}
+
+impl DecidedBy {
+    /// The model profile, if a model decides.
+    pub fn model(&self) -> Option<u16> {
+        match *self {
+            DecidedBy::Model(p) => Some(p),
+            DecidedBy::Rule(_) => None,
+        }
+    }
 }
 
 /// One institution of a world with several: its name, credit mechanism and fee.
@@ -434,7 +453,8 @@ impl Scenario {
     /// Whether any group is backed by a model, to answer or to decide (then runs need the
     /// `[llm]` models).
     pub fn model_backed(&self) -> bool {
-        self.groups.iter().any(Group::model_backed) || self.decides()
+        (self.groups.iter())
+            .any(|g| g.model_backed() || g.policy.is_some_and(|p| p.model().is_some()))
     }
 
     /// Whether any group's strategies are decided by a model (`policy`).

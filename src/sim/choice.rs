@@ -109,7 +109,7 @@ pub fn choose_institutions(
         let Ok((a, _, mut m)) = agents.get_mut(e) else {
             continue;
         };
-        let scripted = sc.groups[a.group as usize].policy.is_none()
+        let scripted = (sc.groups[a.group as usize].policy).is_none_or(|p| p.model().is_none())
             && !matches!(a.strategy, Strategy::Sybil(_));
         if !(m.present() && scripted) {
             continue;

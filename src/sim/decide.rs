@@ -25,9 +25,9 @@ use super::agents::{Agent, Member, Roster, Wallet};
 use super::credit::Fairness;
 use super::observation;
 use super::prompts::Prompts;
-use super::resources::{Clock, Ledger, Params};
+use super::resources::{Clock, Ledger, Params, Streams};
 use crate::llm::Call;
-use crate::scenario::Scenario;
+use crate::scenario::{DecidedBy, Scenario};
 use crate::strategy::decision::{self, Action, Class, class_of};
 
 /// The state decisions are measured from, and this tick's decision calls.
@@ -41,6 +41,8 @@ pub struct Deciding {
     last_point: u32,
     /// This tick's decisions: the agent's id and the index of its call.
     asked: Vec<(u32, usize)>,
+    /// This tick's decisions of simulated deciders: the agent's id and its action.
+    drawn: Vec<(u32, Action)>,
 }
 
 /// Whether a group deciding every `every` ticks decides at `tick`.
@@ -59,18 +61,20 @@ pub fn plan_decisions(
     agents: Query<(&Agent, &Wallet, &Member)>,
     mut deciding: ResMut<Deciding>,
     mut prompts: ResMut<Prompts>,
+    mut streams: ResMut<Streams>,
 ) {
     let sc = &params.0;
-    let (Some(d), Some(llm)) = (sc.decisions.as_ref(), sc.llm.as_ref()) else {
+    let Some(d) = sc.decisions.as_ref() else {
         return;
     };
     let tick = clock.tick;
-    let deciders: Vec<(usize, u16)> = (sc.groups.iter().enumerate())
+    let deciders: Vec<(usize, DecidedBy)> = (sc.groups.iter().enumerate())
         .filter(|(_, g)| decides_at(g.decide_every, tick))
         .filter_map(|(gi, g)| g.policy.map(|p| (gi, p)))
         .collect();
     let deciding = &mut *deciding;
     deciding.asked.clear();
+    deciding.drawn.clear();
     if deciders.is_empty() {
         return;
     }
@@ -94,36 +98,49 @@ pub fn plan_decisions(
     let (done, paid) = (ledger.tasks_completed, ledger.tasks_succeeded);
     let team = observation::team(done - deciding.last_tasks.0, paid - deciding.last_tasks.1);
     let shared = Shared::new(sc, d.show_others, &everyone, window, team);
-    for (gi, p) in deciders {
-        let rules = match sc.institutions.is_empty() {
-            true => observation::rules(sc, gi),
-            false => observation::rules_with_institutions(sc, gi),
-        };
-        for seen in everyone.iter().filter(|m| m.group as usize == gi) {
-            let text = observation::render(
-                &d.template,
-                [
-                    &rules,
-                    &window.to_string(),
-                    &shared.own(sc, seen),
-                    &shared.team,
-                    &shared.others,
-                    &shared.actions,
-                ],
-            );
-            let request = llm.profiles[p as usize].decision_request(
-                observation::system(d.framing),
-                text,
-                shared.schema.clone(),
-                seen.id as u32,
-            );
-            prompts.calls.push(Call {
-                profile: p,
-                request,
-            });
-            deciding
-                .asked
-                .push((seen.id as u32, prompts.calls.len() - 1));
+    for (gi, by) in deciders {
+        let members = everyone.iter().filter(|m| m.group as usize == gi);
+        match by {
+            DecidedBy::Rule(rule) => {
+                for seen in members {
+                    let d = shared.difference(seen.institution);
+                    let u = crate::dist::unit(&mut streams.decide);
+                    deciding.drawn.push((seen.id as u32, rule.decide(d, u)));
+                }
+            }
+            DecidedBy::Model(p) => {
+                let Some(llm) = sc.llm.as_ref() else { continue };
+                let rules = match sc.institutions.is_empty() {
+                    true => observation::rules(sc, gi),
+                    false => observation::rules_with_institutions(sc, gi),
+                };
+                for seen in members {
+                    let text = observation::render(
+                        &d.template,
+                        [
+                            &rules,
+                            &shared.window.to_string(),
+                            &shared.own(sc, seen),
+                            &shared.team,
+                            &shared.others,
+                            &shared.actions,
+                        ],
+                    );
+                    let request = llm.profiles[p as usize].decision_request(
+                        observation::system(d.framing),
+                        text,
+                        shared.schema.clone(),
+                        seen.id as u32,
+                    );
+                    prompts.calls.push(Call {
+                        profile: p,
+                        request,
+                    });
+                    deciding
+                        .asked
+                        .push((seen.id as u32, prompts.calls.len() - 1));
+                }
+            }
         }
     }
     for seen in &everyone {
@@ -147,6 +164,8 @@ struct Seen {
 /// What every observation of a decision point shares: the window, the team's tasks (and,
 /// with institutions, their members), what others earned, the actions and the reply's schema.
 struct Shared {
+    /// Per institution (one without): what workers and shirkers earned per round.
+    pay: Vec<[Option<f64>; 3]>,
     window: u32,
     team: String,
     others: String,
@@ -173,6 +192,7 @@ impl Shared {
         if sc.institutions.is_empty() {
             let [w, s, c] = by_action(None);
             return Shared {
+                pay: vec![[w, s, c]],
                 window,
                 team,
                 others: if show_others {
@@ -202,6 +222,7 @@ impl Shared {
             .map(|(k, &n)| (n, by_action(Some(k as u8))))
             .collect();
         Shared {
+            pay: (0..names.len()).map(|k| by_action(Some(k as u8))).collect(),
             window,
             team: format!("{team} {}", observation::members(&sizes)),
             others: if show_others {
@@ -212,6 +233,13 @@ impl Shared {
             actions: observation::actions_with_teams(&names),
             schema: decision::schema_with_teams(&names),
         }
+    }
+
+    /// What shirkers earned per round minus what workers earned, in institution `k` (the
+    /// whole world without institutions); `None` when either took no one.
+    fn difference(&self, k: u8) -> Option<f64> {
+        let [work, shirk, _] = self.pay.get(k as usize).or(self.pay.first())?;
+        Some((*shirk)? - (*work)?)
     }
 
     /// What `seen` did and earned (and where, with institutions).
@@ -268,11 +296,7 @@ pub fn apply_decisions(
             ledger.decision_fallbacks += 1;
             continue;
         };
-        match action.class() {
-            Class::Work => ledger.decided_work += 1,
-            Class::Shirk => ledger.decided_shirk += 1,
-            Class::Copy => ledger.decided_copy += 1,
-        }
+        count(&mut ledger, action);
         if let Some((agent, _, member)) = agent.as_mut() {
             agent.strategy = Action::strategy(action);
             if let Some(k) = team.map(|k| k as u8).filter(|&k| k != member.institution) {
@@ -280,5 +304,21 @@ pub fn apply_decisions(
                 ledger.institution_switches += 1;
             }
         }
+    }
+    for (id, action) in std::mem::take(&mut deciding.drawn) {
+        ledger.decisions += 1;
+        count(&mut ledger, action);
+        if let Ok((mut agent, _, _)) = agents.get_mut(roster.entities[id as usize]) {
+            agent.strategy = Action::strategy(action);
+        }
+    }
+}
+
+/// Counts a usable decision by its action's class.
+fn count(ledger: &mut Ledger, action: Action) {
+    match action.class() {
+        Class::Work => ledger.decided_work += 1,
+        Class::Shirk => ledger.decided_shirk += 1,
+        Class::Copy => ledger.decided_copy += 1,
     }
 }

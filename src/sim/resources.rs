@@ -43,6 +43,8 @@ pub struct Streams {
     pub llm: SimRng,
     /// Each task's institution and the agents' choice of one (`"choice"`).
     pub choice: SimRng,
+    /// Simulated deciders' decisions (`"decide"`).
+    pub decide: SimRng,
 }
 
 impl Streams {
@@ -60,6 +62,7 @@ impl Streams {
             privacy: stream(seed, "privacy"),
             llm: stream(seed, "llm"),
             choice: stream(seed, "choice"),
+            decide: stream(seed, "decide"),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod answer;
 mod byzantine;
 mod colluder;
 mod copycat;
+pub mod decider;
 pub mod decision;
 mod honest;
 mod misreporter;

@@ -230,3 +230,78 @@ fn decisions_cost_their_tokens_as_effort() {
     let extra = f(&priced, "effort_costs") - f(&free, "effort_costs");
     assert!((extra - cost).abs() < 1e-6, "{extra} against {cost}");
 }
+
+/// The scenario of [`scenario`] with its agents decided by the simulated decider `rule`
+/// instead of a model, and no `[llm]`.
+fn simulated(rule: &str, mechanism: &str) -> lamas::sim::RunOutput {
+    let text = format!(
+        r#"ticks = 400
+seed = 5
+[[population]]
+name = "starts-working"
+count = 10
+skill = 0.9
+policy = "{rule}"
+decide_every = 20
+[[population]]
+name = "starts-shirking"
+count = 10
+strategy = "shirker"
+skill = 0.9
+policy = "{rule}"
+decide_every = 20
+[tasks]
+arrival_rate = 1.5
+subtasks = 6
+reward = 30
+value_rule = "additive"
+[assignment]
+policy = "random"
+[credit]
+mechanism = "{mechanism}"
+"#
+    );
+    lamas::sim::run(&crate::support::scenario(&text), 5)
+}
+
+#[test]
+fn a_logit_decider_that_ignores_payoffs_works_at_its_rate_whatever_the_mechanism() {
+    // b = 0: each of the 20 agents works with probability σ(1) = 0.731 at each of 19 decision
+    // points, whatever it is shown: Binomial(380, 0.731), sd 0.0228 as a share.
+    let p = 1.0 / (1.0 + (-1.0f64).exp());
+    for mechanism in ["equal", "shapley"] {
+        let out = simulated("logit(1, 0, 0.5)", mechanism);
+        let m = |k: &str| crate::support::metric(&out, k);
+        assert_eq!(m("decisions"), 380.0);
+        assert!(
+            (m("decided_work_share") - p).abs() < 4.0 * 0.0228,
+            "{mechanism}: {}",
+            m("decided_work_share")
+        );
+        assert_eq!(m("decision_fallbacks"), 0.0);
+        // No model answered or decided: the run needs no [llm].
+        assert!(out.metrics.get("llm_answers").is_none());
+        assert_eq!(m("decision_prompt_tokens"), 0.0);
+    }
+}
+
+#[test]
+fn a_logit_decider_with_a_steep_negative_slope_free_rides_exactly_where_shirking_pays() {
+    // b = −50: a payoff-maximiser (differences of 0.1 per round decide); shirking pays under
+    // equal split and working under Shapley in this scenario (see `scenario`). Once everyone
+    // shirks nobody is shown what working earns (d unknown, taken as 0): half then work again
+    // (σ(0)), and so half shirk again once everyone works; so under equal split about a quarter
+    // of the decisions work, under Shapley about three quarters.
+    let equal = simulated("logit(0, -50)", "equal");
+    let shapley = simulated("logit(0, -50)", "shapley");
+    let work = |o: &lamas::sim::RunOutput| crate::support::metric(o, "decided_work_share");
+    assert!(work(&equal) < 0.35, "{}", work(&equal));
+    assert!(work(&shapley) > 0.7, "{}", work(&shapley));
+    assert!(work(&shapley) - work(&equal) > 0.4);
+    // Deterministic: the same scenario and seed give the same metrics (NaNs included).
+    let again = simulated("logit(0, -50)", "equal");
+    assert_eq!(
+        format!("{:?}", again.metrics),
+        format!("{:?}", equal.metrics)
+    );
+}

@@ -111,6 +111,11 @@ fn every_registry_entry_parses_to_its_own_variant() {
     ));
     wrong.extend(check("policy", rules::POLICIES, rules::Policy::parse));
     wrong.extend(check(
+        "simulated decider",
+        lamas::strategy::decider::DECIDERS,
+        lamas::strategy::decider::Decider::parse,
+    ));
+    wrong.extend(check(
         "distribution",
         dist::DISTRIBUTIONS,
         dist::Dist::parse,

@@ -6,8 +6,9 @@
 use super::Checker;
 use crate::llm::Profile;
 use crate::scenario::raw::RawScenario;
-use crate::scenario::{Decisions, Framing, Group};
+use crate::scenario::{DecidedBy, Decisions, Framing, Group};
 use crate::strategy::Strategy;
+use crate::strategy::decider::Decider;
 use crate::syntax::error::{KeyPath, Problem};
 use crate::syntax::spec::suggest;
 
@@ -60,7 +61,14 @@ pub(super) fn decisions(
             continue;
         };
         match profiles.iter().position(|p| p.name == name) {
-            Some(k) => group.policy = Some(k as u16),
+            Some(k) => group.policy = Some(DecidedBy::Model(k as u16)),
+            None if name.contains('(') => match Decider::parse(&name) {
+                Ok(d) => group.policy = Some(DecidedBy::Rule(d)),
+                Err(e) => c.problems.push(
+                    Problem::new(at.key("policy"), e)
+                        .help("a simulated decider is written `logit(a, b, effort)`; a model is a profile's name"),
+                ),
+            },
             None => c.problems.push(super::llm::unknown_profile(
                 at.key("policy"),
                 &name,
