@@ -17,11 +17,13 @@ For each model (and framing) this prints, with 95% intervals:
   shown working pay per round, by maximum likelihood with a Wald interval (none when the replies
   do not vary, or a value of d separates them perfectly).
 
+With `--team NAME` (scenarios with institutions), it prints how often each model chose that
+team: in all, when the team was shown to pay the most per round, and when it paid less.
 With `--calibrate`, it prints instead the simulated decider `logit(a, b, effort)` fitted to
 each model's decisions (docs/model.md, "Simulated deciders"), to stand in for it at scale.
 
 Usage: python3 scripts/decisions.py CASSETTE... [--csv OUT.csv] [--by framing|mechanism|none]
-                                   [--calibrate]
+                                   [--calibrate] [--team NAME]
 Only the standard library is needed; the notebooks import `read`, `summarise` and `logit`.
 """
 
@@ -112,6 +114,58 @@ def read(paths):
     return rows
 
 
+TEAM = re.compile(r'In team "([^"]+)", on average, (.*?)(?= In team "|$)', re.M)
+OWN_TEAM = re.compile(r'you worked in team "([^"]+)"')
+
+
+def read_teams(paths):
+    """The decisions with a choice of institution ("team") of the cassette files `paths`: the
+    model, framing, the agent's team, the best pay per round shown in each team (the larger of
+    what its workers and its shirkers earned; None when nobody was in it), and the team and
+    action of the reply."""
+    rows = []
+    for path in sorted({f for p in paths for f in glob.glob(p)}):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                entry = json.loads(line)
+                request = entry["request"]
+                user = request["messages"][-1]["content"]
+                if "response_format" not in request or 'In team "' not in user:
+                    continue
+                best = {}
+                for team, text in TEAM.findall(user):
+                    pays = [float(x) for _, x in EARNED.findall(text)]
+                    best[team] = max(pays) if pays else None
+                own = OWN_TEAM.search(user)
+                try:
+                    reply = json.loads(entry["reply"]["text"].strip())
+                except json.JSONDecodeError:
+                    reply = {}
+                rows.append({
+                    "model": request["model"],
+                    "framing": _framing(request["messages"][0]["content"]),
+                    "own_team": own.group(1) if own else None,
+                    "best": best,
+                    "team": reply.get("team") if isinstance(reply, dict) else None,
+                    "action": reply.get("action") if isinstance(reply, dict) else None,
+                })
+    return rows
+
+
+def teams_summary(rows, team):
+    """For the choice of `team`: how often it was chosen, and how often when it was shown to pay
+    more than every other team and when less (Wilson intervals)."""
+    def chose(sub):
+        k = sum(r["team"] == team for r in sub)
+        return k, len(sub), (k / len(sub) if sub else math.nan), wilson(k, len(sub))
+    shown = [r for r in rows if all(v is not None for v in r["best"].values()) and team in r["best"]]
+    better = [r for r in shown if all(r["best"][team] > v for t, v in r["best"].items() if t != team)]
+    worse = [r for r in shown if any(r["best"][team] < v for t, v in r["best"].items() if t != team)]
+    return {"all": chose(rows), "paid_more": chose(better), "paid_less": chose(worse)}
+
+
 def wilson(k, n, z=1.959963984540054):
     """Wilson's 95% interval of a proportion k / n."""
     if n == 0:
@@ -119,7 +173,7 @@ def wilson(k, n, z=1.959963984540054):
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (centre - half, centre + half)
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def newcombe(k1, n1, k2, n2):
@@ -226,9 +280,19 @@ def main():
     ap.add_argument("cassettes", nargs="+")
     ap.add_argument("--csv", help="write every decision to this CSV file")
     ap.add_argument("--by", choices=["framing", "mechanism", "none"], default="none")
+    ap.add_argument("--team", help="with institutions: how often each model chose this team")
     ap.add_argument("--calibrate", action="store_true",
                     help="print the simulated decider that stands in for each model (and group)")
     a = ap.parse_args()
+    if a.team:
+        teams = read_teams(a.cassettes)
+        print(f"model | n | chose {a.team} [95%] | when it was shown to pay most (n) | when it paid less (n)")
+        for model in sorted({r["model"] for r in teams}):
+            t = teams_summary([r for r in teams if r["model"] == model], a.team)
+            each = [f"{_fmt(p)} [{_fmt(ci[0])}, {_fmt(ci[1])}] ({n})" for _, n, p, ci in
+                    (t["all"], t["paid_more"], t["paid_less"])]
+            print(f"{model} | {t['all'][1]} | " + " | ".join(each))
+        return
     rows = read(a.cassettes)
     if not rows:
         sys.exit("no decisions in " + " ".join(a.cassettes))
