@@ -16,8 +16,10 @@
 //! leaves the strategy as it was (the fallback), counted in `decision_fallbacks`. Every deciding
 //! agent pays its call's token cost (the profile's prices) as effort cost. With institutions,
 //! the observation describes each one ("team") and what its members earned, the reply also
-//! names the team the agent works in next, and a usable reply moves it there. Nothing is
-//! drawn from any stream.
+//! names the team the agent works in next, and a usable reply moves it there. A group whose
+//! `policy` is a simulated decider ([`crate::strategy::decider`]) decides at the same points
+//! from the same measures, with one draw per agent from stream `decide` instead of a call;
+//! model-backed decisions draw nothing.
 
 use bevy_ecs::prelude::*;
 
@@ -109,36 +111,17 @@ pub fn plan_decisions(
                 }
             }
             DecidedBy::Model(p) => {
-                let Some(llm) = sc.llm.as_ref() else { continue };
                 let rules = match sc.institutions.is_empty() {
                     true => observation::rules(sc, gi),
                     false => observation::rules_with_institutions(sc, gi),
                 };
                 for seen in members {
-                    let text = observation::render(
-                        &d.template,
-                        [
-                            &rules,
-                            &shared.window.to_string(),
-                            &shared.own(sc, seen),
-                            &shared.team,
-                            &shared.others,
-                            &shared.actions,
-                        ],
-                    );
-                    let request = llm.profiles[p as usize].decision_request(
-                        observation::system(d.framing),
-                        text,
-                        shared.schema.clone(),
-                        seen.id as u32,
-                    );
-                    prompts.calls.push(Call {
-                        profile: p,
-                        request,
-                    });
-                    deciding
-                        .asked
-                        .push((seen.id as u32, prompts.calls.len() - 1));
+                    if let Some(call) = ask(sc, d, (&rules, p), &shared, seen) {
+                        prompts.calls.push(call);
+                        deciding
+                            .asked
+                            .push((seen.id as u32, prompts.calls.len() - 1));
+                    }
                 }
             }
         }
@@ -148,6 +131,40 @@ pub fn plan_decisions(
     }
     deciding.last_tasks = (done, paid);
     deciding.last_point = tick;
+}
+
+/// The decision call of `seen`, whose group's `rules` are in words and whose profile is `p`:
+/// the framing and the observation (`None` without `[llm]`, which validation does not let
+/// happen).
+fn ask(
+    sc: &Scenario,
+    d: &crate::scenario::Decisions,
+    (rules, p): (&str, u16),
+    shared: &Shared,
+    seen: &Seen,
+) -> Option<Call> {
+    let llm = sc.llm.as_ref()?;
+    let text = observation::render(
+        &d.template,
+        [
+            rules,
+            &shared.window.to_string(),
+            &shared.own(sc, seen),
+            &shared.team,
+            &shared.others,
+            &shared.actions,
+        ],
+    );
+    let request = llm.profiles[p as usize].decision_request(
+        observation::system(d.framing),
+        text,
+        shared.schema.clone(),
+        seen.id as u32,
+    );
+    Some(Call {
+        profile: p,
+        request,
+    })
 }
 
 /// An agent as observations see it.
