@@ -79,38 +79,42 @@ def _reply(text):
     return value["action"], value.get("effort", 1.0 if value["action"] == "work" else None)
 
 
-def read(paths):
-    """The decisions of the cassette files `paths` (globs allowed), one dict each."""
-    rows = []
-    files = sorted({f for p in paths for f in glob.glob(p)})
-    for path in files:
+def _decisions(paths):
+    """(request, reply text) of every decision request (one with a `response_format`) of the
+    cassette files `paths` (globs allowed), in file order."""
+    for path in sorted({f for p in paths for f in glob.glob(p)}):
         with open(path, encoding="utf-8") as f:
             for line in f:
                 if not line.strip():
                     continue
                 entry = json.loads(line)
-                request = entry["request"]
-                if "response_format" not in request:
-                    continue
-                system = request["messages"][0]["content"]
-                user = request["messages"][-1]["content"]
-                # With institutions the observation has one "In team" part per team: the
-                # single-team measures below are left out for those.
-                if 'In team "' in user:
-                    continue
-                shown = {verb: float(x) for verb, x in EARNED.findall(user)}
-                own = OWN.search(user)
-                action, effort = _reply(entry["reply"]["text"])
-                rows.append({
-                    "model": request["model"],
-                    "framing": _framing(system),
-                    "mechanism": _mechanism(user.split("\n")[0]),
-                    "own": own.group(1) if own else None,
-                    "worked_pay": shown.get("worked"),
-                    "shirked_pay": shown.get("shirked"),
-                    "action": action,
-                    "effort": effort,
-                })
+                if "response_format" in entry["request"]:
+                    yield entry["request"], entry["reply"]["text"]
+
+
+def read(paths):
+    """The decisions of the cassette files `paths` (globs allowed), one dict each."""
+    rows = []
+    for request, reply in _decisions(paths):
+        system = request["messages"][0]["content"]
+        user = request["messages"][-1]["content"]
+        # With institutions the observation has one "In team" part per team: the single-team
+        # measures below are left out for those (see `read_teams`).
+        if 'In team "' in user:
+            continue
+        shown = {verb: float(x) for verb, x in EARNED.findall(user)}
+        own = OWN.search(user)
+        action, effort = _reply(reply)
+        rows.append({
+            "model": request["model"],
+            "framing": _framing(system),
+            "mechanism": _mechanism(user.split("\n")[0]),
+            "own": own.group(1) if own else None,
+            "worked_pay": shown.get("worked"),
+            "shirked_pay": shown.get("shirked"),
+            "action": action,
+            "effort": effort,
+        })
     return rows
 
 
@@ -124,33 +128,28 @@ def read_teams(paths):
     what its workers and its shirkers earned; None when nobody was in it), and the team and
     action of the reply."""
     rows = []
-    for path in sorted({f for p in paths for f in glob.glob(p)}):
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                entry = json.loads(line)
-                request = entry["request"]
-                user = request["messages"][-1]["content"]
-                if "response_format" not in request or 'In team "' not in user:
-                    continue
-                best = {}
-                for team, text in TEAM.findall(user):
-                    pays = [float(x) for _, x in EARNED.findall(text)]
-                    best[team] = max(pays) if pays else None
-                own = OWN_TEAM.search(user)
-                try:
-                    reply = json.loads(entry["reply"]["text"].strip())
-                except json.JSONDecodeError:
-                    reply = {}
-                rows.append({
-                    "model": request["model"],
-                    "framing": _framing(request["messages"][0]["content"]),
-                    "own_team": own.group(1) if own else None,
-                    "best": best,
-                    "team": reply.get("team") if isinstance(reply, dict) else None,
-                    "action": reply.get("action") if isinstance(reply, dict) else None,
-                })
+    for request, reply in _decisions(paths):
+        user = request["messages"][-1]["content"]
+        if 'In team "' not in user:
+            continue
+        best = {}
+        for team, text in TEAM.findall(user):
+            pays = [float(x) for _, x in EARNED.findall(text)]
+            best[team] = max(pays) if pays else None
+        own = OWN_TEAM.search(user)
+        try:
+            value = json.loads(reply.strip())
+        except json.JSONDecodeError:
+            value = None
+        value = value if isinstance(value, dict) else {}
+        rows.append({
+            "model": request["model"],
+            "framing": _framing(request["messages"][0]["content"]),
+            "own_team": own.group(1) if own else None,
+            "best": best,
+            "team": value.get("team"),
+            "action": value.get("action"),
+        })
     return rows
 
 

@@ -38,7 +38,6 @@ pub const CLASSES: [(Class, &str); 3] = [
 #[derive(Resource, Debug, Default)]
 pub struct Conduct {
     last: Vec<Option<(f64, Class, u8)>>,
-    started: bool,
     /// Per class of [`CLASSES`]: payoff earned while playing it.
     pub payoff: [f64; 3],
     /// Per class: agent-ticks played.
@@ -68,8 +67,7 @@ pub fn record_conduct(
         return;
     }
     let c = &mut *conduct;
-    let first = !c.started;
-    c.started = true;
+    let first = c.recorded == 0;
     c.recorded += 1;
     c.institutions.resize(sc.institutions.len(), (0.0, 0, 0.0));
     let mut members = vec![0u64; sc.institutions.len()];

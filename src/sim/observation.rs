@@ -131,11 +131,7 @@ pub fn members(teams: &[(&str, u64)]) -> String {
 pub fn others_in(teams: &[(&str, [Option<f64>; 3])]) -> String {
     let each: Vec<String> = teams
         .iter()
-        .map(|(name, [w, s, c])| {
-            let text = others(*w, *s, *c);
-            let rest = text.strip_prefix("On average, ").unwrap_or(&text);
-            format!("In team \"{name}\", on average, {rest}")
-        })
+        .map(|(name, [w, s, c])| format!("In team \"{name}\", on average, {}.", earned(*w, *s, *c)))
         .collect();
     each.join(" ")
 }
@@ -168,12 +164,17 @@ pub fn team(finished: u64, succeeded: u64) -> String {
 
 /// What the group's agents earned per round by action (`None`: nobody took it).
 pub fn others(work: Option<f64>, shirk: Option<f64>, copy: Option<f64>) -> String {
+    format!("On average, {}.", earned(work, shirk, copy))
+}
+
+/// "workers who worked earned x per round; ...; no worker copied", by action.
+fn earned(work: Option<f64>, shirk: Option<f64>, copy: Option<f64>) -> String {
     let say = |verb: &str, x: Option<f64>| match x {
         Some(x) => format!("workers who {verb} earned {} per round", number(x)),
         None => format!("no worker {verb}"),
     };
     format!(
-        "On average, {}; {}; {}.",
+        "{}; {}; {}",
         say("worked", work),
         say("shirked", shirk),
         say("copied", copy)
@@ -185,7 +186,7 @@ pub const ACTIONS: &str = "What do you do in the next rounds? Answer with one JS
      {\"action\": \"work\", \"effort\": e} with e one of 0.25, 0.5, 0.75 or 1 (your share \
      of full effort), {\"action\": \"shirk\"}, or {\"action\": \"copy\"}.";
 
-/// The observation: `template` with its placeholders replaced.
+/// The observation: `template` with its fields (`{rules}`, ...) filled in.
 pub fn render(template: &str, parts: [&str; 6]) -> String {
     let names = [
         "{rules}",

@@ -116,12 +116,11 @@ pub fn parse_with_teams(text: &str, teams: &[&str]) -> Option<(Action, Option<us
     if o.keys().any(|k| !known(k)) {
         return None;
     }
-    let team = match teams.is_empty() {
-        true => None,
-        false => {
-            let name = o.get("team")?.as_str()?;
-            Some(teams.iter().position(|t| *t == name)?)
-        }
+    let team = if teams.is_empty() {
+        None
+    } else {
+        let name = o.get("team")?.as_str()?;
+        Some(teams.iter().position(|t| *t == name)?)
     };
     let effort = match o.get("effort") {
         None => None,

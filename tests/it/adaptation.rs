@@ -13,9 +13,14 @@ use crate::support::{metric, scenario};
 /// (the same shirker advantage then lost to chance in this seed). Checked by hand over seeds 1 to
 /// 6: the outcome is the same for every seed.
 fn evolve(mechanism: &str) -> sim::RunOutput {
+    evolving(mechanism, 3000, 50)
+}
+
+/// The population of [`evolve`] over `ticks`, revising every `every` ticks.
+fn evolving(mechanism: &str, ticks: u32, every: u32) -> sim::RunOutput {
     let text = format!(
         r#"
-ticks = 3000
+ticks = {ticks}
 seed = 4
 [[population]]
 name = "honest"
@@ -45,7 +50,7 @@ redundancy = 3
 mechanism = "{mechanism}"
 observation = "ground_truth"
 [adaptation]
-every = 50
+every = {every}
 beta = 1.0
 "#
     );
@@ -250,47 +255,11 @@ fn entrants_arrive_at_the_stated_rate() {
     assert!(metric(&out, "share_final_shirker") < 5.0 / 20.0);
 }
 
-/// The evolving population of [`evolve`] at 600 ticks, or, with `rounds` false, with rounds
-/// too rare to happen.
-fn conduct_run(rounds: bool) -> sim::RunOutput {
-    let every = if rounds { 50 } else { 10_000 };
-    let text = format!(
-        r#"
-ticks = 600
-seed = 4
-[[population]]
-name = "honest"
-count = 15
-skill = "uniform(0.7, 1.0)"
-effort_cost = 0.5
-capacity = 2
-[[population]]
-name = "shirkers"
-count = 5
-strategy = "shirker"
-skill = "uniform(0.7, 1.0)"
-effort_cost = 0.5
-capacity = 2
-[tasks]
-arrival_rate = 1.0
-subtasks = 3
-reward = 20.0
-[assignment]
-policy = "random"
-redundancy = 3
-[adaptation]
-every = {every}
-beta = 1.0
-"#
-    );
-    sim::run(&scenario(&text), 4)
-}
-
 #[test]
 fn payoff_rates_are_each_strategys_payoff_per_tick_when_nobody_switches() {
     // With no round, every agent plays its first strategy for all 600 ticks: the payoff per
     // tick while working is the honest agents' mean payoff over 600, and so for shirking.
-    let out = conduct_run(false);
+    let out = evolving("equal", 600, 10_000);
     let m = |name: &str| metric(&out, name);
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
     assert!(close(
@@ -311,7 +280,7 @@ fn payoff_rates_are_each_strategys_payoff_per_tick_when_nobody_switches() {
 fn payoff_rates_add_up_to_everyones_payoff_when_agents_switch() {
     // Summed over the ticks, each agent's payoff changes telescope to its final payoff, however
     // often it switched: rate_work · work ticks + rate_shirk · shirk ticks = Σ payoffs.
-    let out = conduct_run(true);
+    let out = evolving("equal", 600, 50);
     let m = |name: &str| metric(&out, name);
     let ticks = 20.0 * 600.0;
     let work = m("work_ticks_share") * ticks;

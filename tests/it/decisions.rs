@@ -18,20 +18,41 @@ use crate::support::lamas;
 /// 261 under Shapley).
 fn scenario(dir: &Path, url: &str, mechanism: &str) -> PathBuf {
     let text = format!(
-        r#"ticks = 120
+        r#"{}[decisions]
+framing = "self_interested"
+[llm]
+cassette = "decide.cassette.jsonl"
+[[llm.profile]]
+name = "decider"
+base_url = "{url}"
+model = "fake"
+concurrency = 4
+"#,
+        team("decider", mechanism, 120)
+    );
+    let path = dir.join(format!("decide-{mechanism}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The two groups of [`scenario`], decided by `policy`, over `ticks` ticks, without
+/// `[decisions]` and `[llm]`.
+fn team(policy: &str, mechanism: &str, ticks: u32) -> String {
+    format!(
+        r#"ticks = {ticks}
 seed = 5
 [[population]]
 name = "starts-working"
 count = 10
 skill = 0.9
-policy = "decider"
+policy = "{policy}"
 decide_every = 20
 [[population]]
 name = "starts-shirking"
 count = 10
 strategy = "shirker"
 skill = 0.9
-policy = "decider"
+policy = "{policy}"
 decide_every = 20
 [tasks]
 arrival_rate = 1.5
@@ -42,24 +63,12 @@ value_rule = "additive"
 policy = "random"
 [credit]
 mechanism = "{mechanism}"
-[decisions]
-framing = "self_interested"
-[llm]
-cassette = "decide.cassette.jsonl"
-[[llm.profile]]
-name = "decider"
-base_url = "{url}"
-model = "fake"
-concurrency = 4
 "#
-    );
-    let path = dir.join(format!("decide-{mechanism}.toml"));
-    std::fs::write(&path, text).unwrap();
-    path
+    )
 }
 
-/// Runs `file` (recording) and returns its summary's metrics.
-fn run(file: &Path, out: &Path, mode: &str) -> serde_json::Value {
+/// Runs `file` in `mode` (`record`, `replay`) and returns its summary's metrics.
+pub fn run(file: &Path, out: &Path, mode: &str) -> serde_json::Value {
     let o = lamas(&[
         "run",
         file.to_str().unwrap(),
@@ -234,33 +243,7 @@ fn decisions_cost_their_tokens_as_effort() {
 /// The scenario of [`scenario`] with its agents decided by the simulated decider `rule`
 /// instead of a model, and no `[llm]`.
 fn simulated(rule: &str, mechanism: &str) -> lamas::sim::RunOutput {
-    let text = format!(
-        r#"ticks = 400
-seed = 5
-[[population]]
-name = "starts-working"
-count = 10
-skill = 0.9
-policy = "{rule}"
-decide_every = 20
-[[population]]
-name = "starts-shirking"
-count = 10
-strategy = "shirker"
-skill = 0.9
-policy = "{rule}"
-decide_every = 20
-[tasks]
-arrival_rate = 1.5
-subtasks = 6
-reward = 30
-value_rule = "additive"
-[assignment]
-policy = "random"
-[credit]
-mechanism = "{mechanism}"
-"#
-    );
+    let text = team(rule, mechanism, 400);
     lamas::sim::run(&crate::support::scenario(&text), 5)
 }
 

@@ -50,11 +50,7 @@ pub enum Decider {
 
 /// The decider's reply to an observation.
 pub fn decide(d: Decider, observation: &str) -> String {
-    let earned = |verb: &str| -> Option<f64> {
-        let at = observation.find(&format!("workers who {verb} earned "))?;
-        let rest = &observation[at + format!("workers who {verb} earned ").len()..];
-        rest.split_whitespace().next()?.parse().ok()
-    };
+    let earned = |verb: &str| earned(observation, verb);
     let current = if observation.contains("you chose to shirk") {
         "shirk"
     } else {
@@ -78,6 +74,17 @@ pub fn decide(d: Decider, observation: &str) -> String {
     }
 }
 
+/// What `text` says workers who `verb` earned per round (the first such number).
+fn earned(text: &str, verb: &str) -> Option<f64> {
+    let phrase = format!("workers who {verb} earned ");
+    let at = text.find(&phrase)?;
+    text[at + phrase.len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// The [`Decider::Mover`]'s reply: the team and action that earned the most per round.
 fn mover(observation: &str) -> String {
     let mut best: Option<(f64, String, &str)> = None;
@@ -85,13 +92,8 @@ fn mover(observation: &str) -> String {
         let Some((team, rest)) = part.split_once('"') else {
             continue;
         };
-        let earned = |verb: &str| -> Option<f64> {
-            let at = rest.find(&format!("workers who {verb} earned "))?;
-            let tail = &rest[at + format!("workers who {verb} earned ").len()..];
-            tail.split_whitespace().next()?.parse().ok()
-        };
         for (verb, action) in [("worked", "work"), ("shirked", "shirk")] {
-            if let Some(x) = earned(verb)
+            if let Some(x) = earned(rest, verb)
                 && best.as_ref().is_none_or(|b| x > b.0)
             {
                 best = Some((x, team.to_string(), action));

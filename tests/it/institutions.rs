@@ -8,7 +8,7 @@
 use lamas::sim;
 
 use crate::fake_model::{Behaviour, Decider, FakeModel};
-use crate::support::{lamas, metric, scenario};
+use crate::support::{metric, scenario};
 
 /// Honest workers who are always right (skill 1, difficulty 0) on one-part tasks worth 10 at no
 /// effort cost, `a` in institution `a` (fee 0) and `b` in `b` (fee `fee_b`), choosing by
@@ -170,33 +170,26 @@ concurrency = 4
     );
     let file = dir.path().join("move.toml");
     std::fs::write(&file, text).unwrap();
-    let run = |mode: &str, out: &str| {
-        let out = dir.path().join(out);
-        let o = lamas(&[
-            "run",
-            file.to_str().unwrap(),
-            "--llm",
-            mode,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        std::fs::read(out.join("summary.json")).unwrap()
-    };
-    let recorded = run("record", "recorded");
-    let m: serde_json::Value = serde_json::from_slice(&recorded).unwrap();
+    let run = |mode: &str, out: &str| crate::decisions::run(&file, &dir.path().join(out), mode);
+    let m = run("record", "recorded");
     assert_eq!(m["share_final_institution_rich"], 1.0);
     assert_eq!(m["institution_switches"], 5.0);
     assert_eq!(m["decision_fallbacks"], 0.0);
     assert_eq!(m["decided_work_share"], 1.0);
     // Every request carried the teams in its schema, and the replay is the same run.
     let cassette = std::fs::read_to_string(dir.path().join("move.cassette.jsonl")).unwrap();
-    assert!(
-        cassette
-            .lines()
-            .all(|l| l.contains(r#"\"team\"":{"enum":["rich","poor"]}"#)
-                || l.contains(r#""team":{"enum":["rich","poor"]}"#))
-    );
-    let replayed = run("replay", "replayed");
-    assert_eq!(recorded, replayed);
+    let teams = serde_json::json!({"enum": ["rich", "poor"]});
+    let mut calls = 0;
+    for line in cassette.lines() {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+        let schema = &entry["request"]["response_format"]["json_schema"]["schema"];
+        let branches = schema["anyOf"].as_array().unwrap();
+        assert_eq!(branches.len(), 3);
+        for branch in branches {
+            assert_eq!(branch["properties"]["team"], teams, "{line}");
+        }
+        calls += 1;
+    }
+    assert!(calls >= 10, "{calls} decision calls");
+    assert_eq!(run("replay", "replayed"), m);
 }

@@ -31,8 +31,8 @@ pub const FRAMINGS: [(&str, Framing); 3] = [
     ("team_minded", Framing::TeamMinded),
 ];
 
-/// The placeholders of the observation's template, and whether each is required.
-const PLACEHOLDERS: [(&str, bool); 6] = [
+/// The fields of the observation's template (`{rules}`, ...), and whether each is required.
+const FIELDS: [(&str, bool); 6] = [
     ("{rules}", true),
     ("{window}", false),
     ("{own}", true),
@@ -117,10 +117,10 @@ pub(super) fn decisions(
                 .template
                 .get_or_insert_with(|| defaults::TEMPLATE.to_string())
                 .clone();
-            for (placeholder, required) in PLACEHOLDERS {
-                if required && !template.contains(placeholder) {
+            for (field, required) in FIELDS {
+                if required && !template.contains(field) {
                     c.problems.push(
-                        Problem::new(at.key("template"), format!("the template has no `{placeholder}`"))
+                        Problem::new(at.key("template"), format!("the template has no `{field}`"))
                             .help("the observation needs `{rules}`, `{own}` and `{actions}`; e.g. template = \"{rules}\\n{own}\\n{actions}\""),
                     );
                 }
