@@ -90,6 +90,8 @@ enum Need {
     Conduct,
     /// Institutions (`[[institution]]`).
     Institutions,
+    /// Model-backed agents that may leave (`[decisions] can_leave`).
+    Leaving,
 }
 
 use Group as G;
@@ -165,6 +167,7 @@ const ENTRIES: &[(&str, Group, Need, &str)] = &[
     ("decided_work_share", G::Models, N::Models, "share of usable decisions to work (at any effort)"),
     ("decided_shirk_share", G::Models, N::Models, "share of usable decisions to shirk"),
     ("decided_copy_share", G::Models, N::Models, "share of usable decisions to copy"),
+    ("decided_leave_share", G::Models, N::Leaving, "share of usable decisions to leave for good"),
     ("decision_prompt_tokens", G::Models, N::Models, "prompt tokens of the decisions"),
     ("decision_completion_tokens", G::Models, N::Models, "reply tokens of the decisions"),
     ("decision_cost", G::Models, N::Models, "token cost of the decisions (an effort cost)"),
@@ -371,6 +374,7 @@ fn needs_met(need: Need, r: &Value) -> bool {
         Need::Models => present("llm"),
         Need::Conduct => present("adaptation") || present("decisions"),
         Need::Institutions => present("institution"),
+        Need::Leaving => r.pointer("/decisions/can_leave") == Some(&Value::Bool(true)),
         Need::Traffic => number("economy", "traffic_revenue").is_some_and(|v| v > 0.0),
         Need::Audit => {
             number("consensus", "audit_cost").is_some_and(|v| v > 0.0)

@@ -440,6 +440,8 @@ pub struct Decisions {
     pub template: String,
     /// Whether agents see what the group's agents earned by action.
     pub show_others: bool,
+    /// Whether a model-backed agent may leave for good (`{"action": "leave"}`).
+    pub can_leave: bool,
 }
 
 /// Test aids: never set in a real scenario.

@@ -13,7 +13,10 @@
 //! (recorded, replayed, keyed the same way). At the tick's adaptation phase (10,
 //! [`apply_decisions`], before imitation) each usable reply sets the agent's strategy —
 //! `honest`, `partial(e)`, `shirker` or `copycat` — from tick t + 1's work on; an unusable reply
-//! leaves the strategy as it was (the fallback), counted in `decision_fallbacks`. Every deciding
+//! leaves the strategy as it was (the fallback), counted in `decision_fallbacks`. Where
+//! `[decisions] can_leave`, a reply may also leave: the agent leaves the population for good
+//! at that tick, as adaptation's exit does (it is down from then on, keeps what it earned, and
+//! is never asked again). Every deciding
 //! agent pays its call's token cost (the profile's prices) as effort cost. With institutions,
 //! the observation describes each one ("team") and what its members earned, the reply also
 //! names the team the agent works in next, and a usable reply moves it there. A group whose
@@ -30,7 +33,7 @@ use super::prompts::Prompts;
 use super::resources::{Clock, Ledger, Params, Streams};
 use crate::llm::Call;
 use crate::scenario::{DecidedBy, Scenario};
-use crate::strategy::decision::{self, Action, Class, class_of};
+use crate::strategy::decision::{self, Action, Class, Decision, Menu, class_of};
 
 /// The state decisions are measured from, and this tick's decision calls.
 #[derive(Resource, Debug, Default)]
@@ -99,7 +102,7 @@ pub fn plan_decisions(
     let window = tick - deciding.last_point;
     let (done, paid) = (ledger.tasks_completed, ledger.tasks_succeeded);
     let team = observation::team(done - deciding.last_tasks.0, paid - deciding.last_tasks.1);
-    let shared = Shared::new(sc, d.show_others, &everyone, window, team);
+    let shared = Shared::new(sc, d, &everyone, window, team);
     for (gi, by) in deciders {
         let members = everyone.iter().filter(|m| m.group as usize == gi);
         match by {
@@ -191,7 +194,14 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(sc: &Scenario, show_others: bool, everyone: &[Seen], window: u32, team: String) -> Self {
+    fn new(
+        sc: &Scenario,
+        d: &crate::scenario::Decisions,
+        everyone: &[Seen],
+        window: u32,
+        team: String,
+    ) -> Self {
+        let show_others = d.show_others;
         let mean = |c: Class, k: Option<u8>| {
             let xs: Vec<f64> = (everyone.iter())
                 .filter(|m| m.class == c && k.is_none_or(|k| m.institution == k))
@@ -217,8 +227,8 @@ impl Shared {
                 } else {
                     String::new()
                 },
-                actions: observation::ACTIONS.to_string(),
-                schema: decision::schema(),
+                actions: observation::actions(menu(sc, d, &[])),
+                schema: decision::schema_for(menu(sc, d, &[])),
             };
         }
         let names: Vec<&str> = sc.institutions.iter().map(|i| i.name.as_str()).collect();
@@ -247,8 +257,8 @@ impl Shared {
             } else {
                 String::new()
             },
-            actions: observation::actions_with_teams(&names),
-            schema: decision::schema_with_teams(&names),
+            actions: observation::actions(menu(sc, d, &names)),
+            schema: decision::schema_for(menu(sc, d, &names)),
         }
     }
 
@@ -271,6 +281,15 @@ impl Shared {
     }
 }
 
+/// What a decision of `sc` may answer, with institutions named `teams`.
+fn menu<'a>(sc: &Scenario, d: &crate::scenario::Decisions, teams: &'a [&'a str]) -> Menu<'a> {
+    debug_assert_eq!(teams.len(), sc.institutions.len());
+    Menu {
+        teams,
+        leave: d.can_leave,
+    }
+}
+
 /// How an observation names an action class.
 fn action_word(class: Class) -> &'static str {
     match class {
@@ -281,10 +300,11 @@ fn action_word(class: Class) -> &'static str {
 }
 
 /// Applies this tick's decisions (before imitation): each deciding agent pays its call's token
-/// cost as effort cost; a usable reply sets its strategy, an unusable one leaves it, counted as
-/// a fallback.
+/// cost as effort cost; a usable reply sets its strategy (and team) or takes it out of the
+/// population for good, an unusable one leaves it, counted as a fallback.
 pub fn apply_decisions(
     params: Res<Params>,
+    clock: Res<Clock>,
     roster: Res<Roster>,
     prompts: Res<Prompts>,
     mut deciding: ResMut<Deciding>,
@@ -294,6 +314,10 @@ pub fn apply_decisions(
     let sc = &params.0;
     let profiles = sc.llm.as_ref().map_or(&[][..], |l| &l.profiles[..]);
     let teams: Vec<&str> = sc.institutions.iter().map(|i| i.name.as_str()).collect();
+    let menu = Menu {
+        teams: &teams,
+        leave: sc.decisions.as_ref().is_some_and(|d| d.can_leave),
+    };
     for (id, call) in std::mem::take(&mut deciding.asked) {
         ledger.decisions += 1;
         let mut agent = agents.get_mut(roster.entities[id as usize]).ok();
@@ -308,17 +332,26 @@ pub fn apply_decisions(
                 wallet.effort_costs += cost;
             }
         }
-        let Some((action, team)) = reply.and_then(|r| decision::parse_with_teams(&r.text, &teams))
-        else {
+        let Some(decision) = reply.and_then(|r| decision::read(&r.text, menu)) else {
             ledger.decision_fallbacks += 1;
             continue;
         };
-        count(&mut ledger, action);
-        if let Some((agent, _, member)) = agent.as_mut() {
-            agent.strategy = Action::strategy(action);
-            if let Some(k) = team.map(|k| k as u8).filter(|&k| k != member.institution) {
-                member.institution = k;
-                ledger.institution_switches += 1;
+        let Some((agent, _, member)) = agent.as_mut() else {
+            continue;
+        };
+        match decision {
+            Decision::Leave => {
+                ledger.decided_leave += 1;
+                member.left = Some(clock.tick);
+                agent.up = false;
+            }
+            Decision::Play(action, team) => {
+                count(&mut ledger, action);
+                agent.strategy = Action::strategy(action);
+                if let Some(k) = team.map(|k| k as u8).filter(|&k| k != member.institution) {
+                    member.institution = k;
+                    ledger.institution_switches += 1;
+                }
             }
         }
     }

@@ -63,7 +63,8 @@
 //! - with `policy` groups only: `decisions` = decisions asked of their models,
 //!   `decision_fallbacks` = those whose reply was unusable (the agent kept its strategy), and
 //!   `decided_work_share`, `decided_shirk_share`, `decided_copy_share` = the shares of the usable
-//!   ones that chose to work (at any effort), shirk and copy; `decision_prompt_tokens`,
+//!   ones that chose to work (at any effort), shirk and copy (and, where `can_leave`,
+//!   `decided_leave_share` to leave; the four shares then sum to 1); `decision_prompt_tokens`,
 //!   `decision_completion_tokens`, `decision_cost` = their tokens and token cost (paid by the
 //!   deciding agents as effort cost).
 
@@ -193,7 +194,11 @@ pub fn summarise(world: &mut World) -> Metrics {
         push_institutions(&mut m, sc, world.resource(), &members, &l);
     }
     if sc.decides() {
-        push_decisions(&mut m, &l);
+        push_decisions(
+            &mut m,
+            &l,
+            sc.decisions.as_ref().is_some_and(|d| d.can_leave),
+        );
     }
     if sc.groups.iter().any(crate::scenario::Group::model_backed) {
         let profiles = sc.llm.as_ref().map_or(&[][..], |s| &s.profiles[..]);
@@ -554,9 +559,9 @@ fn push_tally(m: &mut Metrics, t: &LlmTally, suffix: &str) {
     }
 }
 
-/// The decision metrics of model-backed policies.
-fn push_decisions(m: &mut Metrics, l: &Ledger) {
-    let usable = l.decided_work + l.decided_shirk + l.decided_copy;
+/// The decision metrics of model-backed policies (`decided_leave_share` where agents may leave).
+fn push_decisions(m: &mut Metrics, l: &Ledger, can_leave: bool) {
+    let usable = l.decided_work + l.decided_shirk + l.decided_copy + l.decided_leave;
     let share = |k: u64| {
         if usable == 0 {
             f64::NAN
@@ -569,6 +574,9 @@ fn push_decisions(m: &mut Metrics, l: &Ledger) {
     m.push("decided_work_share", share(l.decided_work));
     m.push("decided_shirk_share", share(l.decided_shirk));
     m.push("decided_copy_share", share(l.decided_copy));
+    if can_leave {
+        m.push("decided_leave_share", share(l.decided_leave));
+    }
     m.push("decision_prompt_tokens", l.decision_prompt_tokens as f64);
     m.push(
         "decision_completion_tokens",

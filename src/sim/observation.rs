@@ -186,6 +186,25 @@ pub const ACTIONS: &str = "What do you do in the next rounds? Answer with one JS
      {\"action\": \"work\", \"effort\": e} with e one of 0.25, 0.5, 0.75 or 1 (your share \
      of full effort), {\"action\": \"shirk\"}, or {\"action\": \"copy\"}.";
 
+/// The actions offered by `menu` (its teams, and leaving if it allows), and how to answer.
+pub fn actions(menu: crate::strategy::decision::Menu) -> String {
+    let mut text = match menu.teams {
+        [] => ACTIONS.to_string(),
+        teams => actions_with_teams(teams),
+    };
+    if menu.leave {
+        let team = if menu.teams.is_empty() {
+            "the team"
+        } else {
+            "every team"
+        };
+        text.push_str(&format!(
+            " Or leave {team} for good, to earn and pay nothing from then on: {{\"action\": \"leave\"}}."
+        ));
+    }
+    text
+}
+
 /// The observation: `template` with its fields (`{rules}`, ...) filled in.
 pub fn render(template: &str, parts: [&str; 6]) -> String {
     let names = [
@@ -248,6 +267,32 @@ mod tests {
         assert!(
             actions_with_teams(&["free", "fair"])
                 .ends_with("the team you work in next: \"free\" or \"fair\".")
+        );
+        use crate::strategy::decision::Menu;
+        let teams = ["free", "fair"];
+        assert_eq!(actions(Menu::default()), ACTIONS);
+        assert_eq!(
+            actions(Menu {
+                teams: &teams,
+                leave: false
+            }),
+            actions_with_teams(&teams)
+        );
+        assert_eq!(
+            actions(Menu {
+                teams: &[],
+                leave: true
+            }),
+            format!(
+                "{ACTIONS} Or leave the team for good, to earn and pay nothing from then on: {{\"action\": \"leave\"}}."
+            )
+        );
+        assert!(
+            actions(Menu {
+                teams: &teams,
+                leave: true
+            })
+            .contains("Or leave every team for good")
         );
     }
 }

@@ -124,6 +124,8 @@ pub struct Ledger {
     pub decided_shirk: u64,
     /// Usable decisions to copy.
     pub decided_copy: u64,
+    /// Usable decisions to leave for good.
+    pub decided_leave: u64,
     /// Prompt tokens of the decisions (each agent's, even when identical requests were one call).
     pub decision_prompt_tokens: u64,
     /// Reply tokens of the decisions.

@@ -1,10 +1,12 @@
 //! A model's decision, read strictly: the action space of a model-backed policy (work at an
-//! effort, shirk, copy), the JSON schema its reply is constrained to, and the strategy each
-//! action plays until the next decision.
+//! effort, shirk, copy; where the scenario offers them, a team to work in and leaving for good),
+//! the JSON schema its reply is constrained to, and the strategy each action plays until the
+//! next decision.
 //!
 //! A reply is usable only if its whole text (surrounding white space aside) is one JSON object
 //! with an `action` of `work`, `shirk` or `copy`, with `work` an `effort` of 0.25, 0.5, 0.75 or
-//! 1 ([`EFFORTS`]; 1 when left out), and nothing else. The efforts are a list, not a range,
+//! 1 ([`EFFORTS`]; 1 when left out), with institutions a `team` of the [`Menu`]'s, and nothing
+//! else; or, where the menu lets agents leave, exactly `{"action": "leave"}`. The efforts are a list, not a range,
 //! because the grammars endpoints build from a schema (llama.cpp's) enforce a list of values but
 //! not a number's bounds: asked for an effort in [0, 1], SmolLM2-135M answered 1.142. Anything
 //! else — prose, a fenced block, an unknown action, another effort, an extra key — is unusable,
@@ -26,6 +28,25 @@ pub enum Action {
     Shirk,
     /// Copy another worker's answer.
     Copy,
+}
+
+/// What a decision may answer beyond the three actions: the teams to choose between (none
+/// without institutions) and whether the agent may leave for good.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Menu<'a> {
+    /// The institutions' names, in order.
+    pub teams: &'a [&'a str],
+    /// Whether `{"action": "leave"}` is offered.
+    pub leave: bool,
+}
+
+/// A usable reply.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    /// Play an action, in the team of that index (with institutions).
+    Play(Action, Option<usize>),
+    /// Leave the population for good.
+    Leave,
 }
 
 /// Which of the three actions a strategy amounts to, for what agents are shown of each other.
@@ -81,6 +102,16 @@ pub fn schema() -> Value {
 /// [`schema`] where agents also choose between institutions: with `teams` not empty, every
 /// object also has a required `team`, one of `teams`.
 pub fn schema_with_teams(teams: &[&str]) -> Value {
+    schema_for(Menu {
+        teams,
+        leave: false,
+    })
+}
+
+/// The schema of replies from `menu`: [`schema_with_teams`] of its teams and, where it lets
+/// agents leave, a fourth object, `leave` alone (no team: the agent leaves every team).
+pub fn schema_for(menu: Menu) -> Value {
+    let teams = menu.teams;
     let object = |action: &str, effort: bool| {
         let mut properties = serde_json::json!({"action": {"const": action}});
         let mut required = vec!["action"];
@@ -99,7 +130,20 @@ pub fn schema_with_teams(teams: &[&str]) -> Value {
             "additionalProperties": false
         })
     };
-    serde_json::json!({"anyOf": [object("work", true), object("shirk", false), object("copy", false)]})
+    let mut branches = vec![
+        object("work", true),
+        object("shirk", false),
+        object("copy", false),
+    ];
+    if menu.leave {
+        branches.push(serde_json::json!({
+            "type": "object",
+            "properties": {"action": {"const": "leave"}},
+            "required": ["action"],
+            "additionalProperties": false
+        }));
+    }
+    serde_json::json!({ "anyOf": branches })
 }
 
 /// The action of a reply's text, or `None` when the reply is unusable.
@@ -110,8 +154,26 @@ pub fn parse(text: &str) -> Option<Action> {
 /// The action of a reply's text and, with `teams` not empty, the index of the team it names
 /// (required, one of `teams`); `None` when the reply is unusable.
 pub fn parse_with_teams(text: &str, teams: &[&str]) -> Option<(Action, Option<usize>)> {
+    match read(
+        text,
+        Menu {
+            teams,
+            leave: false,
+        },
+    )? {
+        Decision::Play(action, team) => Some((action, team)),
+        Decision::Leave => None,
+    }
+}
+
+/// The decision of a reply's text, from `menu`; `None` when the reply is unusable.
+pub fn read(text: &str, menu: Menu) -> Option<Decision> {
+    let teams = menu.teams;
     let v: Value = serde_json::from_str(text.trim()).ok()?;
     let o = v.as_object()?;
+    if menu.leave && o.len() == 1 && o.get("action").and_then(Value::as_str) == Some("leave") {
+        return Some(Decision::Leave);
+    }
     let known = |k: &str| k == "action" || k == "effort" || (k == "team" && !teams.is_empty());
     if o.keys().any(|k| !known(k)) {
         return None;
@@ -132,7 +194,7 @@ pub fn parse_with_teams(text: &str, teams: &[&str]) -> Option<(Action, Option<us
         ("copy", None) => Action::Copy,
         _ => return None,
     };
-    Some((action, team))
+    Some(Decision::Play(action, team))
 }
 
 #[cfg(test)]
@@ -254,7 +316,69 @@ mod tests {
             );
         }
         // The schema without teams is the one recorded cassettes were asked with.
+        assert_eq!(
+            schema_with_teams(&teams),
+            schema_for(Menu {
+                teams: &teams,
+                leave: false
+            })
+        );
         assert_eq!(schema(), schema_with_teams(&[]));
         assert!(schema().to_string().find("team").is_none());
+    }
+
+    #[test]
+    fn leaving_only_where_the_menu_offers_it_and_alone() {
+        let teams = ["free", "fair"];
+        for menu in [
+            Menu {
+                teams: &[],
+                leave: true,
+            },
+            Menu {
+                teams: &teams,
+                leave: true,
+            },
+        ] {
+            assert_eq!(
+                read(r#" {"action": "leave"} "#, menu),
+                Some(Decision::Leave)
+            );
+            for text in [
+                r#"{"action": "leave", "team": "free"}"#,
+                r#"{"action": "leave", "effort": 1}"#,
+                r#"{"action": "Leave"}"#,
+                r#"{"leave": true}"#,
+            ] {
+                assert_eq!(read(text, menu), None, "{text}");
+            }
+            let s = schema_for(menu);
+            let branches = s["anyOf"].as_array().unwrap();
+            assert_eq!(branches.len(), 4);
+            assert_eq!(branches[3]["properties"]["action"]["const"], "leave");
+            assert_eq!(branches[3]["required"], serde_json::json!(["action"]));
+            // The other branches are those of the menu without leaving, in the same order.
+            let without = schema_for(Menu {
+                leave: false,
+                ..menu
+            });
+            assert_eq!(
+                &branches[..3],
+                without["anyOf"].as_array().unwrap().as_slice()
+            );
+        }
+        // Not offered, a leave is unusable.
+        assert_eq!(read(r#"{"action": "leave"}"#, Menu::default()), None);
+        assert_eq!(parse(r#"{"action": "leave"}"#), None);
+        assert_eq!(
+            read(
+                r#"{"action": "shirk"}"#,
+                Menu {
+                    teams: &[],
+                    leave: true
+                }
+            ),
+            Some(Decision::Play(Action::Shirk, None))
+        );
     }
 }

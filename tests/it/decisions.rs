@@ -168,6 +168,60 @@ fn decisions_replay_bit_for_bit_and_a_missing_one_is_refused() {
     );
 }
 
+/// Runs the scenario of [`scenario`] under equal split against `fake`, recording, with `sets`.
+fn run_with(dir: &Path, fake: &FakeModel, sets: &[&str]) -> serde_json::Value {
+    let file = scenario(dir, &fake.url, "equal");
+    let out = dir.join("out");
+    let mut args = vec!["run", file.to_str().unwrap(), "--llm", "record"];
+    for s in sets {
+        args.extend(["--set", s]);
+    }
+    args.extend(["--out", out.to_str().unwrap()]);
+    let o = lamas(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+}
+
+/// With `can_leave`, a model that answers `leave` whenever it shirked takes the ten starting
+/// shirkers out at the first decision point (tick 20), for good: they are never asked again
+/// (20 + 4 × 10 decisions) and the rest work. Without it, the same replies are unusable (the
+/// shirkers keep shirking), and the requests never mention leaving.
+#[test]
+fn agents_that_decide_to_leave_leave_for_good_and_only_where_offered() {
+    let fake = FakeModel::start(Behaviour::Decide(Decider::Quitter));
+    let (on, off) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let m = run_with(on.path(), &fake, &["decisions.can_leave=true"]);
+    assert_eq!(m["decisions"], 60.0);
+    assert_eq!(m["decision_fallbacks"], 0.0);
+    assert_eq!(m["agents_left"], 10.0);
+    assert_eq!(m["decided_leave_share"], 10.0 / 60.0);
+    assert_eq!(m["decided_work_share"], 50.0 / 60.0);
+    assert_eq!(m["share_final_honest"], 1.0);
+    let cassette = std::fs::read_to_string(on.path().join("decide.cassette.jsonl")).unwrap();
+    let mut decisions = cassette.lines().filter(|l| l.contains("response_format"));
+    assert!(decisions.clone().count() > 0);
+    assert!(
+        decisions
+            .clone()
+            .all(|l| l.contains("Or leave the team for good"))
+    );
+    assert!(decisions.all(|l| l.contains(r#""action":{"const":"leave"}"#)));
+
+    let m = run_with(off.path(), &fake, &[]);
+    assert_eq!(m["decisions"], 100.0);
+    assert_eq!(m["decision_fallbacks"], 50.0);
+    assert_eq!(m["agents_left"], 0.0);
+    assert!(m.get("decided_leave_share").is_none());
+    assert_eq!(m["share_final_shirker"], 0.5);
+    let cassette = std::fs::read_to_string(off.path().join("decide.cassette.jsonl")).unwrap();
+    let requests = cassette.lines().map(|l| {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        v["request"].to_string()
+    });
+    assert!(requests.clone().any(|r| r.contains("response_format")));
+    assert!(requests.clone().all(|r| !r.contains("leave")));
+}
+
 /// The bundled `llm-deciders` scenario replays offline in every variant its cassette holds:
 /// three models × three framings × equal and Shapley credit, at its own seed.
 #[test]

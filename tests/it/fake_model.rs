@@ -46,6 +46,8 @@ pub enum Decider {
     /// earned the most per round (by the observation's "In team ..." lines; a team where nobody
     /// worked or shirked is never chosen), and there shirks when shirking earned more.
     Mover,
+    /// Leaves for good when it shirked since its last decision, and works otherwise.
+    Quitter,
 }
 
 /// The decider's reply to an observation.
@@ -60,6 +62,8 @@ pub fn decide(d: Decider, observation: &str) -> String {
         Decider::AlwaysWork => r#"{"action": "work", "effort": 1}"#.into(),
         Decider::Malformed => "I think I will work harder this time.".into(),
         Decider::Mover => mover(observation),
+        Decider::Quitter if current == "shirk" => r#"{"action": "leave"}"#.into(),
+        Decider::Quitter => r#"{"action": "work", "effort": 1}"#.into(),
         Decider::Maximiser => {
             let shirk = match (earned("worked"), earned("shirked")) {
                 (Some(w), Some(s)) => s > w,

@@ -416,6 +416,10 @@ pub struct RawDecisions {
     /// Whether an agent is shown what the group's agents earned by action (working, shirking,
     /// copying) since the last decision (default true).
     pub show_others: Option<bool>,
+    /// Whether a deciding agent may leave the population for good, answering
+    /// `{"action": "leave"}` (default false: the action is not offered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_leave: Option<bool>,
 }
 
 /// The arrival process and the shape of tasks.

@@ -1,6 +1,6 @@
 //! Validation of model-backed policies: each group's `policy` (a profile of `[llm]`) and
 //! `decide_every`, and the `[decisions]` table (framing, observation template, whether others'
-//! earnings are shown). Without a `policy` group, `[decisions]` is a mistake, and nothing is
+//! earnings are shown, whether agents may leave). Without a `policy` group, `[decisions]` is a mistake, and nothing is
 //! added to the resolved scenario.
 
 use super::Checker;
@@ -125,10 +125,21 @@ pub(super) fn decisions(
                     );
                 }
             }
+            let models = groups
+                .iter()
+                .any(|g| g.policy.is_some_and(|p| p.model().is_some()));
+            if d.can_leave == Some(true) && !models {
+                c.problems.push(
+                    Problem::new(at.key("can_leave"), "`can_leave` without a model that decides")
+                        .help("only a model-backed `policy` is offered leaving (simulated deciders never leave); name a profile as `policy`, or remove `can_leave`"),
+                );
+            }
             Some(Decisions {
                 framing,
                 template,
                 show_others: *d.show_others.get_or_insert(defaults::SHOW_OTHERS),
+                // Not written when left out, so scenarios without it resolve as before.
+                can_leave: d.can_leave.unwrap_or(false),
             })
         }
     }
