@@ -18,7 +18,8 @@ For each model (and framing) this prints, with 95% intervals:
   do not vary, or a value of d separates them perfectly).
 
 With `--team NAME` (scenarios with institutions), it prints how often each model chose that
-team: in all, when the team was shown to pay the most per round, and when it paid less.
+team, by the team the rules name first: in all, when the team was shown to pay the most per
+round, and when it paid less.
 With `--calibrate`, it prints instead the simulated decider `logit(a, b, effort)` fitted to
 each model's decisions (docs/model.md, "Simulated deciders"), to stand in for it at scale.
 
@@ -120,13 +121,14 @@ def read(paths):
 
 TEAM = re.compile(r'In team "([^"]+)", on average, (.*?)(?= In team "|$)', re.M)
 OWN_TEAM = re.compile(r'you worked in team "([^"]+)"')
+FIRST_TEAM = re.compile(r'In team "([^"]+)" the platform keeps')
 
 
 def read_teams(paths):
     """The decisions with a choice of institution ("team") of the cassette files `paths`: the
     model, framing, the agent's team, the best pay per round shown in each team (the larger of
     what its workers and its shirkers earned; None when nobody was in it), and the team and
-    action of the reply."""
+    action of the reply, and the team the rules name first."""
     rows = []
     for request, reply in _decisions(paths):
         user = request["messages"][-1]["content"]
@@ -137,6 +139,7 @@ def read_teams(paths):
             pays = [float(x) for _, x in EARNED.findall(text)]
             best[team] = max(pays) if pays else None
         own = OWN_TEAM.search(user)
+        first = FIRST_TEAM.search(user)
         try:
             value = json.loads(reply.strip())
         except json.JSONDecodeError:
@@ -146,6 +149,7 @@ def read_teams(paths):
             "model": request["model"],
             "framing": _framing(request["messages"][0]["content"]),
             "own_team": own.group(1) if own else None,
+            "first": first.group(1) if first else None,
             "best": best,
             "team": value.get("team"),
             "action": value.get("action"),
@@ -285,12 +289,14 @@ def main():
     a = ap.parse_args()
     if a.team:
         teams = read_teams(a.cassettes)
-        print(f"model | n | chose {a.team} [95%] | when it was shown to pay most (n) | when it paid less (n)")
-        for model in sorted({r["model"] for r in teams}):
-            t = teams_summary([r for r in teams if r["model"] == model], a.team)
+        print(f"model | named first | n | chose {a.team} [95%] | when it was shown to pay most (n)"
+              " | when it paid less (n)")
+        for model, first in sorted({(r["model"], r["first"] or "") for r in teams}):
+            t = teams_summary([r for r in teams if r["model"] == model and (r["first"] or "") == first],
+                              a.team)
             each = [f"{_fmt(p)} [{_fmt(ci[0])}, {_fmt(ci[1])}] ({n})" for _, n, p, ci in
                     (t["all"], t["paid_more"], t["paid_less"])]
-            print(f"{model} | {t['all'][1]} | " + " | ".join(each))
+            print(f"{model} | {first} | {t['all'][1]} | " + " | ".join(each))
         return
     rows = read(a.cassettes)
     if not rows:

@@ -119,6 +119,23 @@ impl Item {
     }
 }
 
+impl Item {
+    /// The text of `label`, the inverse of [`Item::label_of`]: the true answer, an option's
+    /// letter, or a wrong answer a model gave (`others`); `None` for the labels of simulated
+    /// wrong answers to an item that is not lettered, which have no text.
+    pub fn text_of(&self, label: u16, k: u32, others: &[String]) -> Option<String> {
+        if label == self.truth() {
+            return Some(self.answer.clone());
+        }
+        let k = self.answers(k) as usize;
+        match label as usize {
+            l if self.format == Format::Choice && l < k => Some(letter(l)),
+            l if l >= k => others.get(l - k).cloned(),
+            _ => None,
+        }
+    }
+}
+
 /// The letter of option `i` (`A` for 0).
 pub fn letter(i: usize) -> String {
     let mut s = String::new();
@@ -355,5 +372,16 @@ mod tests {
         assert_eq!(mc.label_of(Some("C"), 4, &mut others), 2);
         assert_eq!(mc.label_of(Some("A"), 4, &mut others), 0);
         assert_eq!(mc.answers(4), 3);
+        // Texts are the labels' inverse where a label has one.
+        assert_eq!(item.text_of(0, 4, &others).as_deref(), Some("2"));
+        assert_eq!(item.text_of(5, 4, &others).as_deref(), Some("5"));
+        assert_eq!(item.text_of(1, 4, &others), None);
+        assert_eq!(item.text_of(9, 4, &others), None);
+        for l in [0u16, 4, 5] {
+            let text = item.text_of(l, 4, &others).unwrap();
+            assert_eq!(item.label_of(Some(&text), 4, &mut others.clone()), l);
+        }
+        assert_eq!(mc.text_of(2, 4, &others).as_deref(), Some("C"));
+        assert_eq!(mc.text_of(0, 4, &others).as_deref(), Some("A"));
     }
 }

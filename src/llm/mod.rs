@@ -118,11 +118,23 @@ impl Profile {
         schema: serde_json::Value,
         agent: u32,
     ) -> ChatRequest {
-        let mut request = self.chat(system, observation, agent);
+        self.constrained_request(system, observation, ("decision", schema), agent)
+    }
+
+    /// The profile's request of `user` after `system` whose reply is constrained to the JSON
+    /// schema `schema` named `name` (`response_format`), with at least 48 tokens to write it.
+    pub fn constrained_request(
+        &self,
+        system: &str,
+        user: String,
+        (name, schema): (&str, serde_json::Value),
+        agent: u32,
+    ) -> ChatRequest {
+        let mut request = self.chat(system, user, agent);
         request.max_tokens = request.max_tokens.max(48);
         request.response_format = Some(serde_json::json!({
             "type": "json_schema",
-            "json_schema": {"name": "decision", "strict": true, "schema": schema},
+            "json_schema": {"name": name, "strict": true, "schema": schema},
         }));
         request
     }

@@ -92,6 +92,8 @@ enum Need {
     Institutions,
     /// Model-backed agents that may leave (`[decisions] can_leave`).
     Leaving,
+    /// The model judge (`[consensus] rule = "judge"`).
+    Judge,
 }
 
 use Group as G;
@@ -167,6 +169,10 @@ const ENTRIES: &[(&str, Group, Need, &str)] = &[
     ("decided_work_share", G::Models, N::Models, "share of usable decisions to work (at any effort)"),
     ("decided_shirk_share", G::Models, N::Models, "share of usable decisions to shirk"),
     ("decided_copy_share", G::Models, N::Models, "share of usable decisions to copy"),
+    ("judge_calls", G::Models, N::Judge, "subtasks whose answers disagreed, sent to the model judge"),
+    ("judge_fallbacks", G::Models, N::Judge, "judge replies that were unusable (the majority was kept)"),
+    ("judge_first_pick_share", G::Models, N::Judge, "share of the judge's picks that were the answer shown first"),
+    ("judge_cost", G::Models, N::Judge, "the judge's token cost (a platform cost, in audit costs)"),
     ("decided_leave_share", G::Models, N::Leaving, "share of usable decisions to leave for good"),
     ("decision_prompt_tokens", G::Models, N::Models, "prompt tokens of the decisions"),
     ("decision_completion_tokens", G::Models, N::Models, "reply tokens of the decisions"),
@@ -374,6 +380,7 @@ fn needs_met(need: Need, r: &Value) -> bool {
         Need::Models => present("llm"),
         Need::Conduct => present("adaptation") || present("decisions"),
         Need::Institutions => present("institution"),
+        Need::Judge => r.pointer("/consensus/rule") == Some(&Value::from("judge")),
         Need::Leaving => r.pointer("/decisions/can_leave") == Some(&Value::Bool(true)),
         Need::Traffic => number("economy", "traffic_revenue").is_some_and(|v| v > 0.0),
         Need::Audit => {

@@ -12,6 +12,10 @@
 //!   answer, then to the smallest agent id.
 //! - `verified`: the coordinator checks answers against the truth in arrival order and keeps the
 //!   first correct one; with no correct answer there is no result.
+//! - `judge`: a language model (the `[consensus]` `judge` profile) reads the answers as text and
+//!   picks one; every ballot with the picked answer is `picked`. The kept answer is the first
+//!   included picked ballot; when none is included (a coalition without the picked answer, or
+//!   no pick: the answers agreed, or the judge's reply was unusable) the rule is `majority`.
 
 use crate::syntax::spec::{SpecDef, resolve};
 
@@ -26,6 +30,8 @@ pub enum ConsensusRule {
     Verified,
     /// Plurality weighted by reputation, ties by count then id.
     ReputationWeighted,
+    /// The answer a model judge picked; else plurality.
+    Judge,
 }
 
 /// How each rule is written.
@@ -50,6 +56,11 @@ pub const CONSENSUS_RULES: &[SpecDef] = &[
         doc: "the answer with the largest total reputation of its supporters; ties by count, then by id",
         params: &[],
     },
+    SpecDef {
+        name: "judge",
+        doc: "a model (`[consensus] judge`) reads the answers and picks one; majority when it picks none",
+        params: &[],
+    },
 ];
 
 impl ConsensusRule {
@@ -61,6 +72,7 @@ impl ConsensusRule {
             ConsensusRule::Majority,
             ConsensusRule::Verified,
             ConsensusRule::ReputationWeighted,
+            ConsensusRule::Judge,
         ][i])
     }
 }
@@ -76,6 +88,8 @@ pub struct Ballot {
     pub reputation: f64,
     /// Whether the answer is truly correct (used only by `verified`).
     pub correct: bool,
+    /// Whether a judge picked this answer (used only by `judge`).
+    pub picked: bool,
 }
 
 /// The index (into `ballots`) of the answer kept, among those with `include(i)` true; `None` when
@@ -94,42 +108,54 @@ pub fn decide(
     match rule {
         ConsensusRule::First => (0..ballots.len()).find(|&i| include(i)),
         ConsensusRule::Verified => (0..ballots.len()).find(|&i| include(i) && ballots[i].correct),
+        ConsensusRule::Judge => (0..ballots.len())
+            .find(|&i| include(i) && ballots[i].picked)
+            .or_else(|| plurality(ConsensusRule::Majority, ballots, include)),
         ConsensusRule::Majority | ConsensusRule::ReputationWeighted => {
-            // (count, reputation sum, smallest id) per label, over the included ballots; the
-            // winner's first ballot is returned.
-            let mut best: Option<(usize, usize, f64, u32)> = None; // (index, count, rep, min id)
-            for i in (0..ballots.len()).filter(|&i| include(i)) {
-                let label = ballots[i].label;
-                if (0..i).any(|j| include(j) && ballots[j].label == label) {
-                    continue; // this label was tallied at its first ballot
-                }
-                let (mut count, mut rep, mut min_id) = (0usize, 0.0f64, u32::MAX);
-                for b in (i..ballots.len())
-                    .filter(|&j| include(j))
-                    .map(|j| &ballots[j])
-                {
-                    if b.label == label {
-                        count += 1;
-                        rep += b.reputation;
-                        min_id = min_id.min(b.agent);
-                    }
-                }
-                let better = match best {
-                    None => true,
-                    Some((_, c, r, id)) if rule == ConsensusRule::Majority => {
-                        count > c || (count == c && (rep > r || (rep == r && min_id < id)))
-                    }
-                    Some((_, c, r, id)) => {
-                        rep > r || (rep == r && (count > c || (count == c && min_id < id)))
-                    }
-                };
-                if better {
-                    best = Some((i, count, rep, min_id));
-                }
-            }
-            best.map(|(i, ..)| i)
+            plurality(rule, ballots, include)
         }
     }
+}
+
+/// `majority` or `reputation_weighted` over the included ballots.
+fn plurality(
+    rule: ConsensusRule,
+    ballots: &[Ballot],
+    include: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    // (count, reputation sum, smallest id) per label, over the included ballots; the
+    // winner's first ballot is returned.
+    let mut best: Option<(usize, usize, f64, u32)> = None; // (index, count, rep, min id)
+    for i in (0..ballots.len()).filter(|&i| include(i)) {
+        let label = ballots[i].label;
+        if (0..i).any(|j| include(j) && ballots[j].label == label) {
+            continue; // this label was tallied at its first ballot
+        }
+        let (mut count, mut rep, mut min_id) = (0usize, 0.0f64, u32::MAX);
+        for b in (i..ballots.len())
+            .filter(|&j| include(j))
+            .map(|j| &ballots[j])
+        {
+            if b.label == label {
+                count += 1;
+                rep += b.reputation;
+                min_id = min_id.min(b.agent);
+            }
+        }
+        let better = match best {
+            None => true,
+            Some((_, c, r, id)) if rule == ConsensusRule::Majority => {
+                count > c || (count == c && (rep > r || (rep == r && min_id < id)))
+            }
+            Some((_, c, r, id)) => {
+                rep > r || (rep == r && (count > c || (count == c && min_id < id)))
+            }
+        };
+        if better {
+            best = Some((i, count, rep, min_id));
+        }
+    }
+    best.map(|(i, ..)| i)
 }
 
 #[cfg(test)]
@@ -142,6 +168,7 @@ mod tests {
             agent,
             reputation,
             correct: label == 0,
+            picked: false,
         }
     }
 
@@ -195,5 +222,30 @@ mod tests {
         let ballots = [b(2, 5, 0.9), b(0, 3, 0.3), b(0, 1, 0.3)];
         assert_eq!(decide(W, &ballots, |i| i != 0), Some(1));
         assert_eq!(ConsensusRule::parse("reputation_weighted"), Ok(W));
+    }
+
+    #[test]
+    fn the_judges_pick_in_every_coalition_that_has_it_else_majority() {
+        let picked = |mut x: Ballot| {
+            x.picked = true;
+            x
+        };
+        // The judge picked label 2 (agents 5 and 7) against a majority for 0.
+        let ballots = [
+            b(0, 3, 0.5),
+            picked(b(2, 5, 0.5)),
+            b(0, 1, 0.5),
+            picked(b(2, 7, 0.5)),
+        ];
+        let j = ConsensusRule::Judge;
+        assert_eq!(decide(j, &ballots, |_| true), Some(1));
+        assert_eq!(decide(j, &ballots, |i| i != 1), Some(3));
+        // Without the picked answer: the majority of the rest.
+        assert_eq!(decide(j, &ballots, |i| i == 0 || i == 2), Some(0));
+        assert_eq!(decide(j, &ballots, |_| false), None);
+        // No pick at all: majority.
+        let ballots = [b(2, 5, 0.5), b(0, 3, 0.5), b(0, 1, 0.5)];
+        assert_eq!(decide(j, &ballots, |_| true), Some(1));
+        assert_eq!(ConsensusRule::parse("judge"), Ok(j));
     }
 }

@@ -221,6 +221,8 @@ pub struct Consensus {
     pub rule: ConsensusRule,
     /// Platform cost per answer checked under `verified`.
     pub audit_cost: f64,
+    /// Under `judge`: the profile that judges.
+    pub judge: Option<u16>,
 }
 
 /// Message links.

@@ -8,7 +8,9 @@
 //! - any rule: every assigned worker has answered or is known lost, or the deadline has come.
 //!
 //! The kept answer is chosen by [`crate::rules::consensus::decide`] over the answers that
-//! arrived; none kept means the subtask failed. Workers still holding a resolved subtask are
+//! arrived; none kept means the subtask failed. Under `judge`, a ready subtask whose answers
+//! disagree waits for the model judge's pick ([`super::judge`]) and is resolved at the tick it
+//! answers. Workers still holding a resolved subtask are
 //! released. A private task is resolved by [`super::private`]'s rule instead. While the root
 //! coordinator is down nothing is resolved (the subtasks past their
 //! deadline fail when a new coordinator takes over); `decentralized` peers resolve their
@@ -17,8 +19,10 @@
 use bevy_ecs::prelude::*;
 
 use super::agents::{Loads, Roster};
+use super::judge::{self, Judges};
 use super::network::book;
 use super::private;
+use super::prompts::Prompts;
 use super::reach::Reach;
 use super::resources::{Clock, Ledger, Params, TickCounters};
 use super::tasks::{Board, Finished, FinishedTasks, Resolution, SlotState};
@@ -37,6 +41,7 @@ pub fn form_consensus(
     mut counters: ResMut<TickCounters>,
     mut ballots: Local<Vec<Ballot>>,
     mut loads: ResMut<Loads>,
+    (mut judges, prompts): (ResMut<Judges>, Res<Prompts>),
 ) {
     let sc = &params.0;
     let n = roster.entities.len();
@@ -46,9 +51,18 @@ pub fn form_consensus(
     let rule = sc.consensus.rule;
     let now = clock.tick;
     let mut done = Vec::new();
+    let profiles = sc.llm.as_ref().map_or(&[][..], |l| &l.profiles[..]);
+    let judge_cost = |r: &crate::llm::Reply| {
+        sc.consensus
+            .judge
+            .and_then(|p| profiles.get(p as usize))
+            .map_or(0.0, |p| p.cost(r))
+    };
     for task in board.tasks_mut() {
         let past_deadline = now >= task.deadline;
-        for st in task.subtasks.iter_mut().filter(|s| s.resolution.is_none()) {
+        let id = task.id;
+        let open = task.subtasks.iter_mut().enumerate();
+        for (k, st) in open.filter(|(_, s)| s.resolution.is_none()) {
             let all_in = !st.slots.is_empty() && st.waiting == 0;
             let resolution =
                 if let (Some(held), Some(p)) = (st.private.as_ref(), sc.privacy.as_ref()) {
@@ -97,9 +111,22 @@ pub fn form_consensus(
                             }
                             found
                         }
-                        ConsensusRule::Majority | ConsensusRule::ReputationWeighted => false,
+                        ConsensusRule::Majority
+                        | ConsensusRule::ReputationWeighted
+                        | ConsensusRule::Judge => false,
                     };
                     if !(ready || all_in || past_deadline) {
+                        continue;
+                    }
+                    if rule == ConsensusRule::Judge
+                        && !judge::step(
+                            &mut judges,
+                            ((id, k as u8), st),
+                            &prompts,
+                            &mut ledger,
+                            judge_cost,
+                        )
+                    {
                         continue;
                     }
                     ballots.clear();

@@ -60,6 +60,11 @@
 //!   it at the end; `share_mean_institution_<name>` = the mean over ticks of its share at the end
 //!   of each; `payoff_rate_institution_<name>` = what an agent earned per tick in it (booked as
 //!   `payoff_rate_<class>`); `institution_switches` = moves from one institution to another;
+//! - under the `judge` consensus rule only: `judge_calls` = subtasks whose answers disagreed and
+//!   went to the judge, `judge_fallbacks` = its unusable replies (the majority was kept),
+//!   `judge_first_pick_share` = the share of its usable picks that were the answer shown first
+//!   (about 1/n for a judge indifferent to position; 1 for one that always picks the first),
+//!   `judge_cost` = its token cost (a platform cost, also in `audit_costs`);
 //! - with `policy` groups only: `decisions` = decisions asked of their models,
 //!   `decision_fallbacks` = those whose reply was unusable (the agent kept its strategy), and
 //!   `decided_work_share`, `decided_shirk_share`, `decided_copy_share` = the shares of the usable
@@ -192,6 +197,9 @@ pub fn summarise(world: &mut World) -> Metrics {
     }
     if !sc.institutions.is_empty() {
         push_institutions(&mut m, sc, world.resource(), &members, &l);
+    }
+    if sc.consensus.rule == crate::rules::consensus::ConsensusRule::Judge {
+        push_judge(&mut m, &l);
     }
     if sc.decides() {
         push_decisions(
@@ -557,6 +565,22 @@ fn push_tally(m: &mut Metrics, t: &LlmTally, suffix: &str) {
     for (name, value) in LLM_STATS.iter().zip(values) {
         m.push(format!("{name}{suffix}"), value);
     }
+}
+
+/// The model judge's metrics.
+fn push_judge(m: &mut Metrics, l: &Ledger) {
+    let usable = l.judge_calls - l.judge_fallbacks;
+    m.push("judge_calls", l.judge_calls as f64);
+    m.push("judge_fallbacks", l.judge_fallbacks as f64);
+    m.push(
+        "judge_first_pick_share",
+        if usable == 0 {
+            f64::NAN
+        } else {
+            l.judge_first_picks as f64 / usable as f64
+        },
+    );
+    m.push("judge_cost", l.judge_cost);
 }
 
 /// The decision metrics of model-backed policies (`decided_leave_share` where agents may leave).

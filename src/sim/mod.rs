@@ -27,6 +27,7 @@ pub mod decide;
 mod economy;
 mod experience;
 mod faults;
+pub mod judge;
 mod messages;
 pub mod metrics;
 pub mod network;
@@ -127,7 +128,11 @@ pub fn schedule(strict: bool) -> TickSchedule {
         arrivals::spawn_tasks.in_set(Phase::Arrivals),
         assign::assign_subtasks.in_set(Phase::Assign),
         messages::deliver_messages.in_set(Phase::Messages),
-        (prompts::plan_calls, decide::plan_decisions)
+        (
+            prompts::plan_calls,
+            decide::plan_decisions,
+            judge::plan_judging,
+        )
             .chain()
             .in_set(Phase::Prompts),
     ));
@@ -246,6 +251,7 @@ impl Simulation {
         world.init_resource::<credit::Observations>();
         world.init_resource::<prompts::Prompts>();
         world.init_resource::<decide::Deciding>();
+        world.init_resource::<judge::Judges>();
         world.init_resource::<conduct::Conduct>();
         world.init_resource::<choice::Choosing>();
         Simulation {

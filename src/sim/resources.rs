@@ -45,6 +45,8 @@ pub struct Streams {
     pub choice: SimRng,
     /// Simulated deciders' decisions (`"decide"`).
     pub decide: SimRng,
+    /// The order in which a model judge is shown the answers (`"judge"`).
+    pub judge: SimRng,
 }
 
 impl Streams {
@@ -63,6 +65,7 @@ impl Streams {
             llm: stream(seed, "llm"),
             choice: stream(seed, "choice"),
             decide: stream(seed, "decide"),
+            judge: stream(seed, "judge"),
         }
     }
 }
@@ -126,6 +129,14 @@ pub struct Ledger {
     pub decided_copy: u64,
     /// Usable decisions to leave for good.
     pub decided_leave: u64,
+    /// Calls to the model judge (`judge` rule).
+    pub judge_calls: u64,
+    /// Judge calls whose reply was unusable (the majority was kept).
+    pub judge_fallbacks: u64,
+    /// Usable judge calls that picked the answer shown first.
+    pub judge_first_picks: u64,
+    /// The judge calls' token cost (a platform cost, in `audit_costs`).
+    pub judge_cost: f64,
     /// Prompt tokens of the decisions (each agent's, even when identical requests were one call).
     pub decision_prompt_tokens: u64,
     /// Reply tokens of the decisions.

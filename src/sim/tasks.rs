@@ -57,6 +57,8 @@ pub struct Answer {
     /// Private tasks: what the participant released for the aggregate (`None`: it shared
     /// nothing, its budget being spent).
     pub report: Option<f64>,
+    /// Whether a model judge picked this answer (`judge` rule; set by consensus).
+    pub picked: bool,
 }
 
 impl Answer {
@@ -67,6 +69,7 @@ impl Answer {
             agent: self.agent,
             reputation: self.reputation,
             correct: self.correct,
+            picked: self.picked,
         }
     }
 }
@@ -122,6 +125,11 @@ pub struct Subtask {
     /// Wrong answers models gave it, in order of first appearance (their labels are K, K+1, ...:
     /// see [`Item::label_of`]).
     pub others: Vec<String>,
+    /// Under the `judge` rule: what each worker wrote, by agent id, as a reader sees it (a
+    /// model's reply; a simulated answer's text where its label has one).
+    pub texts: Vec<(u32, Box<str>)>,
+    /// Under the `judge` rule: the answers disagreed and the judge has yet to pick one.
+    pub judging: bool,
 }
 
 /// The key of the common latent item effect z in [`Subtask::latent`].
@@ -159,6 +167,8 @@ impl Subtask {
             resolution: None,
             item: None,
             others: Vec::new(),
+            texts: Vec::new(),
+            judging: false,
         }
     }
 

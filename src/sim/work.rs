@@ -258,6 +258,7 @@ fn work_one(
             reputation: worker.reputation,
             claim: work.claim,
             report,
+            picked: false,
         };
         let (extra, delay) = ctx.report_cost;
         let out = (ctx.now, delay, sc.messages.answer_bytes + extra, 0);
@@ -304,6 +305,15 @@ fn work_one(
         }
     };
     st.first_label.get_or_insert(label);
+    if sc.consensus.rule == crate::rules::consensus::ConsensusRule::Judge {
+        let text = match (agreed, plan) {
+            (None, Plan::Ask(call)) => ctx.prompts.replies[call].text.clone(),
+            _ => (st.item.as_ref())
+                .and_then(|item| item.text_of(label, sc.tasks.answers, &st.others))
+                .unwrap_or_default(),
+        };
+        st.texts.push((id, text.into()));
+    }
     if let (Answering::Collude { group }, None) = (work.answering, agreed) {
         st.collusion.push((group, label));
     }
@@ -314,6 +324,7 @@ fn work_one(
         reputation: worker.reputation,
         claim: work.claim,
         report: None,
+        picked: false,
     };
     st.slots[slot as usize].state = SlotState::Worked;
     effect.released = true;

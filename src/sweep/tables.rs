@@ -194,21 +194,41 @@ pub fn series_frame(s: &Series) -> PolarsResult<DataFrame> {
     DataFrame::new(s.tick.len(), cols)
 }
 
-/// Every finished run's time series, with `cell` and `replicate` in front.
+/// Every finished run's time series, with `cell` and `replicate` in front. Runs whose cells
+/// name their extra series differently (say, institutions listed in another order) are aligned
+/// by name: the columns in the order of their first appearance, null where a run has none.
 pub fn timeseries_frame(runs_dir: &Path, records: &[RunRecord]) -> PolarsResult<DataFrame> {
-    let mut frames: Vec<LazyFrame> = Vec::new();
+    let mut read = Vec::new();
     for r in finished(records) {
         let path = series_path(runs_dir, r.run);
         let file = std::fs::File::open(&path).map_err(|e| {
             PolarsError::ComputeError(format!("cannot read `{}`: {e}", path.display()).into())
         })?;
-        let df = ParquetReader::new(file).finish()?;
-        frames.push(df.lazy().select([
-            lit(r.run.cell).alias("cell"),
-            lit(r.run.replicate).alias("replicate"),
-            all().as_expr(),
-        ]));
+        read.push((r.run, ParquetReader::new(file).finish()?));
     }
+    let mut names: Vec<PlSmallStr> = Vec::new();
+    for (_, df) in &read {
+        for n in df.get_column_names() {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        }
+    }
+    let frames: Vec<LazyFrame> = (read.into_iter())
+        .map(|(run, df)| {
+            let mut exprs = vec![
+                lit(run.cell).alias("cell"),
+                lit(run.replicate).alias("replicate"),
+            ];
+            for n in &names {
+                exprs.push(match df.get_column_names().contains(&n) {
+                    true => col(n.clone()),
+                    false => lit(Null {}).cast(DataType::Float64).alias(n.clone()),
+                });
+            }
+            df.lazy().select(exprs)
+        })
+        .collect();
     if frames.is_empty() {
         return Ok(DataFrame::empty());
     }

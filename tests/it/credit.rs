@@ -273,6 +273,7 @@ fn answer(agent: u32, label: u16, truth: u16, claim: f64) -> Answer {
         reputation: 0.5,
         claim,
         report: None,
+        picked: false,
     }
 }
 
@@ -487,5 +488,37 @@ fn a_task_games_values_follow_its_consensus_rule_on_every_coalition() {
             assert_eq!(g.value(&Coalition::from_mask(mask)), want);
             assert_eq!(g.truth().value_mask(mask), want);
         }
+    }
+}
+
+/// Under the model judge, the worker whose right answer the judge picked against two agreeing
+/// wrong ones makes the subtask alone (v(S) = 1 exactly when S holds it; without it the wrong
+/// majority is kept): Shapley and leave-one-out give it everything. Under majority the same
+/// answers are worth nothing to the team.
+#[test]
+fn the_judges_pick_decides_every_coalitions_answer() {
+    let mut right = answer(0, 0, 0, 1.0);
+    right.picked = true;
+    let answers = vec![right, answer(1, 2, 0, 1.0), answer(2, 2, 0, 1.0)];
+    let t = task(vec![answers.clone()], ConsensusRule::Judge);
+    let shapley = Shapley {
+        limit: 16,
+        fallback_samples: None,
+    };
+    let all = ValueRule::All;
+    assert_eq!(
+        shares(&shapley, &t, ConsensusRule::Judge, all),
+        vec![1.0, 0.0, 0.0]
+    );
+    assert_eq!(
+        shares(&Loo, &t, ConsensusRule::Judge, all),
+        vec![1.0, 0.0, 0.0]
+    );
+    // Under majority v(N) = 0, though the right worker alone (or with one wrong one, a tie
+    // it wins on id) makes it: Shapley (2/3, −1/3, −1/3).
+    let t = task(vec![answers], ConsensusRule::Majority);
+    let s = shares(&shapley, &t, ConsensusRule::Majority, all);
+    for (x, want) in s.iter().zip([2.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0]) {
+        assert!((x - want).abs() < 1e-12, "{s:?}");
     }
 }

@@ -30,6 +30,41 @@ pub enum Behaviour {
     /// Answers bank questions as `Answer` does, and decisions (requests with a
     /// `response_format`) as the decider does.
     Decide(Decider),
+    /// Answers bank questions as `Answer` does, and judge calls (a `response_format` named
+    /// `judgement`) as the judge does.
+    Judge(Judging),
+}
+
+/// How the fake endpoint judges.
+#[derive(Debug, Clone, Copy)]
+pub enum Judging {
+    /// Picks the answer that is right (computing the question's answer), else the first.
+    Right,
+    /// Always picks the answer shown first.
+    First,
+    /// Answers something that is not a judgement.
+    Malformed,
+}
+
+/// The judge's reply to a judge call.
+pub fn judge(j: Judging, text: &str) -> String {
+    let question = text
+        .strip_prefix("Question: ")
+        .and_then(|t| t.split("\n\n").next())
+        .unwrap_or("");
+    let right = right(question).map(|r| r.to_string());
+    let pick = match j {
+        Judging::Malformed => return "The second one looks right to me.".into(),
+        Judging::First => 1,
+        Judging::Right => text
+            .lines()
+            .filter_map(|l| l.strip_prefix("Answer "))
+            .filter_map(|l| l.split_once(": "))
+            .find(|(_, a)| Some(a.to_string()) == right)
+            .and_then(|(n, _)| n.parse().ok())
+            .unwrap_or(1),
+    };
+    format!(r#"{{"answer": {pick}}}"#)
 }
 
 /// How the fake endpoint decides.
@@ -227,6 +262,10 @@ fn handle(
             (200, completion(&decide(*d, &question), &question))
         }
         Behaviour::Decide(_) => (200, completion(&answer(&question), &question)),
+        Behaviour::Judge(j) if request["response_format"]["json_schema"]["name"] == "judgement" => {
+            (200, completion(&judge(*j, &question), &question))
+        }
+        Behaviour::Judge(_) => (200, completion(&answer(&question), &question)),
     };
     let mut stream = stream;
     write!(
@@ -243,20 +282,24 @@ fn hash(s: &str) -> u64 {
     })
 }
 
-/// The answer to a bank question: right, or off by one for a quarter of the questions.
-pub fn answer(question: &str) -> String {
+/// The right answer to a bank question the fake can answer (a sum or a comparison).
+fn right(question: &str) -> Option<u64> {
     let numbers: Vec<u64> = question
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|w| w.parse().ok())
         .collect();
-    let right = if question.contains("larger") {
+    if question.contains("larger") {
         numbers.iter().take(2).max().copied()
     } else if question.contains(" + ") {
         Some(numbers.iter().take(2).sum())
     } else {
         None
-    };
-    match right {
+    }
+}
+
+/// The answer to a bank question: right, or off by one for a quarter of the questions.
+pub fn answer(question: &str) -> String {
+    match right(question) {
         Some(r) if hash(question).is_multiple_of(4) => format!("The answer is {}.", r + 1),
         Some(r) => format!("{r}"),
         None => "I do not know.".into(),

@@ -13,6 +13,7 @@ mod faults;
 mod floors;
 mod fuzz;
 mod institutions;
+mod judge;
 mod llm;
 mod llm_live;
 mod llm_models;

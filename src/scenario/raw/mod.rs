@@ -471,10 +471,14 @@ pub struct RawAssignment {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConsensus {
-    /// `first`, `majority`, `verified` or `reputation_weighted` (default `majority`).
+    /// `first`, `majority`, `verified`, `reputation_weighted` or `judge` (default `majority`).
     pub rule: Option<String>,
     /// Cost to the platform of checking one answer under `verified` (0 to 10¹²; default 0).
     pub audit_cost: Option<f64>,
+    /// Under `judge`: the model profile (`[[llm.profile]]`) that reads the answers and picks one
+    /// (required with `judge`, and only with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<String>,
 }
 
 /// The message links between the coordinator and the workers.

@@ -25,6 +25,7 @@ pub(super) fn consensus(c: &mut Checker, raw: &mut RawConsensus) -> Consensus {
             0.0,
             d::MAX_AMOUNT,
         ),
+        judge: None, // set with the models (`super::judge`)
     }
 }
 

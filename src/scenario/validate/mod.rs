@@ -13,6 +13,7 @@ mod economy;
 mod exchange;
 mod faults;
 mod institutions;
+mod judge;
 mod llm;
 mod population;
 mod privacy;
@@ -20,7 +21,7 @@ mod tasks;
 mod topology;
 
 use super::raw::{RawDist, RawScenario};
-use super::{Debug, Faults, Group, Scenario, to_json};
+use super::{Consensus, Debug, Faults, Group, Scenario, to_json};
 use crate::dist::Dist;
 use crate::syntax::error::{KeyPath, Problem};
 
@@ -268,6 +269,8 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
     let models = llm::models(&mut c, &mut raw, &mut groups, default_name);
     let profiles = models.as_ref().map_or(&[][..], |m| &m.profiles[..]);
     let decisions = decisions::decisions(&mut c, &mut raw, &mut groups, profiles);
+    let judge = judge::judge(&mut c, &raw, consensus.rule, profiles, bank.is_some());
+    let consensus = Consensus { judge, ..consensus };
     let (institutions, choice) =
         institutions::institutions(&mut c, &mut raw, &mut groups, topology);
 

@@ -1,0 +1,190 @@
+//! The model judge through the same code path as a real model, against fake endpoints
+//! ([`crate::fake_model`]): one worker answers right on three items in four, two others always
+//! answer the same wrong sum, so the majority is always wrong. A judge that picks the right
+//! answer keeps it whenever one worker gave it; a judge that always picks the answer shown first
+//! is caught (it picks the first every time, and, the order being drawn at random, keeps the
+//! right answer only about a third as often); unusable judgements fall back to the majority and
+//! are counted; a recorded run replays bit for bit offline, and a missing judgement is refused
+//! with exit code 2.
+
+use std::path::{Path, PathBuf};
+
+use crate::decisions::run;
+use crate::fake_model::{Behaviour, FakeModel, Judging};
+use crate::support::lamas;
+
+/// The endpoints of the three profiles: the good worker's, the bad workers' and the judge's.
+struct Endpoints {
+    good: FakeModel,
+    bad: FakeModel,
+    judge: FakeModel,
+}
+
+impl Endpoints {
+    fn start(j: Judging) -> Endpoints {
+        Endpoints {
+            good: FakeModel::start(Behaviour::Answer { jitter_ms: 0 }),
+            bad: FakeModel::start(Behaviour::Wrong),
+            judge: FakeModel::start(Behaviour::Judge(j)),
+        }
+    }
+}
+
+/// Three model-backed workers on every subtask (one sum each), decided by `rule`.
+fn scenario(dir: &Path, e: &Endpoints, rule: &str) -> PathBuf {
+    let profile = |name: &str, url: &str| {
+        // Distinct models: identical requests to two profiles would be one call.
+        format!(
+            "[[llm.profile]]\nname = \"{name}\"\nbase_url = \"{url}\"\nmodel = \"fake-{name}\"\n"
+        )
+    };
+    let judge = if rule == "judge" {
+        "judge = \"judge\""
+    } else {
+        ""
+    };
+    let text = format!(
+        r#"ticks = 400
+seed = 9
+[tasks]
+arrival_rate = 0.3
+subtasks = 1
+deadline = 5
+[bank]
+families = ["addition(2)"]
+[assignment]
+policy = "round_robin"
+redundancy = 3
+[consensus]
+rule = "{rule}"
+{judge}
+[llm]
+cassette = "judge.cassette.jsonl"
+{}{}{}
+[[population]]
+name = "good"
+count = 1
+capacity = 8
+llm = "good"
+[[population]]
+name = "bad"
+count = 2
+capacity = 8
+llm = "bad"
+"#,
+        profile("good", &e.good.url),
+        profile("bad", &e.bad.url),
+        profile("judge", &e.judge.url),
+    );
+    let path = dir.join(format!("judge-{rule}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn f(m: &serde_json::Value, k: &str) -> f64 {
+    m[k].as_f64().unwrap_or_else(|| panic!("{k}: {m}"))
+}
+
+/// Whether `x` is within 5 standard deviations of a binomial share `p` of `n`.
+fn near(x: f64, p: f64, n: f64) -> bool {
+    (x - p).abs() <= 5.0 * (p * (1.0 - p) / n).sqrt()
+}
+
+#[test]
+fn a_judge_that_reads_keeps_the_right_answer_and_one_that_picks_the_first_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Endpoints::start(Judging::Right);
+    let majority = run(
+        &scenario(dir.path(), &e, "majority"),
+        &dir.path().join("m"),
+        "record",
+    );
+    assert_eq!(f(&majority, "subtask_accuracy"), 0.0, "{majority}");
+    assert!(majority.get("judge_calls").is_none());
+    let right = run(
+        &scenario(dir.path(), &e, "judge"),
+        &dir.path().join("r"),
+        "record",
+    );
+    let n = f(&right, "judge_calls");
+    assert!(n > 60.0, "{right}");
+    assert_eq!(f(&right, "judge_fallbacks"), 0.0);
+    // Every subtask disagreed; the judge keeps the right answer whenever the good worker gave
+    // it (3 in 4), and shows it first about a third of the time.
+    assert_eq!(n, f(&right, "tasks_completed"));
+    assert!(near(f(&right, "subtask_accuracy"), 0.75, n), "{right}");
+    assert!(
+        near(f(&right, "judge_first_pick_share"), 1.0 / 3.0, n),
+        "{right}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let e = Endpoints::start(Judging::First);
+    let first = run(
+        &scenario(dir.path(), &e, "judge"),
+        &dir.path().join("f"),
+        "record",
+    );
+    let n = f(&first, "judge_calls");
+    assert_eq!(f(&first, "judge_first_pick_share"), 1.0);
+    assert!(
+        near(f(&first, "subtask_accuracy"), 0.75 / 3.0, n),
+        "{first}"
+    );
+}
+
+#[test]
+fn unusable_judgements_keep_the_majority_and_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Endpoints::start(Judging::Malformed);
+    let m = run(
+        &scenario(dir.path(), &e, "judge"),
+        &dir.path().join("o"),
+        "record",
+    );
+    assert!(f(&m, "judge_calls") > 0.0);
+    assert_eq!(f(&m, "judge_fallbacks"), f(&m, "judge_calls"));
+    assert!(m["judge_first_pick_share"].is_null());
+    assert_eq!(f(&m, "subtask_accuracy"), 0.0);
+}
+
+#[test]
+fn judgements_replay_bit_for_bit_and_a_missing_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = {
+        let e = Endpoints::start(Judging::Right);
+        let file = scenario(dir.path(), &e, "judge");
+        run(&file, &dir.path().join("rec"), "record");
+        file
+    };
+    // The endpoints are gone: replay reads the cassette only.
+    run(&file, &dir.path().join("rep"), "replay");
+    for f in ["summary.json", "timeseries.parquet"] {
+        assert_eq!(
+            std::fs::read(dir.path().join("rec").join(f)).unwrap(),
+            std::fs::read(dir.path().join("rep").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // The same answers with the judge's calls removed from the cassette.
+    let cassette = dir.path().join("judge.cassette.jsonl");
+    let kept: Vec<String> = std::fs::read_to_string(&cassette)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("\"judgement\""))
+        .map(str::to_string)
+        .collect();
+    std::fs::write(&cassette, kept.join("\n") + "\n").unwrap();
+    let o = lamas(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        dir.path().join("missing").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
