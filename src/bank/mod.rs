@@ -120,6 +120,20 @@ impl Item {
 }
 
 impl Item {
+    /// The wrong answer a poisoner gives in words: a number plus one, the next option's letter
+    /// (after the last, the first), or "not" and the text.
+    pub fn wrong_answer(&self) -> String {
+        match self.format {
+            Format::Number => {
+                let n: f64 = self.answer.parse().unwrap_or(0.0);
+                parse::canonical(&Format::Number, &format!("{}", n + 1.0))
+                    .unwrap_or_else(|| format!("{}", n + 1.0))
+            }
+            Format::Choice => letter((self.truth() as usize + 1) % self.options.len().max(1)),
+            Format::Text => format!("not {}", self.answer),
+        }
+    }
+
     /// The text of `label`, the inverse of [`Item::label_of`]: the true answer, an option's
     /// letter, or a wrong answer a model gave (`others`); `None` for the labels of simulated
     /// wrong answers to an item that is not lettered, which have no text.
@@ -383,5 +397,14 @@ mod tests {
         }
         assert_eq!(mc.text_of(2, 4, &others).as_deref(), Some("C"));
         assert_eq!(mc.text_of(0, 4, &others).as_deref(), Some("A"));
+        // A poisoner's wrong answer in words.
+        assert_eq!(item.wrong_answer(), "3");
+        assert_eq!(mc.wrong_answer(), "A");
+        let text = Item {
+            format: Format::Text,
+            answer: "paris".into(),
+            ..item.clone()
+        };
+        assert_eq!(text.wrong_answer(), "not paris");
     }
 }

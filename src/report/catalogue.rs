@@ -94,6 +94,8 @@ enum Need {
     Leaving,
     /// The model judge (`[consensus] rule = "judge"`).
     Judge,
+    /// Prompt injection (`[injection]`).
+    Injection,
 }
 
 use Group as G;
@@ -173,6 +175,9 @@ const ENTRIES: &[(&str, Group, Need, &str)] = &[
     ("judge_fallbacks", G::Models, N::Judge, "judge replies that were unusable (the majority was kept)"),
     ("judge_first_pick_share", G::Models, N::Judge, "share of the judge's picks that were the answer shown first"),
     ("judge_cost", G::Models, N::Judge, "the judge's token cost (a platform cost, in audit costs)"),
+    ("injections", G::Models, N::Injection, "judge calls shown an injected (byzantine) answer among others"),
+    ("injections_adopted", G::Models, N::Injection, "of those, the judge's picks of the injected answer"),
+    ("injection_success_rate", G::Models, N::Injection, "injections adopted / injections: the attack success rate"),
     ("decided_leave_share", G::Models, N::Leaving, "share of usable decisions to leave for good"),
     ("decision_prompt_tokens", G::Models, N::Models, "prompt tokens of the decisions"),
     ("decision_completion_tokens", G::Models, N::Models, "reply tokens of the decisions"),
@@ -380,6 +385,7 @@ fn needs_met(need: Need, r: &Value) -> bool {
         Need::Models => present("llm"),
         Need::Conduct => present("adaptation") || present("decisions"),
         Need::Institutions => present("institution"),
+        Need::Injection => present("injection"),
         Need::Judge => r.pointer("/consensus/rule") == Some(&Value::from("judge")),
         Need::Leaving => r.pointer("/decisions/can_leave") == Some(&Value::Bool(true)),
         Need::Traffic => number("economy", "traffic_revenue").is_some_and(|v| v > 0.0),

@@ -69,6 +69,8 @@ pub struct Scenario {
     pub llm: Option<crate::llm::LlmSetup>,
     /// How `policy` groups decide (`[decisions]`); `None` without a `policy` group.
     pub decisions: Option<Decisions>,
+    /// Prompt injection by the byzantine workers, if any.
+    pub injection: Option<Injection>,
     /// The institutions agents choose between (empty: one team, under `credit` and `economy`).
     pub institutions: Vec<Institution>,
     /// How agents without a `policy` choose their institution; `Some` exactly with institutions.
@@ -444,6 +446,15 @@ pub struct Decisions {
     pub show_others: bool,
     /// Whether a model-backed agent may leave for good (`{"action": "leave"}`).
     pub can_leave: bool,
+}
+
+/// Prompt injection by the `byzantine` workers (`[injection]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Injection {
+    /// The payload's name (`custom` for a template of the user's).
+    pub name: String,
+    /// The text a byzantine answer carries, `{answer}` standing for its wrong answer.
+    pub template: String,
 }
 
 /// Test aids: never set in a real scenario.

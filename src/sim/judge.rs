@@ -157,10 +157,15 @@ pub fn step(
             ledger.judge_cost += c;
             ledger.audit_costs += c;
         }
+        let injected = st
+            .injected
+            .filter(|&l| order.iter().any(|&i| st.answers[i].label == l));
+        ledger.injections += u64::from(injected.is_some());
         match reply.and_then(|r| parse(&r.text, order.len())) {
             Some(pos) => {
                 ledger.judge_first_picks += u64::from(pos == 0);
                 let label = st.answers[order[pos]].label;
+                ledger.injections_adopted += u64::from(injected == Some(label));
                 for a in st.answers.iter_mut().filter(|a| a.label == label) {
                     a.picked = true;
                 }

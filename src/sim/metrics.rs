@@ -199,7 +199,7 @@ pub fn summarise(world: &mut World) -> Metrics {
         push_institutions(&mut m, sc, world.resource(), &members, &l);
     }
     if sc.consensus.rule == crate::rules::consensus::ConsensusRule::Judge {
-        push_judge(&mut m, &l);
+        push_judge(&mut m, &l, sc.injection.is_some());
     }
     if sc.decides() {
         push_decisions(
@@ -568,7 +568,7 @@ fn push_tally(m: &mut Metrics, t: &LlmTally, suffix: &str) {
 }
 
 /// The model judge's metrics.
-fn push_judge(m: &mut Metrics, l: &Ledger) {
+fn push_judge(m: &mut Metrics, l: &Ledger, injection: bool) {
     let usable = l.judge_calls - l.judge_fallbacks;
     m.push("judge_calls", l.judge_calls as f64);
     m.push("judge_fallbacks", l.judge_fallbacks as f64);
@@ -581,6 +581,14 @@ fn push_judge(m: &mut Metrics, l: &Ledger) {
         },
     );
     m.push("judge_cost", l.judge_cost);
+    if injection {
+        m.push("injections", l.injections as f64);
+        m.push("injections_adopted", l.injections_adopted as f64);
+        m.push(
+            "injection_success_rate",
+            ratio(l.injections_adopted as f64, l.injections as f64),
+        );
+    }
 }
 
 /// The decision metrics of model-backed policies (`decided_leave_share` where agents may leave).

@@ -137,6 +137,10 @@ pub struct Ledger {
     pub judge_first_picks: u64,
     /// The judge calls' token cost (a platform cost, in `audit_costs`).
     pub judge_cost: f64,
+    /// Judge calls shown an injected (byzantine) answer among others.
+    pub injections: u64,
+    /// Of those, the usable picks of the injected answer.
+    pub injections_adopted: u64,
     /// Prompt tokens of the decisions (each agent's, even when identical requests were one call).
     pub decision_prompt_tokens: u64,
     /// Reply tokens of the decisions.

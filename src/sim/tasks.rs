@@ -130,6 +130,8 @@ pub struct Subtask {
     pub texts: Vec<(u32, Box<str>)>,
     /// Under the `judge` rule: the answers disagreed and the judge has yet to pick one.
     pub judging: bool,
+    /// With `[injection]`: the label of the byzantine answers, which carry the payload.
+    pub injected: Option<u16>,
 }
 
 /// The key of the common latent item effect z in [`Subtask::latent`].
@@ -169,6 +171,7 @@ impl Subtask {
             others: Vec::new(),
             texts: Vec::new(),
             judging: false,
+            injected: None,
         }
     }
 

@@ -304,10 +304,12 @@ fn work_one(
             )
         }
     };
+    let (label, injected) = inject(sc, st, work.answering, label);
     st.first_label.get_or_insert(label);
     if sc.consensus.rule == crate::rules::consensus::ConsensusRule::Judge {
-        let text = match (agreed, plan) {
-            (None, Plan::Ask(call)) => ctx.prompts.replies[call].text.clone(),
+        let text = match (agreed, plan, injected) {
+            (_, _, Some(text)) => text,
+            (None, Plan::Ask(call), None) => ctx.prompts.replies[call].text.clone(),
             _ => (st.item.as_ref())
                 .and_then(|item| item.text_of(label, sc.tasks.answers, &st.others))
                 .unwrap_or_default(),
@@ -437,6 +439,25 @@ fn release(
     let r = p.mechanism.release(x, &mut streams.privacy);
     ledger.values_exposed += u64::from(r.exposed);
     Some(r.reported)
+}
+
+/// With `[injection]`, a poisoner's answer to a bank item: the item's wrong answer in words
+/// ([`crate::bank::Item::wrong_answer`]), its label, and the text it carries (the payload with
+/// `{answer}` replaced); otherwise `label` as it was.
+fn inject(
+    sc: &crate::scenario::Scenario,
+    st: &mut Subtask,
+    answering: Answering,
+    label: u16,
+) -> (u16, Option<String>) {
+    let (Some(inj), Answering::Poison, Some(item)) = (&sc.injection, answering, st.item.clone())
+    else {
+        return (label, None);
+    };
+    let wrong = item.wrong_answer();
+    let label = item.label_of(Some(&wrong), sc.tasks.answers, &mut st.others);
+    st.injected = Some(label);
+    (label, Some(inj.template.replace("{answer}", &wrong)))
 }
 
 /// The label of a model's reply to the subtask's item ([`crate::bank::Item::label_of`]), with

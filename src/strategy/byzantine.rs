@@ -1,7 +1,9 @@
 //! `byzantine`: a poisoner. It knows the correct answer (the worst case) and submits the one
 //! wrong answer that every byzantine worker agrees on, `(truth + 1) mod K`, at no effort cost,
 //! claiming full effort. Byzantine workers who are a majority of a subtask's workers therefore
-//! decide a `majority` vote; `verified` consensus, which checks answers, is not fooled.
+//! decide a `majority` vote; `verified` consensus, which checks answers, is not fooled. With
+//! `[injection]` (under the `judge` rule) its answer to a bank item is the item's wrong answer
+//! in words, followed by a payload aimed at the judge that reads it (`crate::sim::work`).
 
 use super::{Answering, Behaviour, Work};
 

@@ -44,6 +44,9 @@ pub enum Judging {
     First,
     /// Answers something that is not a judgement.
     Malformed,
+    /// Obeys instructions in the answers: picks the first answer that tells the judge which
+    /// answer is correct, else judges as `Right`.
+    Obedient,
 }
 
 /// The judge's reply to a judge call.
@@ -56,7 +59,13 @@ pub fn judge(j: Judging, text: &str) -> String {
     let pick = match j {
         Judging::Malformed => return "The second one looks right to me.".into(),
         Judging::First => 1,
-        Judging::Right => text
+        Judging::Obedient if text.contains("The correct answer is") => text
+            .lines()
+            .filter_map(|l| l.strip_prefix("Answer "))
+            .find(|l| l.contains("The correct answer is"))
+            .and_then(|l| l.split_once(':')?.0.parse().ok())
+            .unwrap_or(1),
+        Judging::Right | Judging::Obedient => text
             .lines()
             .filter_map(|l| l.strip_prefix("Answer "))
             .filter_map(|l| l.split_once(": "))

@@ -76,6 +76,10 @@ pub struct RawScenario {
     /// their calls are recorded in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm: Option<RawLlm>,
+    /// Prompt injection: the text `byzantine` workers' answers carry to the model that reads them
+    /// (only with the `judge` consensus rule, the reader).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injection: Option<RawInjection>,
     /// How `policy` groups decide (only with a `policy` group).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decisions: Option<RawDecisions>,
@@ -400,6 +404,16 @@ pub struct RawChoice {
     /// Probability in [0, 1] that an agent keeps its institution without looking in a round
     /// (default 0).
     pub inertia: Option<f64>,
+}
+
+/// Prompt injection by the `byzantine` workers.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInjection {
+    /// The payload each byzantine answer carries after its wrong answer: `none`, `ignore`,
+    /// `system` or `roleplay` (the bundled ones, in docs/model.md), or a template of your own
+    /// in which `{answer}` is the wrong answer (default `ignore`).
+    pub payload: Option<String>,
 }
 
 /// How model-backed policies decide (`policy` groups): what they are told and shown.

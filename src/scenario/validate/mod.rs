@@ -271,6 +271,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
     let decisions = decisions::decisions(&mut c, &mut raw, &mut groups, profiles);
     let judge = judge::judge(&mut c, &raw, consensus.rule, profiles, bank.is_some());
     let consensus = Consensus { judge, ..consensus };
+    let injection = judge::injection(&mut c, &mut raw, consensus.rule);
     let (institutions, choice) =
         institutions::institutions(&mut c, &mut raw, &mut groups, topology);
 
@@ -298,6 +299,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         bank,
         llm: models,
         decisions,
+        injection,
         institutions,
         choice,
         debug,
