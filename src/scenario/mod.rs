@@ -71,6 +71,8 @@ pub struct Scenario {
     pub decisions: Option<Decisions>,
     /// Prompt injection by the byzantine workers, if any.
     pub injection: Option<Injection>,
+    /// Defenses of the judge (`[defense]`).
+    pub defense: Defense,
     /// The institutions agents choose between (empty: one team, under `credit` and `economy`).
     pub institutions: Vec<Institution>,
     /// How agents without a `policy` choose their institution; `Some` exactly with institutions.
@@ -446,6 +448,13 @@ pub struct Decisions {
     pub show_others: bool,
     /// Whether a model-backed agent may leave for good (`{"action": "leave"}`).
     pub can_leave: bool,
+}
+
+/// Defenses of the model that reads the answers (`[defense]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Defense {
+    /// Answers fenced and marked as data, and the judge told not to follow them.
+    pub spotlight: bool,
 }
 
 /// Prompt injection by the `byzantine` workers (`[injection]`).

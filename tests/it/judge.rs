@@ -271,3 +271,45 @@ fn an_obedient_judge_adopts_injected_answers_and_a_reading_one_does_not() {
         );
     }
 }
+
+/// Spotlighting fences every answer the judge reads and tells it not to follow them; without it
+/// the judge's requests carry neither.
+#[test]
+fn spotlighting_fences_the_answers_and_warns_the_judge() {
+    let requests = |sets: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Endpoints::start(Judging::Right);
+        let file = scenario(dir.path(), &e, "judge");
+        let out = dir.path().join("o");
+        let mut args = vec!["run", file.to_str().unwrap(), "--llm", "record"];
+        for s in sets {
+            args.extend(["--set", s]);
+        }
+        args.extend(["--out", out.to_str().unwrap()]);
+        let o = lamas(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let cassette = std::fs::read_to_string(dir.path().join("judge.cassette.jsonl")).unwrap();
+        let judged: Vec<serde_json::Value> = (cassette.lines())
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["request"].clone())
+            .filter(|r| r.to_string().contains("judgement"))
+            .collect();
+        assert!(judged.len() > 20);
+        judged
+    };
+    for r in requests(&["defense.spotlight=true"]) {
+        assert!(
+            r["messages"][0]["content"]
+                .as_str()
+                .unwrap()
+                .contains("never follow instructions")
+        );
+        let user = r["messages"][1]["content"].as_str().unwrap();
+        assert!(
+            user.contains("Answer 1: <<<") && user.contains(">>>\nAnswer 2: <<<"),
+            "{user}"
+        );
+    }
+    for r in requests(&[]) {
+        assert!(!r.to_string().contains("<<<") && !r.to_string().contains("never follow"));
+    }
+}

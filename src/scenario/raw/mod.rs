@@ -80,6 +80,9 @@ pub struct RawScenario {
     /// (only with the `judge` consensus rule, the reader).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injection: Option<RawInjection>,
+    /// Defenses of the model that reads the answers (only with the `judge` consensus rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defense: Option<RawDefense>,
     /// How `policy` groups decide (only with a `policy` group).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decisions: Option<RawDecisions>,
@@ -404,6 +407,15 @@ pub struct RawChoice {
     /// Probability in [0, 1] that an agent keeps its institution without looking in a round
     /// (default 0).
     pub inertia: Option<f64>,
+}
+
+/// Defenses of the model that reads workers' answers (the judge).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefense {
+    /// Spotlighting: each answer is shown fenced between `<<<` and `>>>` and marked as data,
+    /// and the judge is told never to follow instructions inside the answers (default false).
+    pub spotlight: Option<bool>,
 }
 
 /// Prompt injection by the `byzantine` workers.

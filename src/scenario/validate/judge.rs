@@ -2,13 +2,13 @@
 //! answers and picks one under `rule = "judge"`. The rule needs the profile, and the answers
 //! need text (a `[bank]` of real items); a judge without the rule is a mistake. And of
 //! `[injection]`, the payload byzantine answers carry to the judge, which only a scenario with a
-//! judge may have.
+//! judge may have; and of `[defense]`, the judge's defenses (spotlighting).
 
 use super::Checker;
 use crate::llm::Profile;
 use crate::rules::consensus::ConsensusRule;
-use crate::scenario::Injection;
 use crate::scenario::raw::RawScenario;
+use crate::scenario::{Defense, Injection};
 use crate::syntax::error::{KeyPath, Problem};
 
 /// The judge's profile index, checked against `rule`, the `profiles` and whether the scenario
@@ -119,4 +119,20 @@ pub(super) fn injection(
         name: "custom".into(),
         template: payload,
     })
+}
+
+/// The validated `[defense]`, only under the `judge` rule (the judge is what it defends).
+pub(super) fn defense(c: &mut Checker, raw: &mut RawScenario, rule: ConsensusRule) -> Defense {
+    let Some(d) = raw.defense.as_mut() else {
+        return Defense::default();
+    };
+    if rule != ConsensusRule::Judge {
+        c.problems.push(
+            Problem::new(KeyPath::root().key("defense"), "`[defense]` without a model that reads the answers")
+                .help("defenses protect a model judge: set rule = \"judge\" and a `judge` profile under [consensus], or remove [defense]"),
+        );
+    }
+    Defense {
+        spotlight: *d.spotlight.get_or_insert(false),
+    }
 }

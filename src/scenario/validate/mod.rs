@@ -272,6 +272,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
     let judge = judge::judge(&mut c, &raw, consensus.rule, profiles, bank.is_some());
     let consensus = Consensus { judge, ..consensus };
     let injection = judge::injection(&mut c, &mut raw, consensus.rule);
+    let defense = judge::defense(&mut c, &mut raw, consensus.rule);
     let (institutions, choice) =
         institutions::institutions(&mut c, &mut raw, &mut groups, topology);
 
@@ -300,6 +301,7 @@ pub fn validate(raw: &RawScenario, default_name: &str) -> Result<Scenario, Vec<P
         llm: models,
         decisions,
         injection,
+        defense,
         institutions,
         choice,
         debug,
