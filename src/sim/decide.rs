@@ -9,7 +9,7 @@
 //! played, the team's finished and fully paid tasks, and, with `show_others`, what the present
 //! agents of every group earned per round by the action they played, all up to the end of tick
 //! t − 1. Its reply is constrained to the action schema
-//! ([`crate::strategy::decision::schema`]). The calls are answered with the tick's other calls
+//! ([`crate::strategy::decision::schema_for`]). The calls are answered with the tick's other calls
 //! (recorded, replayed, keyed the same way). At the tick's adaptation phase (10,
 //! [`apply_decisions`], before imitation) each usable reply sets the agent's strategy —
 //! `honest`, `partial(e)`, `shirker` or `copycat` — from tick t + 1's work on; an unusable reply
@@ -202,6 +202,11 @@ impl Shared {
         team: String,
     ) -> Self {
         let show_others = d.show_others;
+        let names: Vec<&str> = sc.institutions.iter().map(|i| i.name.as_str()).collect();
+        let menu = Menu {
+            teams: &names,
+            leave: d.can_leave,
+        };
         let mean = |c: Class, k: Option<u8>| {
             let xs: Vec<f64> = (everyone.iter())
                 .filter(|m| m.class == c && k.is_none_or(|k| m.institution == k))
@@ -227,11 +232,10 @@ impl Shared {
                 } else {
                     String::new()
                 },
-                actions: observation::actions(menu(sc, d, &[])),
-                schema: decision::schema_for(menu(sc, d, &[])),
+                actions: observation::actions(menu),
+                schema: decision::schema_for(menu),
             };
         }
-        let names: Vec<&str> = sc.institutions.iter().map(|i| i.name.as_str()).collect();
         let size = |k: usize| {
             everyone
                 .iter()
@@ -249,7 +253,7 @@ impl Shared {
             .map(|(k, &n)| (n, by_action(Some(k as u8))))
             .collect();
         Shared {
-            pay: (0..names.len()).map(|k| by_action(Some(k as u8))).collect(),
+            pay: each.iter().map(|(_, pay)| *pay).collect(),
             window,
             team: format!("{team} {}", observation::members(&sizes)),
             others: if show_others {
@@ -257,8 +261,8 @@ impl Shared {
             } else {
                 String::new()
             },
-            actions: observation::actions(menu(sc, d, &names)),
-            schema: decision::schema_for(menu(sc, d, &names)),
+            actions: observation::actions(menu),
+            schema: decision::schema_for(menu),
         }
     }
 
@@ -278,15 +282,6 @@ impl Shared {
             }
             _ => observation::own(action, seen.earned, self.window),
         }
-    }
-}
-
-/// What a decision of `sc` may answer, with institutions named `teams`.
-fn menu<'a>(sc: &Scenario, d: &crate::scenario::Decisions, teams: &'a [&'a str]) -> Menu<'a> {
-    debug_assert_eq!(teams.len(), sc.institutions.len());
-    Menu {
-        teams,
-        leave: d.can_leave,
     }
 }
 

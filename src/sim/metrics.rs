@@ -574,11 +574,7 @@ fn push_judge(m: &mut Metrics, l: &Ledger, injection: bool) {
     m.push("judge_fallbacks", l.judge_fallbacks as f64);
     m.push(
         "judge_first_pick_share",
-        if usable == 0 {
-            f64::NAN
-        } else {
-            l.judge_first_picks as f64 / usable as f64
-        },
+        ratio(l.judge_first_picks as f64, usable as f64),
     );
     m.push("judge_cost", l.judge_cost);
     if injection {
@@ -594,13 +590,7 @@ fn push_judge(m: &mut Metrics, l: &Ledger, injection: bool) {
 /// The decision metrics of model-backed policies (`decided_leave_share` where agents may leave).
 fn push_decisions(m: &mut Metrics, l: &Ledger, can_leave: bool) {
     let usable = l.decided_work + l.decided_shirk + l.decided_copy + l.decided_leave;
-    let share = |k: u64| {
-        if usable == 0 {
-            f64::NAN
-        } else {
-            k as f64 / usable as f64
-        }
-    };
+    let share = |k: u64| ratio(k as f64, usable as f64);
     m.push("decisions", l.decisions as f64);
     m.push("decision_fallbacks", l.decision_fallbacks as f64);
     m.push("decided_work_share", share(l.decided_work));

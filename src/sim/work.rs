@@ -450,8 +450,10 @@ fn inject(
     answering: Answering,
     label: u16,
 ) -> (u16, Option<String>) {
-    let (Some(inj), Answering::Poison, Some(item)) = (&sc.injection, answering, st.item.clone())
-    else {
+    let (Some(inj), Answering::Poison) = (&sc.injection, answering) else {
+        return (label, None);
+    };
+    let Some(item) = st.item.clone() else {
         return (label, None);
     };
     let wrong = item.wrong_answer();

@@ -92,24 +92,11 @@ pub fn class_of(s: &Strategy) -> Class {
     }
 }
 
-/// The JSON schema a decision's reply is constrained to: one of three objects, `work` with one
-/// of [`EFFORTS`], `shirk` and `copy` alone (so a grammar built from it cannot give a shirker an
-/// effort).
-pub fn schema() -> Value {
-    schema_with_teams(&[])
-}
-
-/// [`schema`] where agents also choose between institutions: with `teams` not empty, every
-/// object also has a required `team`, one of `teams`.
-pub fn schema_with_teams(teams: &[&str]) -> Value {
-    schema_for(Menu {
-        teams,
-        leave: false,
-    })
-}
-
-/// The schema of replies from `menu`: [`schema_with_teams`] of its teams and, where it lets
-/// agents leave, a fourth object, `leave` alone (no team: the agent leaves every team).
+/// The JSON schema a decision's reply from `menu` is constrained to: one of three objects,
+/// `work` with one of [`EFFORTS`], `shirk` and `copy` alone (so a grammar built from it cannot
+/// give a shirker an effort); with teams, every object also has a required `team`, one of them;
+/// where the menu lets agents leave, a fourth object, `leave` alone (no team: the agent leaves
+/// every team).
 pub fn schema_for(menu: Menu) -> Value {
     let teams = menu.teams;
     let object = |action: &str, effort: bool| {
@@ -146,26 +133,6 @@ pub fn schema_for(menu: Menu) -> Value {
     serde_json::json!({ "anyOf": branches })
 }
 
-/// The action of a reply's text, or `None` when the reply is unusable.
-pub fn parse(text: &str) -> Option<Action> {
-    parse_with_teams(text, &[]).map(|(a, _)| a)
-}
-
-/// The action of a reply's text and, with `teams` not empty, the index of the team it names
-/// (required, one of `teams`); `None` when the reply is unusable.
-pub fn parse_with_teams(text: &str, teams: &[&str]) -> Option<(Action, Option<usize>)> {
-    match read(
-        text,
-        Menu {
-            teams,
-            leave: false,
-        },
-    )? {
-        Decision::Play(action, team) => Some((action, team)),
-        Decision::Leave => None,
-    }
-}
-
 /// The decision of a reply's text, from `menu`; `None` when the reply is unusable.
 pub fn read(text: &str, menu: Menu) -> Option<Decision> {
     let teams = menu.teams;
@@ -200,6 +167,25 @@ pub fn read(text: &str, menu: Menu) -> Option<Decision> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The action of a reply without teams or leaving.
+    fn parse(text: &str) -> Option<Action> {
+        match read(text, Menu::default())? {
+            Decision::Play(action, _) => Some(action),
+            Decision::Leave => None,
+        }
+    }
+
+    /// The decision of a reply with a choice of `teams`.
+    fn with_teams(text: &str, teams: &[&str]) -> Option<Decision> {
+        read(
+            text,
+            Menu {
+                teams,
+                leave: false,
+            },
+        )
+    }
 
     #[test]
     fn usable_replies_and_their_strategies() {
@@ -252,7 +238,7 @@ mod tests {
 
     #[test]
     fn the_schema_names_every_action_the_parser_reads() {
-        let s = schema();
+        let s = schema_for(Menu::default());
         let mut actions = Vec::new();
         for branch in s["anyOf"].as_array().unwrap() {
             let a = branch["properties"]["action"]["const"].as_str().unwrap();
@@ -282,15 +268,15 @@ mod tests {
     fn with_teams_a_known_team_is_required() {
         let teams = ["free", "sanctioning"];
         assert_eq!(
-            parse_with_teams(
+            with_teams(
                 r#"{"action": "work", "effort": 0.5, "team": "sanctioning"}"#,
                 &teams
             ),
-            Some((Action::Work(0.5), Some(1)))
+            Some(Decision::Play(Action::Work(0.5), Some(1)))
         );
         assert_eq!(
-            parse_with_teams(r#"{"action": "shirk", "team": "free"}"#, &teams),
-            Some((Action::Shirk, Some(0)))
+            with_teams(r#"{"action": "shirk", "team": "free"}"#, &teams),
+            Some(Decision::Play(Action::Shirk, Some(0)))
         );
         for text in [
             r#"{"action": "shirk"}"#,
@@ -298,11 +284,14 @@ mod tests {
             r#"{"action": "shirk", "team": 1}"#,
             r#"{"action": "copy", "team": "free", "why": "x"}"#,
         ] {
-            assert_eq!(parse_with_teams(text, &teams), None, "{text}");
+            assert_eq!(with_teams(text, &teams), None, "{text}");
         }
         // Without institutions a team is an extra key.
         assert_eq!(parse(r#"{"action": "shirk", "team": "free"}"#), None);
-        let s = schema_with_teams(&teams);
+        let s = schema_for(Menu {
+            teams: &teams,
+            leave: false,
+        });
         for branch in s["anyOf"].as_array().unwrap() {
             assert_eq!(
                 branch["properties"]["team"]["enum"],
@@ -315,16 +304,8 @@ mod tests {
                     .contains(&serde_json::json!("team"))
             );
         }
-        // The schema without teams is the one recorded cassettes were asked with.
-        assert_eq!(
-            schema_with_teams(&teams),
-            schema_for(Menu {
-                teams: &teams,
-                leave: false
-            })
-        );
-        assert_eq!(schema(), schema_with_teams(&[]));
-        assert!(schema().to_string().find("team").is_none());
+        // Without teams no object names one.
+        assert!(!schema_for(Menu::default()).to_string().contains("team"));
     }
 
     #[test]

@@ -221,7 +221,7 @@ pub fn timeseries_frame(runs_dir: &Path, records: &[RunRecord]) -> PolarsResult<
                 lit(run.replicate).alias("replicate"),
             ];
             for n in &names {
-                exprs.push(match df.get_column_names().contains(&n) {
+                exprs.push(match df.column(n).is_ok() {
                     true => col(n.clone()),
                     false => lit(Null {}).cast(DataType::Float64).alias(n.clone()),
                 });

@@ -69,16 +69,37 @@ mechanism = "{mechanism}"
 
 /// Runs `file` in `mode` (`record`, `replay`) and returns its summary's metrics.
 pub fn run(file: &Path, out: &Path, mode: &str) -> serde_json::Value {
-    let o = lamas(&[
-        "run",
-        file.to_str().unwrap(),
-        "--llm",
-        mode,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    run_setting(file, out, mode, &[])
+}
+
+/// [`run`] with the `--set` overrides `sets`.
+pub fn run_setting(file: &Path, out: &Path, mode: &str, sets: &[&str]) -> serde_json::Value {
+    let mut args = vec!["run", file.to_str().unwrap(), "--llm", mode];
+    for s in sets {
+        args.extend(["--set", s]);
+    }
+    args.extend(["--out", out.to_str().unwrap()]);
+    let o = lamas(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+}
+
+/// The requests of the cassette file `path`, in its order.
+pub fn requests(path: &Path) -> Vec<serde_json::Value> {
+    (std::fs::read_to_string(path).unwrap().lines())
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["request"].take())
+        .collect()
+}
+
+/// Asserts that the runs written to `a` and `b` have byte-identical tables.
+pub fn assert_same_tables(a: &Path, b: &Path) {
+    for f in ["summary.json", "timeseries.parquet"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
 }
 
 fn share_working(m: &serde_json::Value) -> f64 {
@@ -146,13 +167,7 @@ fn decisions_replay_bit_for_bit_and_a_missing_one_is_refused() {
     };
     // The endpoint is gone: replay reads the cassette only.
     run(&file, &dir.path().join("rep"), "replay");
-    for f in ["summary.json", "timeseries.parquet"] {
-        assert_eq!(
-            std::fs::read(dir.path().join("rec").join(f)).unwrap(),
-            std::fs::read(dir.path().join("rep").join(f)).unwrap(),
-            "{f}"
-        );
-    }
+    assert_same_tables(&dir.path().join("rec"), &dir.path().join("rep"));
     let shapley = scenario(dir.path(), "http://127.0.0.1:9/v1", "shapley");
     let o = lamas(&[
         "run",
@@ -171,15 +186,7 @@ fn decisions_replay_bit_for_bit_and_a_missing_one_is_refused() {
 /// Runs the scenario of [`scenario`] under equal split against `fake`, recording, with `sets`.
 fn run_with(dir: &Path, fake: &FakeModel, sets: &[&str]) -> serde_json::Value {
     let file = scenario(dir, &fake.url, "equal");
-    let out = dir.join("out");
-    let mut args = vec!["run", file.to_str().unwrap(), "--llm", "record"];
-    for s in sets {
-        args.extend(["--set", s]);
-    }
-    args.extend(["--out", out.to_str().unwrap()]);
-    let o = lamas(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+    run_setting(&file, &dir.join("out"), "record", sets)
 }
 
 /// With `can_leave`, a model that answers `leave` whenever it shirked takes the ten starting
@@ -197,15 +204,15 @@ fn agents_that_decide_to_leave_leave_for_good_and_only_where_offered() {
     assert_eq!(m["decided_leave_share"], 10.0 / 60.0);
     assert_eq!(m["decided_work_share"], 50.0 / 60.0);
     assert_eq!(m["share_final_honest"], 1.0);
-    let cassette = std::fs::read_to_string(on.path().join("decide.cassette.jsonl")).unwrap();
-    let mut decisions = cassette.lines().filter(|l| l.contains("response_format"));
-    assert!(decisions.clone().count() > 0);
-    assert!(
-        decisions
-            .clone()
-            .all(|l| l.contains("Or leave the team for good"))
-    );
-    assert!(decisions.all(|l| l.contains(r#""action":{"const":"leave"}"#)));
+    let asked = requests(&on.path().join("decide.cassette.jsonl"));
+    let decisions: Vec<String> = (asked.iter().map(|r| r.to_string()))
+        .filter(|r| r.contains("response_format"))
+        .collect();
+    assert!(!decisions.is_empty());
+    for r in &decisions {
+        assert!(r.contains("Or leave the team for good"), "{r}");
+        assert!(r.contains(r#""action":{"const":"leave"}"#), "{r}");
+    }
 
     let m = run_with(off.path(), &fake, &[]);
     assert_eq!(m["decisions"], 100.0);
@@ -213,13 +220,10 @@ fn agents_that_decide_to_leave_leave_for_good_and_only_where_offered() {
     assert_eq!(m["agents_left"], 0.0);
     assert!(m.get("decided_leave_share").is_none());
     assert_eq!(m["share_final_shirker"], 0.5);
-    let cassette = std::fs::read_to_string(off.path().join("decide.cassette.jsonl")).unwrap();
-    let requests = cassette.lines().map(|l| {
-        let v: serde_json::Value = serde_json::from_str(l).unwrap();
-        v["request"].to_string()
-    });
-    assert!(requests.clone().any(|r| r.contains("response_format")));
-    assert!(requests.clone().all(|r| !r.contains("leave")));
+    let asked = requests(&off.path().join("decide.cassette.jsonl"));
+    let asked: Vec<String> = asked.iter().map(|r| r.to_string()).collect();
+    assert!(asked.iter().any(|r| r.contains("response_format")));
+    assert!(asked.iter().all(|r| !r.contains("leave")));
 }
 
 /// The bundled `llm-deciders` scenario replays offline in every variant its cassette holds:
@@ -268,22 +272,15 @@ fn decisions_cost_their_tokens_as_effort() {
     let fake = FakeModel::start(Behaviour::Decide(Decider::AlwaysWork));
     let file = scenario(dir.path(), &fake.url, "equal");
     let free = run(&file, &dir.path().join("free"), "record");
-    let o = lamas(&[
-        "run",
-        file.to_str().unwrap(),
-        "--llm",
+    let priced = run_setting(
+        &file,
+        &dir.path().join("priced"),
         "record",
-        "--set",
-        "llm.profile[0].cost_per_input_token=0.01",
-        "--set",
-        "llm.profile[0].cost_per_output_token=0.1",
-        "--out",
-        dir.path().join("priced").to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let priced: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("priced/summary.json")).unwrap())
-            .unwrap();
+        &[
+            "llm.profile[0].cost_per_input_token=0.01",
+            "llm.profile[0].cost_per_output_token=0.1",
+        ],
+    );
     let f = |m: &serde_json::Value, k: &str| m[k].as_f64().unwrap();
     let cost = 0.01 * f(&priced, "decision_prompt_tokens")
         + 0.1 * f(&priced, "decision_completion_tokens");

@@ -56,23 +56,21 @@ pub fn judge(j: Judging, text: &str) -> String {
         .and_then(|t| t.split("\n\n").next())
         .unwrap_or("");
     let right = right(question).map(|r| r.to_string());
+    // The answers shown, by number.
+    let answers: Vec<(u32, &str)> = (text.lines())
+        .filter_map(|l| l.strip_prefix("Answer ")?.split_once(": "))
+        .filter_map(|(n, a)| Some((n.parse().ok()?, a)))
+        .collect();
+    let first_that =
+        |says: &dyn Fn(&str) -> bool| answers.iter().find(|(_, a)| says(a)).map(|(n, _)| *n);
+    let reads = first_that(&|a| Some(a) == right.as_deref());
     let pick = match j {
         Judging::Malformed => return "The second one looks right to me.".into(),
-        Judging::First => 1,
-        Judging::Obedient if text.contains("The correct answer is") => text
-            .lines()
-            .filter_map(|l| l.strip_prefix("Answer "))
-            .find(|l| l.contains("The correct answer is"))
-            .and_then(|l| l.split_once(':')?.0.parse().ok())
-            .unwrap_or(1),
-        Judging::Right | Judging::Obedient => text
-            .lines()
-            .filter_map(|l| l.strip_prefix("Answer "))
-            .filter_map(|l| l.split_once(": "))
-            .find(|(_, a)| Some(a.to_string()) == right)
-            .and_then(|(n, _)| n.parse().ok())
-            .unwrap_or(1),
-    };
+        Judging::First => Some(1),
+        Judging::Obedient => first_that(&|a| a.contains("The correct answer is")).or(reads),
+        Judging::Right => reads,
+    }
+    .unwrap_or(1);
     format!(r#"{{"answer": {pick}}}"#)
 }
 

@@ -9,9 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::decisions::run;
+use crate::decisions::{assert_same_tables, requests, run, run_setting};
 use crate::fake_model::{Behaviour, FakeModel, Judging};
-use crate::support::lamas;
+use crate::support::{assert_proportion, lamas};
 
 /// The endpoints of the three profiles: the good worker's, the bad workers' and the judge's.
 struct Endpoints {
@@ -30,20 +30,12 @@ impl Endpoints {
     }
 }
 
-/// Three model-backed workers on every subtask (one sum each), decided by `rule`.
-fn scenario(dir: &Path, e: &Endpoints, rule: &str) -> PathBuf {
-    let profile = |name: &str, url: &str| {
-        // Distinct models: identical requests to two profiles would be one call.
-        format!(
-            "[[llm.profile]]\nname = \"{name}\"\nbase_url = \"{url}\"\nmodel = \"fake-{name}\"\n"
-        )
-    };
-    let judge = if rule == "judge" {
-        "judge = \"judge\""
-    } else {
-        ""
-    };
-    let text = format!(
+/// Workers of `population` (each of the 3 on every subtask, one sum per task), with the
+/// models `profiles` (name, endpoint; each its own model name, as identical requests to two
+/// profiles would be one call) and `more` tables (`[consensus]`, ...), recorded in
+/// `NAME.cassette.jsonl` beside the scenario, written to `path`.
+fn team(path: &Path, name: &str, profiles: &[(&str, &str)], more: &str, population: &str) {
+    let mut text = format!(
         r#"ticks = 400
 seed = 9
 [tasks]
@@ -55,13 +47,28 @@ families = ["addition(2)"]
 [assignment]
 policy = "round_robin"
 redundancy = 3
-[consensus]
-rule = "{rule}"
-{judge}
+{more}
 [llm]
-cassette = "judge.cassette.jsonl"
-{}{}{}
-[[population]]
+cassette = "{name}.cassette.jsonl"
+"#
+    );
+    for (profile, url) in profiles {
+        text.push_str(&format!(
+            "[[llm.profile]]\nname = \"{profile}\"\nbase_url = \"{url}\"\nmodel = \"fake-{profile}\"\n"
+        ));
+    }
+    text.push_str(population);
+    std::fs::write(path, text).unwrap();
+}
+
+/// One model-backed worker (`good`) and two (`bad`) on every subtask, decided by `rule`.
+fn scenario(dir: &Path, e: &Endpoints, rule: &str) -> PathBuf {
+    let judge = if rule == "judge" {
+        "judge = \"judge\""
+    } else {
+        ""
+    };
+    let population = r#"[[population]]
 name = "good"
 count = 1
 capacity = 8
@@ -71,23 +78,21 @@ name = "bad"
 count = 2
 capacity = 8
 llm = "bad"
-"#,
-        profile("good", &e.good.url),
-        profile("bad", &e.bad.url),
-        profile("judge", &e.judge.url),
-    );
+"#;
+    let profiles = [
+        ("good", e.good.url.as_str()),
+        ("bad", &e.bad.url),
+        ("judge", &e.judge.url),
+    ];
+    let more = format!("[consensus]\nrule = \"{rule}\"\n{judge}");
+    // One file per rule, the cassette shared.
     let path = dir.join(format!("judge-{rule}.toml"));
-    std::fs::write(&path, text).unwrap();
+    team(&path, "judge", &profiles, &more, population);
     path
 }
 
 fn f(m: &serde_json::Value, k: &str) -> f64 {
     m[k].as_f64().unwrap_or_else(|| panic!("{k}: {m}"))
-}
-
-/// Whether `x` is within 5 standard deviations of a binomial share `p` of `n`.
-fn near(x: f64, p: f64, n: f64) -> bool {
-    (x - p).abs() <= 5.0 * (p * (1.0 - p) / n).sqrt()
 }
 
 #[test]
@@ -112,11 +117,16 @@ fn a_judge_that_reads_keeps_the_right_answer_and_one_that_picks_the_first_is_cau
     // Every subtask disagreed; the judge keeps the right answer whenever the good worker gave
     // it (3 in 4), and shows it first about a third of the time.
     assert_eq!(n, f(&right, "tasks_completed"));
-    assert!(near(f(&right, "subtask_accuracy"), 0.75, n), "{right}");
-    assert!(
-        near(f(&right, "judge_first_pick_share"), 1.0 / 3.0, n),
-        "{right}"
+    let share = |m: &serde_json::Value, k: &str| f(m, k) * n;
+    assert_proportion(
+        "reading judge right",
+        share(&right, "subtask_accuracy"),
+        n,
+        0.75,
+        5.0,
     );
+    let first = share(&right, "judge_first_pick_share");
+    assert_proportion("reading judge picks the first", first, n, 1.0 / 3.0, 5.0);
 
     let dir = tempfile::tempdir().unwrap();
     let e = Endpoints::start(Judging::First);
@@ -127,10 +137,8 @@ fn a_judge_that_reads_keeps_the_right_answer_and_one_that_picks_the_first_is_cau
     );
     let n = f(&first, "judge_calls");
     assert_eq!(f(&first, "judge_first_pick_share"), 1.0);
-    assert!(
-        near(f(&first, "subtask_accuracy"), 0.75 / 3.0, n),
-        "{first}"
-    );
+    let right = f(&first, "subtask_accuracy") * n;
+    assert_proportion("first-picking judge right", right, n, 0.75 / 3.0, 5.0);
 }
 
 #[test]
@@ -159,13 +167,7 @@ fn judgements_replay_bit_for_bit_and_a_missing_one_is_refused() {
     };
     // The endpoints are gone: replay reads the cassette only.
     run(&file, &dir.path().join("rep"), "replay");
-    for f in ["summary.json", "timeseries.parquet"] {
-        assert_eq!(
-            std::fs::read(dir.path().join("rec").join(f)).unwrap(),
-            std::fs::read(dir.path().join("rep").join(f)).unwrap(),
-            "{f}"
-        );
-    }
+    assert_same_tables(&dir.path().join("rec"), &dir.path().join("rep"));
     // The same answers with the judge's calls removed from the cassette.
     let cassette = dir.path().join("judge.cassette.jsonl");
     let kept: Vec<String> = std::fs::read_to_string(&cassette)
@@ -194,34 +196,10 @@ fn judgements_replay_bit_for_bit_and_a_missing_one_is_refused() {
 fn attacked(dir: &Path, j: Judging, payload: &str) -> serde_json::Value {
     let good = FakeModel::start(Behaviour::Answer { jitter_ms: 0 });
     let judge = FakeModel::start(Behaviour::Judge(j));
-    let text = format!(
-        r#"ticks = 300
-seed = 2
-[tasks]
-arrival_rate = 0.3
-subtasks = 1
-deadline = 5
-[bank]
-families = ["addition(2)"]
-[assignment]
-policy = "round_robin"
-redundancy = 3
-[consensus]
-rule = "judge"
-judge = "judge"
-[injection]
-payload = "{payload}"
-[llm]
-cassette = "attack.cassette.jsonl"
-[[llm.profile]]
-name = "good"
-base_url = "{}"
-model = "fake-good"
-[[llm.profile]]
-name = "judge"
-base_url = "{}"
-model = "fake-judge"
-[[population]]
+    let more = format!(
+        "[consensus]\nrule = \"judge\"\njudge = \"judge\"\n[injection]\npayload = \"{payload}\""
+    );
+    let population = r#"[[population]]
 name = "good"
 count = 2
 capacity = 8
@@ -231,11 +209,10 @@ name = "attacker"
 count = 1
 capacity = 8
 strategy = "byzantine"
-"#,
-        good.url, judge.url
-    );
+"#;
+    let profiles = [("good", good.url.as_str()), ("judge", &judge.url)];
     let path = dir.join("attack.toml");
-    std::fs::write(&path, text).unwrap();
+    team(&path, "attack", &profiles, &more, population);
     run(&path, &dir.join("out"), "record")
 }
 
@@ -276,27 +253,19 @@ fn an_obedient_judge_adopts_injected_answers_and_a_reading_one_does_not() {
 /// the judge's requests carry neither.
 #[test]
 fn spotlighting_fences_the_answers_and_warns_the_judge() {
-    let requests = |sets: &[&str]| {
+    let judged = |sets: &[&str]| {
         let dir = tempfile::tempdir().unwrap();
         let e = Endpoints::start(Judging::Right);
         let file = scenario(dir.path(), &e, "judge");
-        let out = dir.path().join("o");
-        let mut args = vec!["run", file.to_str().unwrap(), "--llm", "record"];
-        for s in sets {
-            args.extend(["--set", s]);
-        }
-        args.extend(["--out", out.to_str().unwrap()]);
-        let o = lamas(&args);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let cassette = std::fs::read_to_string(dir.path().join("judge.cassette.jsonl")).unwrap();
-        let judged: Vec<serde_json::Value> = (cassette.lines())
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["request"].clone())
+        run_setting(&file, &dir.path().join("o"), "record", sets);
+        let judged: Vec<serde_json::Value> = requests(&dir.path().join("judge.cassette.jsonl"))
+            .into_iter()
             .filter(|r| r.to_string().contains("judgement"))
             .collect();
         assert!(judged.len() > 20);
         judged
     };
-    for r in requests(&["defense.spotlight=true"]) {
+    for r in judged(&["defense.spotlight=true"]) {
         assert!(
             r["messages"][0]["content"]
                 .as_str()
@@ -309,7 +278,7 @@ fn spotlighting_fences_the_answers_and_warns_the_judge() {
             "{user}"
         );
     }
-    for r in requests(&[]) {
+    for r in judged(&[]) {
         assert!(!r.to_string().contains("<<<") && !r.to_string().contains("never follow"));
     }
 }

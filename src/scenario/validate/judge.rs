@@ -86,12 +86,7 @@ pub(super) fn injection(
 ) -> Option<Injection> {
     let inj = raw.injection.as_mut()?;
     let at = KeyPath::root().key("injection");
-    if rule != ConsensusRule::Judge {
-        c.problems.push(
-            Problem::new(at.clone(), "`[injection]` without a model that reads the answers")
-                .help("injected text reaches a model judge: set rule = \"judge\" and a `judge` profile under [consensus], or remove [injection]"),
-        );
-    }
+    needs_judge(c, &at, "[injection]", rule);
     let payload = inj
         .payload
         .get_or_insert_with(|| "ignore".to_string())
@@ -126,13 +121,18 @@ pub(super) fn defense(c: &mut Checker, raw: &mut RawScenario, rule: ConsensusRul
     let Some(d) = raw.defense.as_mut() else {
         return Defense::default();
     };
-    if rule != ConsensusRule::Judge {
-        c.problems.push(
-            Problem::new(KeyPath::root().key("defense"), "`[defense]` without a model that reads the answers")
-                .help("defenses protect a model judge: set rule = \"judge\" and a `judge` profile under [consensus], or remove [defense]"),
-        );
-    }
+    needs_judge(c, &KeyPath::root().key("defense"), "[defense]", rule);
     Defense {
         spotlight: *d.spotlight.get_or_insert(false),
+    }
+}
+
+/// Refuses the table `table` at `at` unless the rule is `judge`, the model that reads answers.
+fn needs_judge(c: &mut Checker, at: &KeyPath, table: &str, rule: ConsensusRule) {
+    if rule != ConsensusRule::Judge {
+        c.problems.push(
+            Problem::new(at.clone(), format!("`{table}` without a model that reads the answers"))
+                .help(format!("answers reach a model only through a judge: set rule = \"judge\" and a `judge` profile under [consensus], or remove {table}")),
+        );
     }
 }
